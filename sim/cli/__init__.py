@@ -1,0 +1,12 @@
+"""The `groupsim` command line. Each command lives in its own module and registers on `app`."""
+
+from __future__ import annotations
+
+from sim.cli.common import app
+from sim.cli import run as _run  # noqa: F401  (registers `run`)
+from sim.cli import validate as _validate  # noqa: F401  (registers `validate`, `params`)
+
+
+def main() -> None:
+    """Entry point of the `groupsim` console script and `python -m sim`."""
+    app()

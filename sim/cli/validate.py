@@ -1,0 +1,45 @@
+"""`groupsim validate` and `groupsim params`: check scenario files; list every parameter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from sim.cli.common import USER_ERROR, app, console, err_console
+from sim.scenario import ScenarioError, load_scenario, scenario_hash
+from sim.scenario.fields import iter_fields
+
+
+@app.command()
+def validate(files: list[Path] = typer.Argument(..., metavar="FILE...", help="Scenario files to check.")) -> None:
+    """Check scenario files; print every problem with its file, line and field path."""
+    failed = 0
+    for path in files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            failed += 1
+            for problem in exc.problems:
+                err_console.print(f"[bold red]error:[/] {problem}", highlight=False, soft_wrap=True)
+            continue
+        console.print(f"[green]ok[/] {path}  ({scenario.name}, hash {scenario_hash(scenario)})", highlight=False)
+    if failed:
+        raise typer.Exit(USER_ERROR)
+
+
+@app.command()
+def params(prefix: Optional[str] = typer.Argument(None, help="Only parameters whose path starts with this, e.g. 'cadence'.")) -> None:
+    """List scenario parameters with defaults, units, bounds and meaning."""
+    table = Table(show_lines=False)
+    for column in ("path", "default", "unit", "range", "meaning"):
+        table.add_column(column, overflow="fold")
+    for spec in iter_fields():
+        if prefix and not spec.path.startswith(prefix):
+            continue
+        bounds = "|".join(spec.choices) if spec.choices else (
+            f"{'' if spec.lower is None else spec.lower}..{'' if spec.upper is None else spec.upper}" if spec.kind in ("int", "float") else "")
+        table.add_row(spec.path, str(spec.default), spec.unit, bounds, spec.doc)
+    console.print(table)

@@ -1,0 +1,71 @@
+"""The operator's content SOP under limited operator hours (seeds 002, 003 SOP).
+
+Each day the operator works down a fixed priority list — morning report, topic prompt, guided
+replies, @-mentions, red packets, promotions, events — in every open group, until the day's hours
+are spent. Whatever time is left goes to moderation. A matrix of groups therefore thins the
+operator's attention (seed 002: 一个人可能会负责较多个的群).
+Timeline interventions are campaigns: they always happen and their hours are charged on top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.scenario.schema import Scenario
+
+
+@dataclass
+class OperatorDay:
+    """What the operator does in each group today (arrays indexed by group)."""
+
+    morning_report: np.ndarray
+    topic_prompt: np.ndarray
+    guided_replies: np.ndarray
+    mentions: np.ndarray
+    red_packets: np.ndarray
+    promotion_posts: np.ndarray
+    event: np.ndarray
+    hours_used: float = 0.0
+    hours_left: float = 0.0
+    tasks: list[str] = field(default_factory=list)
+
+    def operator_posts(self) -> np.ndarray:
+        """Messages the operator itself posts in each group (reading load)."""
+        return self.morning_report + self.topic_prompt + self.promotion_posts + self.red_packets + self.guided_replies
+
+
+def plan_day(scenario: Scenario, day: int, open_groups: list[int], n_groups: int) -> OperatorDay:
+    """Decide today's scheduled SOP tasks within the operator's hours."""
+    c = scenario.cadence
+    zeros = lambda dtype=np.int64: np.zeros(n_groups, dtype=dtype)  # noqa: E731
+    plan = OperatorDay(zeros(), zeros(), zeros(), zeros(), zeros(), zeros(), zeros())
+    hours = scenario.operator.hours_per_day
+
+    def spend(cost: float, units: int) -> int:
+        nonlocal hours
+        if cost <= 0:
+            return units
+        affordable = min(units, int(hours / cost + 1e-9))
+        hours -= affordable * cost
+        return affordable
+
+    steps = [
+        ("morning_report", c.morning_report.due(day), c.morning_report.hours, 1),
+        ("topic_prompt", c.topic_prompts.due(day), c.topic_prompts.hours, 1),
+        ("guided_replies", c.guided_discussion.enabled, c.guided_discussion.hours, c.guided_discussion.replies_per_day),
+        ("mentions", c.mentions.enabled, c.mentions.hours, c.mentions.per_day),
+        ("red_packets", c.red_packets.due(day), c.red_packets.hours, 1),
+        ("promotion_posts", c.promotion.due(day), c.promotion.hours, c.promotion.posts),
+        ("event", scenario.events.due(day), scenario.events.hours, 1),
+    ]
+    for name, due, cost, units in steps:
+        if not due or units <= 0:
+            continue
+        column = getattr(plan, name)
+        for g in open_groups:
+            column[g] = spend(cost, units)
+    plan.hours_used = scenario.operator.hours_per_day - hours
+    plan.hours_left = hours
+    return plan

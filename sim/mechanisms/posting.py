@@ -1,0 +1,70 @@
+"""What each member posts today: value content, off-topic chatter, ads.
+
+Value posting follows role, fit, personal activity, remembered recognition ("keeps doing so while
+it gets responses", MODEL.md), activation (topics, @-mentions, KOL sparks, events) and falls with
+group size (crowding: each member's share of the audience's attention shrinks; Butler 2001).
+Chatter follows sociability and buzz (red packets). Ads come from members who joined to sell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.scenario.schema import Behaviour
+
+
+def crowding(present_in_group: np.ndarray, behaviour: Behaviour) -> np.ndarray:
+    """Per-group multiplier on each member's posting: 1 for a tiny group, falling past `crowd_size`."""
+    p = behaviour.posting
+    return (1.0 + present_in_group / p.crowd_size) ** (-p.crowd_exponent)
+
+
+def recognition_motivation(reward: np.ndarray, satisfaction: np.ndarray, behaviour: Behaviour) -> np.ndarray:
+    """0.5 for an ignored, unhappy poster up to ~2 for a well-answered, happy one."""
+    scale = behaviour.roles.reward_scale
+    return (0.5 + np.tanh(reward / scale)) * (1.0 + 0.5 * np.clip(satisfaction, -1.0, 1.0))
+
+
+def value_rate(
+    role_rate: np.ndarray,
+    fit: np.ndarray,
+    activity: np.ndarray,
+    speak: np.ndarray,
+    motivation: np.ndarray,
+    activation: np.ndarray,
+    crowd: np.ndarray,
+    need: np.ndarray,
+    behaviour: Behaviour,
+    incentive: float,
+) -> np.ndarray:
+    """Expected value posts per member today (zero for members not active)."""
+    gain = 1.0 + behaviour.activation.value_gain * activation
+    return role_rate * fit ** behaviour.posting.fit_exponent * activity * speak * motivation * gain * crowd * need * incentive
+
+
+def chatter_rate(
+    role_rate: np.ndarray,
+    fit: np.ndarray,
+    sociability: np.ndarray,
+    activity: np.ndarray,
+    buzz: np.ndarray,
+    activation: np.ndarray,
+    crowd: np.ndarray,
+    behaviour: Behaviour,
+    restraint: float,
+    incentive: float,
+) -> np.ndarray:
+    """Expected off-topic messages per member today. Low-fit, sociable members chat more.
+
+    `restraint` (0..1) is how much a ban on off-topic chatter, known to members, holds them back.
+    """
+    a = behaviour.activation
+    social = sociability * (1.3 - fit)
+    lively = 1.0 + a.chatter_gain * buzz + 0.3 * activation
+    return role_rate * social * np.sqrt(activity) * lively * crowd * (1.0 - restraint) * incentive
+
+
+def ad_rate(spammer: np.ndarray, warnings: np.ndarray, behaviour: Behaviour, norm: float, deterrence: float) -> np.ndarray:
+    """Expected ads per member today: only spammers advertise; posted rules and warnings deter them."""
+    deterred = (1.0 - deterrence) ** warnings
+    return spammer * behaviour.posting.spam_rate * (1.0 - norm) * deterred

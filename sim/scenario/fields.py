@@ -1,0 +1,173 @@
+"""Introspection of the scenario schema by dotted field path.
+
+The CLI, the sweep's parameter paths and the browser app's sliders are generated from here, so a
+parameter's bounds, unit and meaning are written once, in `schema.py`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from dataclasses import dataclass
+from typing import Any, Iterator, Literal
+
+import annotated_types
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from sim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What one scenario parameter is: its path, type, default, bounds, unit and meaning."""
+
+    path: str
+    kind: str  # "int", "float", "bool", "choice", "text", "other"
+    default: Any
+    unit: str
+    doc: str
+    source: str
+    lower: float | None
+    upper: float | None
+    choices: tuple[str, ...]
+
+    def label(self) -> str:
+        """A short label for a UI control: the last path component plus the unit."""
+        name = self.path.rsplit(".", 1)[-1].replace("_", " ")
+        return f"{name} ({self.unit})" if self.unit not in ("", "flag", "choice", "text") else name
+
+
+def _bounds(info: FieldInfo) -> tuple[float | None, float | None]:
+    lower = upper = None
+    for meta in info.metadata:
+        if isinstance(meta, annotated_types.Ge):
+            lower = meta.ge
+        elif isinstance(meta, annotated_types.Gt):
+            lower = meta.gt
+        elif isinstance(meta, annotated_types.Le):
+            upper = meta.le
+        elif isinstance(meta, annotated_types.Lt):
+            upper = meta.lt
+    return lower, upper
+
+
+def _kind(annotation: Any) -> tuple[str, tuple[str, ...]]:
+    if annotation is bool:
+        return "bool", ()
+    if annotation is int:
+        return "int", ()
+    if annotation is float:
+        return "float", ()
+    if annotation is str:
+        return "text", ()
+    if typing.get_origin(annotation) is Literal:
+        return "choice", tuple(str(a) for a in typing.get_args(annotation))
+    return "other", ()
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def iter_fields(model: type[BaseModel] = Scenario, prefix: str = "") -> Iterator[FieldSpec]:
+    """Every leaf parameter of `model`, depth first, as `FieldSpec`s (timeline excluded)."""
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        if name == "timeline" and model is Scenario:
+            continue
+        sub = _submodel(info.annotation)
+        if sub is not None:
+            yield from iter_fields(sub, path + ".")
+            continue
+        kind, choices = _kind(info.annotation)
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        lower, upper = _bounds(info)
+        yield FieldSpec(
+            path=path,
+            kind=kind,
+            default=info.default,
+            unit=str(extra.get("unit", "")),
+            doc=info.description or "",
+            source=str(extra.get("source", "")),
+            lower=lower,
+            upper=upper,
+            choices=choices,
+        )
+
+
+_ALL: dict[str, FieldSpec] | None = None
+
+
+def field_spec(path: str) -> FieldSpec:
+    """The `FieldSpec` at a dotted path; `KeyError` with a suggestion if there is none."""
+    global _ALL
+    if _ALL is None:
+        _ALL = {spec.path: spec for spec in iter_fields()}
+    try:
+        return _ALL[path]
+    except KeyError:
+        raise KeyError(unknown_path_message(path)) from None
+
+
+def unknown_path_message(path: str) -> str:
+    """'no parameter X; did you mean Y?' for a dotted path."""
+    known = [spec.path for spec in iter_fields()]
+    close = difflib.get_close_matches(path, known, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return f"no scenario parameter {path!r}{hint}"
+
+
+def allowed_keys(model: type[BaseModel]) -> list[str]:
+    """Field names a mapping for `model` may contain."""
+    return list(model.model_fields)
+
+
+def model_at(path: tuple[Any, ...], data: Any = None) -> type[BaseModel] | None:
+    """The pydantic model class describing the mapping at `path` (None if not a model)."""
+    from sim.scenario import schema
+
+    model: type[BaseModel] | None = Scenario
+    node = data
+    index = 0
+    while index < len(path) and model is not None:
+        key = path[index]
+        if model is Scenario and key == "timeline":
+            # timeline[i] is chosen by its 'action' value
+            if index + 1 >= len(path):
+                return None
+            item = None
+            if isinstance(node, dict):
+                items = node.get("timeline")
+                if isinstance(items, list) and isinstance(path[index + 1], int) and path[index + 1] < len(items):
+                    item = items[path[index + 1]]
+            action = item.get("action") if isinstance(item, dict) else None
+            model = _INTERVENTIONS_BY_ACTION().get(action, schema.InterventionBase)
+            node = item
+            index += 2
+            continue
+        info = model.model_fields.get(key) if isinstance(key, str) else None
+        if info is None:
+            return None
+        model = _submodel(info.annotation)
+        node = node.get(key) if isinstance(node, dict) else None
+        index += 1
+    return model
+
+
+def _INTERVENTIONS_BY_ACTION() -> dict[str, type[BaseModel]]:
+    from sim.scenario import schema
+
+    union = typing.get_args(schema.Intervention)[0]
+    out = {}
+    for cls in typing.get_args(union):
+        action = typing.get_args(cls.model_fields["action"].annotation)[0]
+        out[action] = cls
+    return out
+
+
+def intervention_actions() -> tuple[str, ...]:
+    """Every timeline action name."""
+    return tuple(_INTERVENTIONS_BY_ACTION())

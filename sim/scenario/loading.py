@@ -1,0 +1,284 @@
+"""Load scenario (and experiment) files safely and turn every problem into a readable message.
+
+A problem names the file, the line, the dotted field path, what was expected and, where it can,
+a suggestion. The CLI prints these and exits with code 2; nobody sees a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from sim.scenario.fields import allowed_keys, model_at
+from sim.scenario.schema import Scenario
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class ScenarioError(Exception):
+    """A file could not be loaded; `problems` say why, already worded for the user."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# ------------------------------------------------------------------------------------ YAML
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader (no arbitrary objects)."""
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """Parse a YAML file safely. Returns the data and a map from field path to line number.
+
+    Duplicate keys are an error (PyYAML would silently keep the last one).
+    """
+    shown = str(path)
+    if not path.exists():
+        siblings = sorted(p.name for p in path.parent.glob("*.y*ml")) if path.parent.is_dir() else []
+        close = difflib.get_close_matches(path.name, siblings, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ScenarioError([Problem(shown, None, "", f"file not found{hint}")])
+    if path.is_dir():
+        raise ScenarioError([Problem(shown, None, "", "is a folder, expected a YAML file")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([Problem(shown, None, "", f"is not UTF-8 text ({exc.reason})")]) from None
+    lines: dict[tuple[Any, ...], int] = {}
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = None if node is None else _construct(loader, node, (), lines, shown)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = f", column {mark.column + 1}" if mark else ""
+        problem = (exc.problem or exc.context or "could not parse").strip()
+        raise ScenarioError([Problem(shown, line, "", f"malformed YAML{column}: {problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem(shown, None, "", f"malformed YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _construct(loader: _Loader, node: yaml.Node, path: tuple[Any, ...], lines: dict, shown: str) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                raise ScenarioError([Problem(shown, key_node.start_mark.line + 1, _dotted(path), f"keys must be plain names, got {key!r}")])
+            if key in out:
+                raise ScenarioError([
+                    Problem(shown, key_node.start_mark.line + 1, _dotted(path + (key,)),
+                            f"duplicate key (first given on line {lines[path + (key,)]})")
+                ])
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            out[key] = _construct(loader, value_node, path + (key,), lines, shown)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(loader, item, path + (i,), lines, shown) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# ------------------------------------------------------------------------------ validation
+
+
+def validate_data(model: type[M], data: Any, shown: str, lines: dict[tuple[Any, ...], int]) -> M:
+    """Validate parsed YAML against `model`, converting pydantic errors into `Problem`s."""
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise ScenarioError([Problem(shown, 1, "", f"expected a mapping of fields (key: value), but the file is {kind}")])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = [_problem(model, err, data, shown, lines) for err in exc.errors(include_url=False)]
+        raise ScenarioError(_dedupe(problems)) from None
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        if (p.field, p.message) not in seen:
+            seen.add((p.field, p.message))
+            out.append(p)
+    return out
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """Map a pydantic error location onto the user's data, dropping union tags and wrappers."""
+    path: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and node.get("action") == part:
+            continue  # discriminated-union tag
+        elif isinstance(part, str) and (part.startswith("function-") or "[" in part):
+            continue
+        else:
+            path.append(part)
+            node = None
+    return tuple(path)
+
+
+def _line_for(path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int | None:
+    for cut in range(len(path), -1, -1):
+        if path[:cut] in lines:
+            return lines[path[:cut]]
+    return None
+
+
+def _problem(model: type[BaseModel], err: dict[str, Any], data: Any, shown: str, lines: dict) -> Problem:
+    path = _data_path(tuple(err["loc"]), data)
+    line = _line_for(path, lines)
+    kind = err["type"]
+    got = err.get("input")
+    field = _dotted(path)
+    spec_text = _field_hint(model, path, data)
+
+    if kind == "extra_forbidden":
+        parent = model_at(path[:-1], data) if model is Scenario else _plain_model_at(model, path[:-1])
+        allowed = allowed_keys(parent) if parent else []
+        close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        listing = f" Allowed here: {', '.join(allowed)}." if allowed else ""
+        return Problem(shown, line, field, f"unknown field {path[-1]!r}{hint}{listing}")
+    if kind == "missing":
+        return Problem(shown, line, field, f"required field is missing{spec_text}")
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        from sim.scenario.fields import intervention_actions
+
+        actions = intervention_actions()
+        close = difflib.get_close_matches(str(got), actions, n=1, cutoff=0.5) if isinstance(got, str) else []
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        if kind == "union_tag_not_found":
+            return Problem(shown, line, field, f"each timeline entry needs an 'action': one of {', '.join(actions)}")
+        tag = err.get("ctx", {}).get("tag", got)
+        return Problem(shown, line, field + ".action", f"unknown action {tag!r}{hint} Expected one of: {', '.join(actions)}.")
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",") if o.strip()]
+        close = difflib.get_close_matches(str(got), options, n=1, cutoff=0.4)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return Problem(shown, line, field, f"expected one of {expected}, got {got!r}{hint}")
+    expected = _expected(kind, err)
+    return Problem(shown, line, field, f"expected {expected}, got {got!r} ({_type_name(got)}){spec_text}")
+
+
+def _expected(kind: str, err: dict[str, Any]) -> str:
+    ctx = err.get("ctx", {})
+    table = {
+        "int_type": "a whole number",
+        "int_from_float": "a whole number",
+        "int_parsing": "a whole number",
+        "float_type": "a number",
+        "float_parsing": "a number",
+        "bool_type": "true or false",
+        "bool_parsing": "true or false",
+        "string_type": "text",
+        "dict_type": "a mapping of fields (key: value)",
+        "model_type": "a mapping of fields (key: value)",
+        "model_attributes_type": "a mapping of fields (key: value)",
+        "tuple_type": "a list",
+        "list_type": "a list",
+        "greater_than_equal": f"a value >= {ctx.get('ge')}",
+        "greater_than": f"a value > {ctx.get('gt')}",
+        "less_than_equal": f"a value <= {ctx.get('le')}",
+        "less_than": f"a value < {ctx.get('lt')}",
+        "finite_number": "a finite number",
+    }
+    if kind == "value_error":
+        return str(err.get("msg", "")).removeprefix("Value error, ")
+    return table.get(kind, str(err.get("msg", kind)).lower())
+
+
+def _type_name(value: Any) -> str:
+    return {str: "text", int: "whole number", float: "number", bool: "true/false", list: "list",
+            dict: "mapping", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def _plain_model_at(model: type[BaseModel], path: tuple[Any, ...]) -> type[BaseModel] | None:
+    current: Any = model
+    for part in path:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part) if isinstance(part, str) else None
+        if info is None:
+            return None
+        current = info.annotation
+        args = typing.get_args(current)
+        if args and not (isinstance(current, type) and issubclass(current, BaseModel)):
+            current = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _field_hint(model: type[BaseModel], path: tuple[Any, ...], data: Any) -> str:
+    if not path or not isinstance(path[-1], str):
+        return ""
+    parent = model_at(path[:-1], data) if model is Scenario else _plain_model_at(model, path[:-1])
+    if parent is None or path[-1] not in parent.model_fields:
+        return ""
+    info = parent.model_fields[path[-1]]
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    unit = extra.get("unit")
+    doc = info.description
+    parts = [f"unit: {unit}" if unit else "", doc or ""]
+    text = "; ".join(p for p in parts if p)
+    return f". [{text}]" if text else ""
+
+
+# --------------------------------------------------------------------------------- loading
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, validate and freeze a scenario file. Raises `ScenarioError` on any problem."""
+    path = Path(path)
+    data, lines = read_yaml(path)
+    return validate_data(Scenario, data, str(path), lines)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A short, stable hash of the fully-defaulted scenario: equal configurations hash equal."""
+    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,210 @@
+"""Member, group and tie state as NumPy arrays (structure of arrays).
+
+Every member who ever joined has a row; rows are never removed (departed members keep their
+history for the per-member table). Mechanisms read and update whole columns at once; the Mesa
+`Member` agents are thin views onto a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+NEVER = -(10**6)  # "day" of something that has not happened (far in the past)
+
+
+def _grow(array: np.ndarray, capacity: int, fill: float | int = 0) -> np.ndarray:
+    out = np.full(capacity, fill, dtype=array.dtype)
+    out[: array.shape[0]] = array
+    return out
+
+
+@dataclass
+class MemberTable:
+    """Per-member columns. `n` rows are in use; arrays have spare capacity beyond them."""
+
+    # identity and trajectory
+    group: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
+    role: np.ndarray = field(metadata={"dtype": np.int8, "fill": 0})
+    role_at_join: np.ndarray = field(metadata={"dtype": np.int8, "fill": 0})
+    state: np.ndarray = field(metadata={"dtype": np.int8, "fill": 0})
+    channel: np.ndarray = field(metadata={"dtype": np.int8, "fill": 0})
+    inviter: np.ndarray = field(metadata={"dtype": np.int32, "fill": -1})
+    join_day: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
+    exit_day: np.ndarray = field(metadata={"dtype": np.int32, "fill": -1})
+    first_mute_day: np.ndarray = field(metadata={"dtype": np.int32, "fill": -1})
+    # traits (fixed at join, except fit which a split can raise)
+    fit: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
+    interest: np.ndarray = field(metadata={"dtype": np.int16, "fill": 0})
+    attention: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})
+    tolerance: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})
+    activity: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})
+    sociability: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.5})
+    speak: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})  # KOL activity; 1 otherwise
+    spammer: np.ndarray = field(metadata={"dtype": np.bool_, "fill": False})
+    commitment: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
+    # dynamic state
+    satisfaction: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
+    activation: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
+    buzz: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
+    tie_strength: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
+    reward: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
+    recent_activity: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
+    warnings: np.ndarray = field(metadata={"dtype": np.int16, "fill": 0})
+    invite_appetite: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})
+    last_value_day: np.ndarray = field(metadata={"dtype": np.int32, "fill": NEVER})
+    last_post_day: np.ndarray = field(metadata={"dtype": np.int32, "fill": NEVER})
+    value_weeks: np.ndarray = field(metadata={"dtype": np.uint16, "fill": 0})
+    week_points: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
+    # lifetime counters
+    value_posts: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
+    chatter_posts: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
+    ads_posted: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
+    replies_given: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
+    replies_received: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
+    invitations_sent: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
+    mentions_received: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
+    points: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
+    n: int = 0
+
+    @classmethod
+    def empty(cls, capacity: int = 256) -> "MemberTable":
+        """A table with room for `capacity` members and none in use."""
+        columns = {
+            f.name: np.full(capacity, f.metadata["fill"], dtype=f.metadata["dtype"])
+            for f in fields(cls)
+            if "dtype" in f.metadata
+        }
+        return cls(**columns, n=0)
+
+    @classmethod
+    def column_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls) if "dtype" in f.metadata)
+
+    @property
+    def capacity(self) -> int:
+        return self.group.shape[0]
+
+    def append(self, count: int, **columns: np.ndarray | float | int) -> np.ndarray:
+        """Add `count` members with the given column values; returns their row indices."""
+        if count <= 0:
+            return np.empty(0, dtype=np.int64)
+        if self.n + count > self.capacity:
+            new_capacity = max(2 * self.capacity, self.n + count)
+            for f in fields(self):
+                if "dtype" in f.metadata:
+                    setattr(self, f.name, _grow(getattr(self, f.name), new_capacity, f.metadata["fill"]))
+        rows = np.arange(self.n, self.n + count)
+        for name, value in columns.items():
+            getattr(self, name)[self.n : self.n + count] = value
+        self.n += count
+        return rows
+
+    def view(self, name: str) -> np.ndarray:
+        """The in-use part of a column (a view: writes go to the table)."""
+        return getattr(self, name)[: self.n]
+
+
+@dataclass
+class TieLog:
+    """Undirected ties as an append-only edge list; repeated pairs add up.
+
+    `alive` turns False once either end has left, so tie strength counts present partners only.
+    """
+
+    src: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.int32))
+    dst: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.int32))
+    weight: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.float32))
+    alive: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.bool_))
+    day: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.int32))
+    n: int = 0
+
+    def add(self, src: np.ndarray, dst: np.ndarray, weight: float | np.ndarray, day: int) -> None:
+        """Append edges (self-loops are dropped by the caller)."""
+        count = src.shape[0]
+        if count == 0:
+            return
+        if self.n + count > self.src.shape[0]:
+            capacity = max(2 * self.src.shape[0], self.n + count)
+            self.src = _grow(self.src, capacity)
+            self.dst = _grow(self.dst, capacity)
+            self.weight = _grow(self.weight, capacity)
+            self.alive = _grow(self.alive, capacity, False)
+            self.day = _grow(self.day, capacity)
+        end = self.n + count
+        self.src[self.n : end] = src
+        self.dst[self.n : end] = dst
+        self.weight[self.n : end] = weight
+        self.alive[self.n : end] = True
+        self.day[self.n : end] = day
+        self.n = end
+
+    def drop_members(self, gone: np.ndarray, n_members: int) -> np.ndarray:
+        """Retire edges touching members flagged in boolean `gone`; return the strength each member lost."""
+        src, dst = self.src[: self.n], self.dst[: self.n]
+        hit = self.alive[: self.n] & (gone[src] | gone[dst])
+        if not hit.any():
+            return np.zeros(n_members)
+        self.alive[: self.n][hit] = False
+        w = self.weight[: self.n][hit].astype(np.float64)
+        return np.bincount(src[hit], w, minlength=n_members) + np.bincount(dst[hit], w, minlength=n_members)
+
+    def edges(self, live_only: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(src, dst, weight) with repeated pairs summed; only ties between present members by default."""
+        keep = self.alive[: self.n] if live_only else np.ones(self.n, dtype=bool)
+        a = self.src[: self.n][keep].astype(np.int64)
+        b = self.dst[: self.n][keep].astype(np.int64)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        if lo.size == 0:
+            return lo, hi, np.empty(0)
+        key = lo * (int(hi.max()) + 1) + hi
+        uniq, inverse = np.unique(key, return_inverse=True)
+        w = np.bincount(inverse, self.weight[: self.n][keep].astype(np.float64))
+        first = np.zeros(uniq.shape[0], dtype=np.int64)
+        first[inverse] = np.arange(inverse.shape[0])
+        return lo[first], hi[first], w
+
+    def neighbours(self, member: int) -> dict[int, float]:
+        """Present partners of one member and the tie strength to each."""
+        a, b, w = self.edges()
+        out: dict[int, float] = {}
+        for x, y, weight in zip(a[(a == member) | (b == member)], b[(a == member) | (b == member)], w[(a == member) | (b == member)]):
+            other = int(y if x == member else x)
+            out[other] = out.get(other, 0.0) + float(weight)
+        return out
+
+
+@dataclass
+class GroupTable:
+    """Per-group state of the community (one group unless the matrix opens more)."""
+
+    founded_day: list[int] = field(default_factory=list)
+    last_value_day: list[int] = field(default_factory=list)
+    dead_day: list[int] = field(default_factory=list)  # -1 while alive
+    lifespan: list[int] = field(default_factory=list)  # last value day before death
+    dissolved_day: list[int] = field(default_factory=list)  # -1 unless dissolved/merged away
+    focus_interest: list[int] = field(default_factory=list)  # -1 = the general theme
+    fit_bonus: list[float] = field(default_factory=list)
+
+    def open(self, day: int, focus_interest: int = -1, fit_bonus: float = 0.0) -> int:
+        """Open a new group on `day`; returns its index."""
+        self.founded_day.append(day)
+        self.last_value_day.append(day)
+        self.dead_day.append(-1)
+        self.lifespan.append(-1)
+        self.dissolved_day.append(-1)
+        self.focus_interest.append(focus_interest)
+        self.fit_bonus.append(fit_bonus)
+        return len(self.founded_day) - 1
+
+    @property
+    def count(self) -> int:
+        return len(self.founded_day)
+
+    def open_groups(self) -> list[int]:
+        """Groups not dissolved (dead groups stay open unless dissolved or merged)."""
+        return [g for g in range(self.count) if self.dissolved_day[g] < 0]
+
+    def alive_groups(self) -> list[int]:
+        return [g for g in range(self.count) if self.dead_day[g] < 0 and self.dissolved_day[g] < 0]
