@@ -45,3 +45,9 @@ CHANNEL_LABELS = tuple(c.name.lower() for c in Channel)
 
 #: Roles that belong to the operator's side and are not counted as contributors.
 OPERATOR_ROLES = (Role.ADMIN,)
+
+# Plain-int codes for array code: comparing a NumPy array with an IntEnum member costs ~3 µs,
+# with a plain int ~0.5 µs, and the daily step makes hundreds of such comparisons.
+LURKER, COMMENTER, CREATOR, KOL, ADMIN, KOC = (int(r) for r in Role)
+ACTIVE, MUTED, LEFT, KICKED = (int(s) for s in State)
+ORGANIC, REFERRAL, OPERATOR, BAIT, SEED = (int(c) for c in Channel)

@@ -2,6 +2,9 @@
 
 Member state lives in `MemberTable` arrays and every daily mechanism is vectorised over members;
 `Member` agents are the Mesa interface to those rows. The model does no I/O.
+
+Hot-path note: array code compares roles, states and channels with the plain-int codes from
+`sim.enums` (comparing an array with an IntEnum member is several times slower).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import mesa
 import numpy as np
 
 from sim.agents import Member
-from sim.enums import Channel, Role, State
+from sim.enums import ACTIVE, ADMIN, BAIT, COMMENTER, CREATOR, KOC, KOL, LURKER, MUTED, OPERATOR, REFERRAL, Channel, Role, State
 from sim.mechanisms import (
     arrivals,
     cadence,
@@ -43,44 +46,54 @@ from sim.scenario.schema import (
 from sim.state import NEVER, GroupTable, MemberTable, TieLog
 
 _COL = {name: i for i, name in enumerate(DAILY_COLUMNS)}
-_CHANNEL_JOIN_COLUMN = {
-    Channel.ORGANIC: "joins_organic", Channel.REFERRAL: "joins_referral", Channel.OPERATOR: "joins_operator",
-    Channel.BAIT: "joins_bait", Channel.SEED: "joins_seed",
+_JOIN_COLUMN = {
+    int(Channel.ORGANIC): _COL["joins_organic"], int(Channel.REFERRAL): _COL["joins_referral"],
+    int(Channel.OPERATOR): _COL["joins_operator"], int(Channel.BAIT): _COL["joins_bait"], int(Channel.SEED): _COL["joins_seed"],
 }
+_ROLE_COLUMNS = [(LURKER, _COL["lurkers"]), (COMMENTER, _COL["commenters"]), (CREATOR, _COL["creators"]),
+                 (KOL, _COL["kols"]), (ADMIN, _COL["admins"]), (KOC, _COL["kocs"])]
 
 
 @dataclass
 class _Today:
-    """Scratch counters for the day being simulated."""
+    """Scratch state of the day being simulated (per-member arrays sized to the member table)."""
 
-    n: int
+    money: np.ndarray  # yuan received (per member row; sized to the table's capacity)
+    mentions: np.ndarray  # @-mentions received
+    identity: np.ndarray  # recognition (leaderboard) received
+    red_packets: np.ndarray  # extra packets per group from interventions
+    events: np.ndarray  # extra events per group from interventions
+    promotion_posts: np.ndarray  # extra promotional posts per group from interventions
     joins: dict[int, int] = field(default_factory=dict)
     leaves: int = 0
     kicks: int = 0
     mutes: int = 0
     unmutes: int = 0
-    money: np.ndarray | None = None  # yuan received per member
-    mentions: np.ndarray | None = None
-    identity: np.ndarray | None = None
-    red_packets: np.ndarray | None = None  # extra packets per group from interventions
-    events: np.ndarray | None = None  # extra events per group from interventions
-    promotion_posts: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
 
-    def grow(self, n: int) -> None:
-        """Extend per-member scratch arrays after arrivals."""
-        for name in ("money", "mentions", "identity"):
+    @classmethod
+    def start(cls, n_members: int, n_groups: int) -> "_Today":
+        zeros = lambda k: np.zeros(k)  # noqa: E731
+        ints = lambda k: np.zeros(k, dtype=np.int64)  # noqa: E731
+        return cls(zeros(n_members), zeros(n_members), zeros(n_members), ints(n_groups), ints(n_groups), ints(n_groups))
+
+    def grow(self, capacity: int, n_groups: int) -> None:
+        """Make room after the member table grew or groups opened today."""
+        if self.money.shape[0] < capacity:
+            for name in ("money", "mentions", "identity"):
+                arr = getattr(self, name)
+                setattr(self, name, np.concatenate([arr, np.zeros(capacity - arr.shape[0])]))
+        for name in ("red_packets", "events", "promotion_posts"):
             arr = getattr(self, name)
-            if arr is not None and arr.shape[0] < n:
-                setattr(self, name, np.concatenate([arr, np.zeros(n - arr.shape[0])]))
-        self.n = n
+            if arr.shape[0] < n_groups:
+                setattr(self, name, np.concatenate([arr, np.zeros(n_groups - arr.shape[0], dtype=np.int64)]))
 
 
 class CommunityModel(mesa.Model):
     """A community founded on day 0 and simulated one day per `step()`.
 
     The daily order (see `step`) follows cause to effect: the operator acts first (timeline,
-    arrivals it allows, its SOP), then members post, moderators remove violations, members read
+    arrivals it lets in, its SOP), then members post, moderators remove violations, members read
     what is left, reply, update satisfaction and roles, invite friends, and finally mute or leave.
     """
 
@@ -98,14 +111,20 @@ class CommunityModel(mesa.Model):
         self.intervention_log: list[dict] = []
         self.ended_by: str | None = None
         self.running = True
+        self._today: _Today | None = None  # scratch state of the day being simulated
+        self._queued: _Today | None = None  # campaigns and joins made between steps, for the next day
+        self._in_step = False
         self._records: list[np.ndarray] = []
         self._notes: list[str] = []  # what happened today, shown in the daily table and report
         self._notes_by_day: list[str] = []
         self._pending_inviters = np.empty(0, dtype=np.int64)
         self._share_bonus = 0.0
         self._red_packets_sent = 0
-        self._prev_replies = np.zeros(1)
-        self._kol_last_post = np.full(1, NEVER, dtype=np.int64)
+        self._prev_replies = np.zeros(0)
+        self._kol_last_post = np.zeros(0, dtype=np.int64)
+        self._trait_pool = traits.TraitPool(self.rng)
+        self._kocs_exist = False  # set at the first promotion; spares KOC lookups until then
+        self._new_ties: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # added in one batch
         self._derive_tables()
         self._found()
 
@@ -121,9 +140,8 @@ class CommunityModel(mesa.Model):
     def _found(self) -> None:
         """Day 0: the owner, volunteer admins, seeded KOLs and the founding members join group 0."""
         sc = self.current
-        self._open_group(0)
-        owner_and_admins = 1 + sc.rules.admins
-        self._join(np.ones(owner_and_admins), Channel.SEED, role=Role.ADMIN, satisfaction0=1.0)
+        self._open_group()
+        self._join(np.ones(1 + sc.rules.admins), Channel.SEED, role=Role.ADMIN, satisfaction0=1.0)
         if sc.kol.count:
             self._join_kols(sc.kol.count, sc.kol.activity)
         founders = sc.population.initial_members
@@ -139,115 +157,127 @@ class CommunityModel(mesa.Model):
 
     def _open_group(self, focus_interest: int = -1, fit_bonus: float = 0.0) -> int:
         g = self.groups.open(self.day, focus_interest, fit_bonus)
-        self._prev_replies = np.resize(self._prev_replies, self.groups.count)
-        self._prev_replies[g] = 0
-        kol_last = np.full(self.groups.count, NEVER, dtype=np.int64)
-        kol_last[: self._kol_last_post.shape[0]] = self._kol_last_post
-        self._kol_last_post = kol_last
+        self._prev_replies = np.concatenate([self._prev_replies, [0.0]])
+        self._kol_last_post = np.concatenate([self._kol_last_post, [NEVER]])
         return g
 
     def _join(
         self,
         fit: np.ndarray,
-        channel: Channel,
+        channel: Channel | int,
         *,
         role: Role | None = None,
-        inviter: np.ndarray | None = None,
+        inviter: np.ndarray | int = -1,
         commitment: np.ndarray | float = 0.0,
-        satisfaction0: float = 0.0,
+        satisfaction0: np.ndarray | float = 0.0,
         speak: float = 1.0,
-        spam_share: float = 0.0,
+        spam_share: np.ndarray | float = 0.0,
     ) -> np.ndarray:
-        """Add members; route them to groups; create their Mesa agents. Returns their rows."""
+        """Add members who came by one channel; route them to groups; create their Mesa agents.
+
+        Returns their rows. People added without consent (channel OPERATOR) arrive without the
+        newcomer's activation.
+        """
         count = fit.shape[0]
         if count == 0:
             return np.empty(0, dtype=np.int64)
         sc = self.current
-        cols = traits.draw_traits(self.rng, fit, sc.population, spam_share)
+        cols = traits.draw_traits(self._trait_pool, fit, sc.population, spam_share)
         if role is not None:
             cols["role"] = np.full(count, role, dtype=np.int8)
-        if role in (Role.ADMIN, Role.KOL):
-            cols["activity"] = np.ones(count)
-            cols["spammer"] = np.zeros(count, dtype=bool)
+            if role in (Role.ADMIN, Role.KOL):
+                cols["activity"] = np.ones(count)
+                cols["spammer"] = np.zeros(count, dtype=bool)
         cols["group"] = self._route(cols["interest"])
-        bonus = np.asarray(self.groups.fit_bonus)[cols["group"]]
-        cols["fit"] = np.clip(fit + bonus, 0.0, 1.0)
+        if self.groups.count > 1 or self.groups.fit_bonus[0]:
+            cols["fit"] = np.minimum(fit + np.asarray(self.groups.fit_bonus)[cols["group"]], 1.0)
+        newcomer = 0.0 if channel == OPERATOR else sc.behaviour.activation.newcomer
+        # columns left out keep the table's fill value (state ACTIVE, inviter -1, speak 1, counters 0 ...)
+        extra = {"inviter": inviter} if np.ndim(inviter) else {}
+        if np.ndim(commitment) or commitment:
+            extra["commitment"] = commitment
+        if speak != 1.0:
+            extra["speak"] = speak
         rows = self.members.append(
-            count,
-            **cols,
-            role_at_join=cols["role"],
-            state=State.ACTIVE,
-            channel=channel,
-            inviter=-1 if inviter is None else inviter,
-            join_day=self.day,
-            commitment=commitment,
-            satisfaction=satisfaction0,
-            speak=speak,
+            count, **cols, **extra, role_at_join=cols["role"], channel=channel, join_day=self.day,
+            satisfaction=satisfaction0, activation=newcomer,
         )
-        for row in rows:
-            self.member_agents.append(Member(self, int(row)))
-        if self._today is not None:
-            self._today.joins[channel] = self._today.joins.get(channel, 0) + count
-            self._today.grow(self.members.n)
+        self.member_agents.extend([Member(self, row) for row in rows.tolist()])
+        if self.day > 0:  # founding members (day 0) are not a day's joins
+            joins = self._campaign_day().joins
+            joins[int(channel)] = joins.get(int(channel), 0) + count
         return rows
-
-    _today: _Today | None = None
 
     def _join_kols(self, count: int, activity: float) -> np.ndarray:
         sc = self.current
-        rows = self._join(traits.kol_fit(self.rng, count), Channel.SEED, role=Role.KOL,
+        return self._join(traits.kol_fit(self.rng, count), Channel.SEED, role=Role.KOL,
                           satisfaction0=sc.behaviour.satisfaction.consented_start, speak=activity)
-        return rows
+
+    def _present_sizes(self) -> np.ndarray:
+        m = self.members
+        present = m.state[: m.n] <= MUTED
+        return np.bincount(m.group[: m.n], present, minlength=self.groups.count).astype(np.int64)
 
     def _route(self, interest: np.ndarray) -> np.ndarray:
         """Group of each newcomer, opening overflow groups when every group is full."""
+        cap = self.current.matrix.max_group_size
         if self.groups.count == 1 and self.groups.dissolved_day[0] < 0:
-            size = int(np.count_nonzero(self.members.state[: self.members.n] <= State.MUTED))
-            if size + interest.shape[0] <= self.current.matrix.max_group_size:
+            present = np.count_nonzero(self.members.state[: self.members.n] <= MUTED)
+            if present + interest.shape[0] <= cap:
                 return np.zeros(interest.shape[0], dtype=np.int64)
-        m = self.members
-        present = m.state[: m.n] <= State.MUTED
-        counts = np.bincount(m.group[: m.n][present], minlength=self.groups.count)
+        counts = self._present_sizes()
         open_groups = self.groups.open_groups()
         sizes = {g: int(counts[g]) for g in open_groups}
         focus = {g: self.groups.focus_interest[g] for g in open_groups}
-        out = matrix.route(interest, sizes, focus, self.current.matrix.max_group_size)
+        out = matrix.route(interest, sizes, focus, cap)
         while (out < 0).any():
             g = self._open_group()
             self._note(f"overflow group {g} opened")
             sizes[g], focus[g] = 0, -1
             missing = out < 0
-            out[missing] = matrix.route(interest[missing], sizes, focus, self.current.matrix.max_group_size)
+            out[missing] = matrix.route(interest[missing], sizes, focus, cap)
         return out
 
     def _tie(self, a: np.ndarray, b: np.ndarray, weight: float | np.ndarray) -> None:
+        """Queue ties between members a[k] and b[k]; `_flush_ties` adds the day's ties in one batch."""
+        if a.shape[0]:
+            self._new_ties.append((a, b, np.full(a.shape[0], weight) if np.ndim(weight) == 0 else weight))
+
+    def _flush_ties(self) -> None:
+        """Add the queued ties to the log and to members' tie strength (self-ties dropped)."""
+        if not self._new_ties:
+            return
+        parts, self._new_ties = self._new_ties, []
+        a = np.concatenate([p[0] for p in parts])
+        b = np.concatenate([p[1] for p in parts])
+        w = np.concatenate([p[2] for p in parts])
         keep = a != b
-        a, b = a[keep], b[keep]
+        a, b, w = a[keep], b[keep], w[keep]
         if a.shape[0] == 0:
             return
-        self.ties.add(a, b, weight, self.day)
-        w = np.broadcast_to(np.asarray(weight, dtype=np.float64), keep.shape)[keep]
-        n = self.members.n
-        self.members.tie_strength[:n] += np.bincount(a, w, minlength=n) + np.bincount(b, w, minlength=n)
+        self.ties.add(a, b, w, self.day)
+        m = self.members
+        for ends in (a, b):
+            np.add.at(m.tie_strength, ends, w)
+            np.add.at(m.tie_count, ends, 1)
 
     def _exit(self, rows: np.ndarray, state: State) -> None:
         """Members leave or are kicked: they stop counting, and their ties stop holding anyone."""
         if rows.shape[0] == 0:
             return
+        self._flush_ties()  # so no queued tie outlives its member
         m, n = self.members, self.members.n
         m.state[rows] = state
         m.exit_day[rows] = self.day
-        gone = np.zeros(n, dtype=bool)
-        gone[rows] = True
-        m.tie_strength[:n] -= self.ties.drop_members(gone, n)
-        np.maximum(m.tie_strength[:n], 0.0, out=m.tie_strength[:n])
+        if m.tie_count[rows].any():
+            self.ties.drop_members(rows, m.tie_strength, m.tie_count)
         for row in rows:
             self.member_agents[row].remove()
-        if self._today is not None:
-            if state == State.KICKED:
-                self._today.kicks += rows.shape[0]
-            else:
-                self._today.leaves += rows.shape[0]
+        today = self._campaign_day()
+        if state == State.KICKED:
+            today.kicks += rows.shape[0]
+        else:
+            today.leaves += rows.shape[0]
 
     def _note(self, text: str) -> None:
         self._notes.append(text)
@@ -257,17 +287,21 @@ class CommunityModel(mesa.Model):
     def step(self) -> None:
         """Simulate one day."""
         self.day += 1
-        day = self.day
-        n_groups = self.groups.count
-        self._today = _Today(n=self.members.n, money=np.zeros(self.members.n), mentions=np.zeros(self.members.n),
-                             identity=np.zeros(self.members.n), red_packets=np.zeros(n_groups, dtype=np.int64),
-                             events=np.zeros(n_groups, dtype=np.int64), promotion_posts=np.zeros(n_groups, dtype=np.int64))
+        self._in_step = True
+        try:
+            self._step(self.day)
+        finally:
+            self._in_step = False
+
+    def _step(self, day: int) -> None:
+        queued, self._queued = self._queued, None
+        self._today = queued if queued is not None else _Today.start(self.members.capacity, self.groups.count)
         self._new_week(day)
         for item in self._timeline_for(day):
             self.intervene(item)
         if self.ended_by is None and self._planned_dissolution(day):
             self.dissolve(reason="planned")
-        if self.ended_by is not None:
+        if self.ended_by == "dissolved":
             nothing = np.zeros(self.groups.count)
             self._record(day, nothing, nothing, nothing, nothing, 0, 0, 0)
             self.running = False
@@ -279,6 +313,7 @@ class CommunityModel(mesa.Model):
         self._members_day(day, plan)
 
     def _new_week(self, day: int) -> None:
+        """On the first day of a week, shift each member's weekly value-post record."""
         if day > 1 and day % 7 == 1:
             m = self.members
             m.value_weeks[: m.n] = (m.value_weeks[: m.n].astype(np.uint32) << 1).astype(np.uint16)
@@ -286,48 +321,47 @@ class CommunityModel(mesa.Model):
     # --------------------------------------------------------------- arrivals
 
     def _arrivals(self, day: int) -> None:
+        """Today's newcomers: accepted invitations and organic prospects (both through the entry
+        threshold), then anyone the operator pulls in."""
         sc = self.current
         pop = sc.population
-        # people invited yesterday who accepted
+        rng = self.rng
         inviters, self._pending_inviters = self._pending_inviters, np.empty(0, dtype=np.int64)
-        inviters = inviters[self.members.state[inviters] <= State.MUTED] if inviters.shape[0] else inviters
         if inviters.shape[0]:
-            channel = Channel.BAIT if sc.referral.bait.enabled else Channel.REFERRAL
-            fit = referral.invitee_fit(self.rng, self.members.fit[inviters], arrivals.organic_fit_mean(sc),
-                                       pop.fit_concentration, sc.referral)
-            rows = self._admit(fit, channel, inviters=inviters)
+            inviters = inviters[self.members.state[inviters] <= MUTED]  # invitations die with the inviter's exit
+        if inviters.shape[0]:
+            channel = BAIT if sc.referral.bait.enabled else REFERRAL
+            fit = referral.invitee_fit(rng, self.members.fit[inviters], arrivals.organic_fit_mean(sc), pop.fit_concentration, sc.referral)
+            passed = self._threshold(fit)
+            rows = self._join(fit[passed.admitted], channel, inviter=inviters[passed.admitted], commitment=passed.commitment,
+                              satisfaction0=sc.behaviour.satisfaction.consented_start,
+                              spam_share=arrivals.spam_share(sc, Channel(channel)))
             if rows.shape[0]:
-                self._tie(self.members.inviter[rows].astype(np.int64), rows, referral.invitee_tie(sc.referral))
+                self._tie(inviters[passed.admitted], rows, referral.invitee_tie(sc.referral))
                 self.ledger.spend("referral_rewards", sc.referral.reward_yuan * rows.shape[0])
-                if channel == Channel.BAIT:
+                if channel == BAIT:
                     self.ledger.spend("bait_gifts", sc.referral.bait.cost_yuan_per_joiner * rows.shape[0])
-        # organic prospects
-        active_kols = int(kol.spoke_recently(self._kol_last_post, day).sum())
-        rate = arrivals.organic_prospect_rate(sc, active_kols, self._share_bonus)
+        active_kols = int(np.count_nonzero(day - self._kol_last_post < 7)) if sc.kol.draw else 0
+        prospects = rng.poisson(arrivals.organic_prospect_rate(sc, active_kols, self._share_bonus))
         self._share_bonus = 0.0
-        prospects = self.rng.poisson(rate)
         if prospects:
-            fit = beta_with_mean(self.rng, arrivals.organic_fit_mean(sc), pop.fit_concentration, prospects)
-            self._admit(fit, Channel.ORGANIC)
-        # the operator pulling contacts in without asking
+            fit = beta_with_mean(rng, arrivals.organic_fit_mean(sc), pop.fit_concentration, prospects)
+            passed = self._threshold(fit)
+            self._join(fit[passed.admitted], Channel.ORGANIC, commitment=passed.commitment,
+                       satisfaction0=sc.behaviour.satisfaction.consented_start,
+                       spam_share=arrivals.spam_share(sc, Channel.ORGANIC))
         self.mass_add(arrivals.mass_add_today(sc, day))
 
-    def _admit(self, fit: np.ndarray, channel: Channel, inviters: np.ndarray | None = None) -> np.ndarray:
-        """Pass prospects through the entry threshold and let the admitted ones join."""
+    def _threshold(self, fit: np.ndarray) -> entry.Admission:
+        """Apply the entry threshold to prospects, booking vetting time, fees and shares."""
         sc = self.current
         decision = entry.admit(self.rng, fit, sc.entry)
         if decision.vetted:
             self.ledger.hours(decision.vetted * sc.entry.vetting_hours, sc.operator.hourly_cost_yuan)
-        self.ledger.earn("entry_fees", decision.fees_yuan)
+        if decision.fees_yuan:
+            self.ledger.earn("entry_fees", decision.fees_yuan)
         self._share_bonus += decision.shares * sc.entry.share_reach
-        chosen = decision.admitted
-        return self._join(
-            fit[chosen], channel,
-            inviter=None if inviters is None else inviters[chosen],
-            commitment=decision.commitment,
-            satisfaction0=sc.behaviour.satisfaction.consented_start,
-            spam_share=arrivals.spam_share(sc, channel),
-        )
+        return decision
 
     def mass_add(self, count: int) -> np.ndarray:
         """The operator pulls `count` contacts in without asking them (no threshold, no consent)."""
@@ -341,10 +375,11 @@ class CommunityModel(mesa.Model):
     # ----------------------------------------------------------- housekeeping
 
     def _housekeeping(self, day: int) -> None:
+        """Matrix upkeep (splits, lurker clean-ups), KOC reviews, and the day's standing fees."""
         sc = self.current
+        m, n = self.members, self.members.n
         if sc.matrix.split.enabled:
-            present = self.members.state[: self.members.n] <= State.MUTED
-            sizes = np.bincount(self.members.group[: self.members.n][present], minlength=self.groups.count)
+            sizes = self._present_sizes()
             for g in self.groups.open_groups():
                 if sizes[g] >= sc.matrix.split.at_size and self.groups.focus_interest[g] < 0:
                     self.split(g, sc.matrix.split.subgroups)
@@ -354,10 +389,10 @@ class CommunityModel(mesa.Model):
         k = sc.koc
         if k.enabled and day >= k.start_day and (day - k.start_day) % k.review_every_days == 0:
             self.promote_kocs(per_group=k.count)
-        kocs = int(np.count_nonzero((self.members.role[: self.members.n] == Role.KOC) & (self.members.state[: self.members.n] <= State.MUTED)))
-        self.ledger.spend("koc_rewards", kocs * k.monthly_reward_yuan / 30.0)
-        kols = int(np.count_nonzero((self.members.role[: self.members.n] == Role.KOL) & (self.members.state[: self.members.n] <= State.MUTED)))
-        self.ledger.spend("kol_fees", kols * sc.kol.monthly_fee_yuan / 30.0)
+        if k.monthly_reward_yuan or sc.kol.monthly_fee_yuan:
+            present_roles = m.role[:n][m.state[:n] <= MUTED]
+            self.ledger.spend("koc_rewards", np.count_nonzero(present_roles == KOC) * k.monthly_reward_yuan / 30.0)
+            self.ledger.spend("kol_fees", np.count_nonzero(present_roles == KOL) * sc.kol.monthly_fee_yuan / 30.0)
 
     # ------------------------------------------------------- members' day
 
@@ -367,185 +402,195 @@ class CommunityModel(mesa.Model):
         rng = self.rng
         m = self.members
         n = m.n
-        today = self._today
         G = self.groups.count
-        role = m.role[:n]
+        today = self._campaign_day()  # sized to today's members and groups
+        role, group, fit = m.role[:n], m.group[:n], m.fit[:n]
+        ordinary = role != ADMIN
+
+        # --- the operator's SOP reaches members before they post (mentions may unmute)
+        self._operator_touches(day, plan, ordinary)
         state = m.state[:n]
-        group = m.group[:n]
-        fit = m.fit[:n]
-        present = state <= State.MUTED
-        operator_side = role == Role.ADMIN
-        behaving = (state == State.ACTIVE) & ~operator_side
+        present = state <= MUTED
+        behaving = (state == ACTIVE) & ordinary
         present_g = np.bincount(group, present, minlength=G)
         need = satisfaction.need_remaining(day - m.join_day[:n], sc.lifecycle.need_half_life_days)
+        activation, buzz = m.activation[:n], m.buzz[:n]
+        # one block of uniforms for the day: value, chatter, ads, replies, roles, invitations, churn
+        u = rng.random((7, n))
 
-        # --- the operator's SOP touches members before they post
-        self._operator_touches(day, plan, behaving, present)
-        activation = m.activation[:n]
-        buzz = m.buzz[:n]
-        state = m.state[:n]  # mentions may have unmuted some
-        behaving = (state == State.ACTIVE) & ~operator_side
-
-        # --- members post
+        # --- members post: value, chatter, ads
         crowd = posting.crowding(present_g, beh)[group]
         inc_value, inc_reply, inc_chatter = incentives.multipliers(sc.incentives)
+        rates = np.empty((3, n))
         motivation = posting.recognition_motivation(m.reward[:n], m.satisfaction[:n], beh)
-        v_rate = posting.value_rate(self._value_rate[role], fit, m.activity[:n], m.speak[:n], motivation,
-                                    activation, crowd, need, beh, inc_value)
-        value = small_counts(rng, v_rate * behaving)
+        rates[0] = posting.value_rate(self._value_rate[role], fit, m.activity[:n], m.speak[:n], motivation,
+                                      activation, crowd, need, beh, inc_value)
         restraint = sc.rules.norm_effect if (sc.rules.enabled and sc.rules.ban_off_topic) else 0.0
-        c_rate = posting.chatter_rate(self._chatter_rate[role], fit, m.sociability[:n], m.activity[:n], buzz,
-                                      activation, crowd, beh, restraint, inc_chatter)
-        chatter = small_counts(rng, c_rate * behaving)
+        rates[1] = posting.chatter_rate(self._chatter_rate[role], fit, m.sociability[:n], m.activity[:n], buzz,
+                                        activation, crowd, beh, restraint, inc_chatter)
         norm = sc.rules.norm_effect if sc.rules.enabled else 0.0
-        a_rate = posting.ad_rate(m.spammer[:n], m.warnings[:n], beh, norm, sc.rules.deterrence)
-        ads = small_counts(rng, a_rate * behaving)
+        rates[2] = posting.ad_rate(m.spammer[:n], m.warnings[:n], beh, norm, sc.rules.deterrence)
+        rates[:, ~behaving] = 0.0
+        counts = small_counts(u[:3].ravel(), rates.ravel()).reshape(3, n)
+        value, chatter, ads = counts[0], counts[1], counts[2]
 
         # --- moderation
-        admins_g = np.bincount(group, present & ((role == Role.ADMIN) | (role == Role.KOC)), minlength=G)
-        cap = moderation.capacity(admins_g, plan.hours_left, sc.rules)
-        enf = moderation.enforce(rng, ads, chatter, group, m.warnings[:n], cap, sc.rules)
+        admins_g = np.bincount(group, present & ((role == ADMIN) | (role == KOC)), minlength=G)
+        enf = moderation.enforce(rng, ads, chatter, group, m.warnings[:n],
+                                 moderation.capacity(admins_g, plan.hours_left, sc.rules), sc.rules)
         if enf.caught.any():
             m.warnings[:n][enf.caught] += 1
 
-        # --- group totals and reading
-        is_kol = role == Role.KOL
+        # --- what there is to read in each group
+        is_kol = role == KOL
         quality = np.where(is_kol, sc.kol.quality, beh.posting.member_quality) * value
         value_g = np.bincount(group, value, minlength=G)
-        kol_posts_g = np.bincount(group, value * is_kol, minlength=G)
+        kol_posts_g = np.bincount(group, value * is_kol, minlength=G) if sc.kol.count or is_kol.any() else np.zeros(G)
         quality_g = np.bincount(group, quality, minlength=G) + plan.morning_report * sc.cadence.morning_report.quality
         unseen = 1.0 - sc.rules.seen_before_removal
         chatter_g = np.bincount(group, chatter, minlength=G) - unseen * enf.removed_chatter
         promotions_g = plan.promotion_posts + today.promotion_posts
         ads_g = np.bincount(group, ads, minlength=G) - unseen * enf.removed_ads + promotions_g
         operator_posts_g = plan.operator_posts() + today.promotion_posts + today.red_packets
-        volume_g = value_g + chatter_g + ads_g + plan.morning_report + plan.topic_prompt + plan.red_packets + today.red_packets + self._prev_replies[:G]
-        exposure = reading.expose(behaving.astype(np.float64), m.attention[:n], group, volume_g, quality_g, value_g.astype(np.float64),
-                                  chatter_g, ads_g, quality, value, chatter, ads)
-        if sc.kol.count or kol_posts_g.any():
-            activation += kol.spark(kol_posts_g, sc.kol)[group] * exposure.read_share
-            self._kol_last_post[:G][kol_posts_g > 0] = day
+        volume_g = value_g + chatter_g + ads_g + (operator_posts_g - promotions_g) + self._prev_replies
 
-        # --- replies: ties and recognition
-        given = replies.reply_counts(rng, self._reply_rate[role], fit, exposure.value_posts_read, activation, need,
-                                     group, value_g.astype(np.float64), beh.replies.max_per_post, beh.activation.value_gain, inc_reply)
+        # --- reading with overload
+        exposure = reading.expose(behaving, m.attention[:n], group, volume_g, quality_g, value_g,
+                                  chatter_g, ads_g, quality, value, chatter, ads)
+        if kol_posts_g.any():
+            activation += kol.spark(kol_posts_g, sc.kol)[group] * exposure.read_share
+            self._kol_last_post[kol_posts_g > 0] = day
+
+        # --- replies: they form ties and reward posters. Members, the operator (guided discussion)
+        # and KOCs all answer today's value posts; one targeting pass serves all three.
+        given = replies.reply_counts(u[3], self._reply_rate[role], fit, exposure.value_posts_read, activation, need,
+                                     group, value_g, beh.replies.max_per_post, beh.activation.value_gain, inc_reply)
         repliers = np.repeat(np.arange(n), given)
-        targets = replies.pick_targets(rng, repliers, group, quality)
-        ok = (targets >= 0) & (targets != repliers)
+        koc_repliers = self._koc_repliers()
+        operator_groups = np.repeat(np.arange(G), plan.guided_replies)
+        n_member, n_koc = repliers.shape[0], koc_repliers.shape[0]
+        if n_koc:
+            repliers = np.concatenate([repliers, koc_repliers])
+        all_targets = replies.pick_targets(rng, np.concatenate([group[repliers], operator_groups]), group, quality, G)
+        targets, operator_t = all_targets[: n_member + n_koc], all_targets[n_member + n_koc :]
+        operator_t = operator_t[operator_t >= 0]
+        ok = targets >= 0
+        ok &= targets != repliers
         repliers, targets = repliers[ok], targets[ok]
-        helper_r, helper_t, operator_t = self._helper_replies(plan, group, quality, present)
-        repliers = np.concatenate([repliers, helper_r])
-        targets = np.concatenate([targets, helper_t])
-        received = np.bincount(targets, minlength=n) + np.bincount(operator_t, minlength=n)
+        received = np.bincount(targets, minlength=n)
+        if operator_t.shape[0]:
+            received += np.bincount(operator_t, minlength=n)
         given_ok = np.bincount(repliers, minlength=n)
         self._tie(repliers, targets, beh.replies.tie_weight)
         ca, cb = replies.chatter_pairs(rng, chatter, group, beh.replies.chatter_pairs_per_message)
         self._tie(ca, cb, beh.replies.chatter_tie_weight)
+        self._flush_ties()
         posted = value > 0
         rm = beh.roles.reward_memory
-        m.reward[:n][posted] = (1 - rm) * m.reward[:n][posted] + rm * received[posted] / value[posted]
-        replies_g = np.bincount(group, given_ok, minlength=G) + np.bincount(group[operator_t], minlength=G)
+        m.reward[:n] = np.where(posted, (1 - rm) * m.reward[:n] + rm * received / np.maximum(value, 1), m.reward[:n])
+        replies_g = np.bincount(group, given_ok, minlength=G)
+        if operator_t.shape[0]:
+            replies_g += np.bincount(group[operator_t], minlength=G)
         self._prev_replies = replies_g.astype(np.float64)
 
-        # --- counters
-        any_post = posted | (chatter > 0) | (given_ok > 0)
+        # --- lifetime counters
         m.value_posts[:n] += value
         m.chatter_posts[:n] += chatter
         m.ads_posted[:n] += ads
         m.replies_given[:n] += given_ok
         m.replies_received[:n] += received
         m.last_value_day[:n][posted] = day
-        m.last_post_day[:n][any_post] = day
-        m.value_weeks[:n][posted] |= 1
+        m.last_post_day[:n][posted | (chatter > 0) | (given_ok > 0)] = day
+        m.value_weeks[:n] |= posted
         m.recent_activity[:n] = (13.0 * m.recent_activity[:n] + 3.0 * value + given_ok) / 14.0
         if sc.incentives.enabled:
-            earned = incentives.points(value, given_ok, chatter, sc.incentives)
-            m.points[:n] += earned
-            m.week_points[:n] += earned
-            if day % 7 == 0:
-                top = incentives.leaderboard(m.week_points[:n], present & ~operator_side, sc.incentives.leaderboard_size)
-                today.identity[top] += sc.incentives.recognition
-                activation[top] += sc.incentives.recognition
-                m.week_points[:n] = 0.0
-                self.ledger.spend("prizes", sc.incentives.prize_yuan_per_week)
+            self._score(day, value, given_ok, chatter, present & ordinary)
 
         # --- satisfaction
         tie = m.tie_strength[:n]
-        identity = today.identity + (role == Role.KOC) * sc.koc.identity
-        utility = satisfaction.daily_utility(exposure, fit, tie, received, today.mentions, identity, today.money, need,
+        identity = today.identity[:n]
+        if self._kocs_exist:
+            identity = identity + (role == KOC) * sc.koc.identity
+        utility = satisfaction.daily_utility(exposure, fit, tie, received, today.mentions[:n], identity, today.money[:n], need,
                                              beh.satisfaction)
-        feels = present & ~operator_side
-        m.satisfaction[:n][feels] = satisfaction.remember(m.satisfaction[:n][feels], utility[feels], beh.satisfaction)
+        feels = present & ordinary
+        m.satisfaction[:n] = np.where(feels, satisfaction.remember(m.satisfaction[:n], utility, beh.satisfaction), m.satisfaction[:n])
 
-        # --- roles
-        new_role = roles.transition(rng, role, behaving, fit, activation, (received > 0).astype(np.float64),
-                                    m.reward[:n], m.satisfaction[:n], beh.roles)
-        role[:] = new_role
+        # --- roles move both ways
+        role[:] = roles.transition(u[4], role, behaving, fit, activation, received > 0, m.reward[:n], m.satisfaction[:n], beh.roles)
 
         # --- referral: invitations sent today arrive tomorrow
         bond = satisfaction.bond(tie, beh.satisfaction)
-        inv_rate = referral.invitation_rate(behaving, bond, m.satisfaction[:n], m.invite_appetite[:n], sc.referral)
-        invites = small_counts(rng, inv_rate) if sc.referral.enabled else np.zeros(n, dtype=np.int32)
-        if invites.any():
-            m.invitations_sent[:n] += invites
-            m.invite_appetite[:n] *= referral.fatigue_factor(sc.referral) ** invites
-            accepted = rng.binomial(invites, referral.acceptance(sc.referral))
-            self._pending_inviters = np.repeat(np.arange(n), accepted)
+        invites_sent = 0
+        if sc.referral.enabled:
+            invites = small_counts(u[5], referral.invitation_rate(behaving, bond, m.satisfaction[:n], m.invite_appetite[:n], sc.referral))
+            invites_sent = int(invites.sum())
+            if invites_sent:
+                m.invitations_sent[:n] += invites
+                m.invite_appetite[:n] *= referral.fatigue_factor(sc.referral) ** invites
+                accepted = rng.binomial(invites, referral.acceptance(sc.referral))
+                self._pending_inviters = np.repeat(np.arange(n), accepted)
 
-        # --- promotions convert bonded readers into buyers
+        # --- promotions convert bonded, fitting readers into buyers
         if promotions_g.any():
-            per_ad_read = exposure.ads_read * (promotions_g / np.maximum(ads_g, 1e-9))[group]
-            buyers = (per_ad_read * sc.cadence.promotion.conversion * bond * fit).sum()
+            share_promo = (promotions_g / np.maximum(ads_g, 1e-9))[group]
+            buyers = float((exposure.ads_read * share_promo * bond * fit).sum()) * sc.cadence.promotion.conversion
             self.ledger.earn("sales", buyers * sc.cadence.promotion.order_value_yuan)
 
         # --- muting and leaving
-        self._churn(day, exposure, bond, kol.spoke_recently(self._kol_last_post[:G], day), enf)
+        self._churn(u[6], exposure, bond, kol.spoke_recently(self._kol_last_post, day), enf)
 
-        # --- decay of transient states
-        activation *= beh.activation.decay
-        np.minimum(activation, beh.activation.cap, out=activation)
-        buzz *= beh.activation.buzz_decay
+        # --- transient states fade
+        a = beh.activation
+        np.multiply(activation, a.decay, out=activation)
+        np.minimum(activation, a.cap, out=activation)
+        np.multiply(buzz, a.buzz_decay, out=buzz)
 
         removed = int(enf.removed_ads.sum() + enf.removed_chatter.sum())
-        self._record(day, value_g, operator_posts_g, chatter_g, ads_g, removed, int(replies_g.sum()), int(invites.sum()))
+        self._record(day, value_g, operator_posts_g, chatter_g, ads_g, removed, int(replies_g.sum()), invites_sent)
         self._check_death(day, value_g)
 
-    def _operator_touches(self, day: int, plan: cadence.OperatorDay, behaving: np.ndarray, present: np.ndarray) -> None:
+    def _operator_touches(self, day: int, plan: cadence.OperatorDay, ordinary: np.ndarray) -> None:
         """Topic prompts, @-mentions (operator and KOCs), red packets and events act on members."""
         sc = self.current
         c = sc.cadence
         m, n, rng, today = self.members, self.members.n, self.rng, self._today
-        group = m.group[:n]
+        G = self.groups.count
+        group, state = m.group[:n], m.state[:n]
         activation, buzz = m.activation[:n], m.buzz[:n]
+        behaving = (state == ACTIVE) & ordinary
         if plan.topic_prompt.any():
             activation += c.topic_prompts.boost * plan.topic_prompt[group] * behaving
-        # @-mentions reach quiet, fitting members; they break through mute
-        koc_rows = np.flatnonzero((m.role[:n] == Role.KOC) & (m.state[:n] == State.ACTIVE))
-        mentions_g = plan.mentions + np.bincount(group[koc_rows], minlength=self.groups.count) * sc.koc.mentions_per_day
+        # @-mentions reach quiet, fitting members; a mention breaks through mute
+        mentions_g = plan.mentions
+        if sc.koc.mentions_per_day and self._kocs_exist:
+            kocs = (m.role[:n] == KOC) & (state == ACTIVE)
+            mentions_g = mentions_g + np.bincount(group, kocs, minlength=G).astype(np.int64) * sc.koc.mentions_per_day
         if mentions_g.any():
-            quiet = 1.0 - np.minimum(1.0, m.recent_activity[:n])
-            weight = m.fit[:n] * quiet * present * (m.role[:n] != Role.ADMIN)
+            weight = m.fit[:n] * (1.0 - np.minimum(1.0, m.recent_activity[:n])) * ((state <= MUTED) & ordinary)
+            rows = np.arange(n)
             for g in np.flatnonzero(mentions_g):
-                candidates = np.flatnonzero(group == g)
+                candidates = rows if G == 1 else rows[group == g]
                 chosen = weighted_sample(rng, candidates, weight[candidates], int(mentions_g[g]))
                 today.mentions[chosen] += 1
                 m.mentions_received[chosen] += 1
                 activation[chosen] += c.mentions.boost
-                muted = chosen[m.state[chosen] == State.MUTED]
+                muted = chosen[state[chosen] == MUTED]
                 back = muted[rng.random(muted.shape[0]) < c.mentions.unmute_probability]
-                m.state[back] = State.ACTIVE
+                state[back] = ACTIVE
                 today.unmutes += back.shape[0]
+            behaving = (state == ACTIVE) & ordinary
         packets = plan.red_packets + today.red_packets
         if packets.any():
             rp = c.red_packets
             strength = rp.habituation ** self._red_packets_sent
             self._red_packets_sent += int(packets.sum())
-            grabbing = behaving * (packets[group] > 0)
-            buzz += rp.buzz * strength * packets[group] * grabbing
-            activation += rp.activation * strength * packets[group] * grabbing
-            grabbers = np.bincount(group, grabbing, minlength=self.groups.count)
-            today.money += grabbing * (packets * rp.amount_yuan / np.maximum(grabbers, 1))[group]
-            self.ledger.spend("red_packets", float((packets * rp.amount_yuan).sum()))
+            grabbing = behaving * packets[group]
+            buzz += rp.buzz * strength * grabbing
+            activation += rp.activation * strength * grabbing
+            grabbers = np.bincount(group, grabbing > 0, minlength=G)
+            today.money[:n] += grabbing * (rp.amount_yuan / np.maximum(grabbers, 1))[group]
+            self.ledger.spend("red_packets", float(packets.sum() * rp.amount_yuan))
         held = plan.event + today.events
         if held.any():
             ev = sc.events
@@ -559,107 +604,102 @@ class CommunityModel(mesa.Model):
                     self.ledger.spend("events", ev.cost_yuan)
                     today.notes.append(f"event in group {g}: {people.shape[0]} attended")
 
-    def _helper_replies(self, plan: cadence.OperatorDay, group: np.ndarray, quality: np.ndarray, present: np.ndarray):
-        """Replies by KOCs (peer replies: ties) and by the operator (recognition only)."""
-        m, n, rng = self.members, self.members.n, self.rng
-        empty = np.empty(0, dtype=np.int64)
-        k_rep, k_tgt, op_tgt = [empty], [empty], [empty]
-        kocs = np.flatnonzero((m.role[:n] == Role.KOC) & (m.state[:n] == State.ACTIVE))
+    def _koc_repliers(self) -> np.ndarray:
+        """Rows of active KOCs, each repeated once per reply they give today (guided discussion)."""
         per_koc = self.current.koc.replies_per_day
-        for g in np.flatnonzero((plan.guided_replies > 0) | (np.bincount(group[kocs], minlength=self.groups.count) > 0)):
-            posters = np.flatnonzero((group == g) & (quality > 0))
-            if posters.shape[0] == 0:
-                continue
-            w = quality[posters] / quality[posters].sum()
-            if plan.guided_replies[g]:
-                op_tgt.append(rng.choice(posters, size=int(plan.guided_replies[g]), p=w))
-            mine = kocs[group[kocs] == g]
-            if mine.shape[0] and per_koc:
-                r = np.repeat(mine, per_koc)
-                t = rng.choice(posters, size=r.shape[0], p=w)
-                keep = r != t
-                k_rep.append(r[keep])
-                k_tgt.append(t[keep])
-        return np.concatenate(k_rep), np.concatenate(k_tgt), np.concatenate(op_tgt)
+        if not (per_koc and self._kocs_exist):
+            return np.empty(0, dtype=np.int64)
+        m, n = self.members, self.members.n
+        return np.repeat(np.flatnonzero((m.role[:n] == KOC) & (m.state[:n] == ACTIVE)), per_koc)
 
-    def _churn(self, day: int, exposure: reading.Exposure, bond: np.ndarray, kol_spoke_g: np.ndarray, enf: moderation.Enforcement) -> None:
+    def _score(self, day: int, value: np.ndarray, replies_given: np.ndarray, chatter: np.ndarray, eligible: np.ndarray) -> None:
+        """Points for today's activity; on the last day of each week, the leaderboard."""
+        inc = self.current.incentives
+        m, n, today = self.members, self.members.n, self._today
+        earned = incentives.points(value, replies_given, chatter, inc)
+        m.points[:n] += earned
+        m.week_points[:n] += earned
+        if day % 7 == 0:
+            top = incentives.leaderboard(m.week_points[:n], eligible, inc.leaderboard_size)
+            today.identity[top] += inc.recognition
+            m.activation[top] += inc.recognition
+            m.week_points[:n] = 0.0
+            self.ledger.spend("prizes", inc.prize_yuan_per_week)
+
+    def _churn(self, u: np.ndarray, exposure: reading.Exposure, bond: np.ndarray, kol_spoke_g: np.ndarray, enf: moderation.Enforcement) -> None:
+        """Repeat violators are kicked; then members leave or mute."""
         sc = self.current
         c = sc.behaviour.churn
-        m, n, rng, today = self.members, self.members.n, self.rng, self._today
-        role, state, group = m.role[:n], m.state[:n], m.group[:n]
-        ordinary = role != Role.ADMIN
-        active = (state == State.ACTIVE) & ordinary
-        muted = (state == State.MUTED) & ordinary
-        # kicks for repeat violators
-        kicked = np.flatnonzero(enf.kicked & ordinary & (state <= State.MUTED))
-        self._exit(kicked, State.KICKED)
+        m, n, today = self.members, self.members.n, self._today
+        ordinary = m.role[:n] != ADMIN
+        if enf.kicked.any():
+            self._exit(np.flatnonzero(enf.kicked & ordinary & (m.state[:n] <= MUTED)), State.KICKED)
         state = m.state[:n]
-        active &= state == State.ACTIVE
-        muted &= state == State.MUTED
-        u = rng.random(n)
-        ratio = churn.irritation(exposure.chatter_read, exposure.ads_read, m.fit[:n], bond, exposure.overload, m.tolerance[:n])
+        active = (state == ACTIVE) & ordinary
+        muted = (state == MUTED) & ordinary
+        fit = m.fit[:n]
         p_leave = churn.leave_probability(m.satisfaction[:n], m.tie_strength[:n], m.commitment[:n],
-                                          kol_spoke_g[group].astype(np.float64), sc.kol.retention, c)
-        p_leave = p_leave + (m.channel[:n] == Channel.OPERATOR) * churn.unconsented_leave_probability(m.fit[:n], c)
+                                          kol_spoke_g[m.group[:n]], sc.kol.retention, c)
+        p_leave += (m.channel[:n] == OPERATOR) * churn.unconsented_leave_probability(fit, c)
         p_leave = np.where(muted, p_leave * c.muted_leave_factor + c.noticed_muted_rate, p_leave)
         leaving = (active | muted) & (u < p_leave)
-        p_mute = churn.mute_probability(ratio, c)
-        muting = active & ~leaving & (u > 1.0 - p_mute)
+        ratio = churn.irritation(exposure.chatter_read, exposure.ads_read, fit, bond, exposure.overload, m.tolerance[:n])
+        muting = active & ~leaving & (u > 1.0 - churn.mute_probability(ratio, c))
         self._exit(np.flatnonzero(leaving), State.LEFT)
         to_mute = np.flatnonzero(muting)
-        m.state[to_mute] = State.MUTED
-        first = to_mute[m.first_mute_day[to_mute] < 0]
-        m.first_mute_day[first] = day
-        today.mutes += to_mute.shape[0]
+        if to_mute.shape[0]:
+            state[to_mute] = MUTED
+            first = to_mute[m.first_mute_day[to_mute] < 0]
+            m.first_mute_day[first] = self.day
+            today.mutes += to_mute.shape[0]
 
     # ------------------------------------------------------------- recording
 
     def _record(self, day: int, value_g, operator_posts_g, chatter_g, ads_g, removed: int, replies_n: int, invites: int) -> None:
-        sc = self.current
+        """Append today's row of the per-day table."""
+        h = self.current.horizon
         m, n, today = self.members, self.members.n, self._today
         role, state = m.role[:n], m.state[:n]
-        present = state <= State.MUTED
-        ordinary = present & (role != Role.ADMIN)
-        h = sc.horizon
+        ordinary = (state <= MUTED) & (role != ADMIN)
+        n_ordinary = int(np.count_nonzero(ordinary))
         row = np.zeros(len(DAILY_COLUMNS))
-        row[_COL["day"]] = day
-        row[_COL["members"]] = present.sum()
-        row[_COL["active"]] = (state == State.ACTIVE).sum()
-        row[_COL["muted"]] = (state == State.MUTED).sum()
-        role_counts = np.bincount(role[present], minlength=len(Role))
-        for r, name in ((Role.LURKER, "lurkers"), (Role.COMMENTER, "commenters"), (Role.CREATOR, "creators"),
-                        (Role.KOL, "kols"), (Role.ADMIN, "admins"), (Role.KOC, "kocs")):
-            row[_COL[name]] = role_counts[r]
-        for ch, column in _CHANNEL_JOIN_COLUMN.items():
-            row[_COL[column]] = today.joins.get(ch, 0)
-        row[_COL["joins"]] = sum(today.joins.values())
-        row[_COL["leaves"]] = today.leaves
-        row[_COL["kicks"]] = today.kicks
-        row[_COL["mutes"]] = today.mutes
-        row[_COL["unmutes"]] = today.unmutes
-        row[_COL["value_posts"]] = np.sum(value_g)
-        row[_COL["operator_posts"]] = np.sum(operator_posts_g)
-        row[_COL["chatter"]] = round(float(np.sum(chatter_g)))
-        row[_COL["ads"]] = round(float(np.sum(ads_g)))
-        row[_COL["removed"]] = removed
-        row[_COL["replies"]] = replies_n
-        row[_COL["invitations"]] = invites
-        recent = m.last_value_day[:n] > day - h.contributor_window_days
-        row[_COL["value_contributors"]] = (ordinary & recent).sum()
+        state_counts = np.bincount(state, minlength=4)
+        role_counts = np.bincount(role, state <= MUTED, minlength=6)
+        for r, column in _ROLE_COLUMNS:
+            row[column] = role_counts[r]
+        for channel, count in today.joins.items():
+            row[_JOIN_COLUMN[channel]] = count
         weeks = popcount16((m.value_weeks[:n] >> 1) & ((1 << h.sustained_weeks) - 1))
-        row[_COL["sustained_contributors"]] = (ordinary & (weeks >= h.sustained_min_weeks)).sum()
-        row[_COL["mean_satisfaction"]] = m.satisfaction[:n][ordinary].mean() if ordinary.any() else np.nan
-        row[_COL["mean_fit"]] = m.fit[:n][ordinary].mean() if ordinary.any() else np.nan
-        row[_COL["cost_yuan"]] = self.ledger.total_cost
-        row[_COL["revenue_yuan"]] = self.ledger.total_revenue
-        row[_COL["groups"]] = len(self.groups.open_groups())
-        row[_COL["groups_alive"]] = len(self.groups.alive_groups())
-        row[_COL["alive"]] = 1.0 if self.groups.alive_groups() and self.ended_by is None else 0.0
+        alive = self.groups.alive_groups()
+        for column, value in (
+            ("day", day),
+            ("members", state_counts[ACTIVE] + state_counts[MUTED]),
+            ("active", state_counts[ACTIVE]),
+            ("muted", state_counts[MUTED]),
+            ("joins", sum(today.joins.values())),
+            ("leaves", today.leaves), ("kicks", today.kicks), ("mutes", today.mutes), ("unmutes", today.unmutes),
+            ("value_posts", value_g.sum()),
+            ("operator_posts", operator_posts_g.sum()),
+            ("chatter", round(float(chatter_g.sum()))),
+            ("ads", round(float(ads_g.sum()))),
+            ("removed", removed), ("replies", replies_n), ("invitations", invites),
+            ("value_contributors", np.count_nonzero(ordinary & (m.last_value_day[:n] > day - h.contributor_window_days))),
+            ("sustained_contributors", np.count_nonzero(ordinary & (weeks >= h.sustained_min_weeks))),
+            ("mean_satisfaction", float(m.satisfaction[:n] @ ordinary) / n_ordinary if n_ordinary else np.nan),
+            ("mean_fit", float(m.fit[:n] @ ordinary) / n_ordinary if n_ordinary else np.nan),
+            ("cost_yuan", self.ledger.total_cost),
+            ("revenue_yuan", self.ledger.total_revenue),
+            ("groups", len(self.groups.open_groups())),
+            ("groups_alive", len(alive)),
+            ("alive", 1.0 if alive and self.ended_by is None else 0.0),
+        ):
+            row[_COL[column]] = value
         self._records.append(row)
         self._notes_by_day.append("; ".join(self._notes + today.notes))
         self._notes = []
 
     def _check_death(self, day: int, value_g: np.ndarray) -> None:
+        """A group is dead once no member posted value for `dead_after_days`; the community once all are."""
         sc = self.current
         groups = self.groups
         for g in groups.alive_groups():
@@ -669,9 +709,9 @@ class CommunityModel(mesa.Model):
                 groups.dead_day[g] = day
                 groups.lifespan[g] = groups.last_value_day[g]
                 self._note(f"group {g} died (last value post on day {groups.last_value_day[g]})")
-                if sc.matrix.merge_dead and len(groups.alive_groups()) > 0:
+                if sc.matrix.merge_dead and groups.alive_groups():
                     self.merge(g)
-                elif sc.matrix.dissolve_dead and len(groups.alive_groups()) > 0:
+                elif sc.matrix.dissolve_dead and groups.alive_groups():
                     self._dissolve_group(g)
         if not groups.alive_groups():
             if self.ended_by is None:
@@ -681,31 +721,28 @@ class CommunityModel(mesa.Model):
 
     # ---------------------------------------------------------- interventions
 
-    def _timeline_for(self, day: int):
+    def _timeline_for(self, day: int) -> list:
         return [item for item in self.scenario.timeline if item.day == day]
 
     def intervene(self, item) -> None:
-        """Carry out one timeline intervention today (also used by the browser app's buttons)."""
-        label = item.action + (f" ({item.note})" if getattr(item, "note", "") else "")
-        self.intervention_log.append({"day": self.day, "action": item.action, "note": getattr(item, "note", ""),
+        """Carry out one intervention today (timeline entries, and the browser app's buttons)."""
+        note = getattr(item, "note", "")
+        self.intervention_log.append({"day": self.day, "action": item.action, "note": note,
                                       "detail": item.model_dump(exclude={"day", "action", "note"}, mode="json")})
-        self._note(label)
+        self._note(item.action + (f" ({note})" if note else ""))
         sc = self.current
+        open_groups = self.groups.open_groups()
         if isinstance(item, InviteKOL):
             self._join_kols(item.count, item.activity)
         elif isinstance(item, MassAdd):
             self.mass_add(item.count)
         elif isinstance(item, SendRedPackets):
-            if self._today is not None:
-                extra = self._today.red_packets
-                extra[self.groups.open_groups()] += item.count
-                saved = sc.cadence.red_packets.amount_yuan
-                if item.amount_yuan != saved:
-                    self._set({"cadence.red_packets.amount_yuan": item.amount_yuan})
+            if item.amount_yuan != sc.cadence.red_packets.amount_yuan:
+                self._set({"cadence.red_packets.amount_yuan": item.amount_yuan})
+            self._campaign_day().red_packets[open_groups] += item.count
         elif isinstance(item, RunEvent):
-            if self._today is not None:
-                self._today.events[self.groups.open_groups()] += 1
-                self.ledger.hours(sc.events.hours, sc.operator.hourly_cost_yuan)
+            self._campaign_day().events[open_groups] += 1
+            self.ledger.hours(sc.events.hours, sc.operator.hourly_cost_yuan)
         elif isinstance(item, StartSelling):
             self._set({"cadence.promotion.enabled": True, "cadence.promotion.start_day": self.day,
                        "cadence.promotion.every_days": item.every_days, "cadence.promotion.posts": item.posts})
@@ -714,11 +751,9 @@ class CommunityModel(mesa.Model):
         elif isinstance(item, PromoteKOCs):
             self.promote_kocs(total=item.count)
         elif isinstance(item, SplitGroups):
-            present = self.members.state[: self.members.n] <= State.MUTED
-            sizes = np.bincount(self.members.group[: self.members.n][present], minlength=self.groups.count)
-            self.split(int(np.argmax(sizes)), item.subgroups)
+            self.split(int(np.argmax(self._present_sizes())), item.subgroups)
         elif isinstance(item, MergeGroups):
-            for g in [g for g in self.groups.open_groups() if self.groups.dead_day[g] >= 0]:
+            for g in [g for g in open_groups if self.groups.dead_day[g] >= 0]:
                 self.merge(g)
         elif isinstance(item, RemoveLurkersNow):
             self.remove_lurkers(item.inactive_days)
@@ -727,6 +762,17 @@ class CommunityModel(mesa.Model):
         elif isinstance(item, SetParameters):
             self._set(item.changes)
 
+    def _campaign_day(self) -> _Today:
+        """Scratch state of the day an action counts for: today during a step, else the next day."""
+        if self._in_step:
+            day = self._today
+        else:
+            if self._queued is None:
+                self._queued = _Today.start(self.members.capacity, self.groups.count)
+            day = self._queued
+        day.grow(self.members.capacity, self.groups.count)
+        return day
+
     def _set(self, changes: dict) -> None:
         self.current = apply_overrides(self.current, changes)
         self._derive_tables()
@@ -734,21 +780,21 @@ class CommunityModel(mesa.Model):
     # ------------------------------------------------ operator actions (also for the app)
 
     def promote_kocs(self, per_group: int | None = None, total: int | None = None) -> np.ndarray:
-        """Promote the most active ordinary members to KOC (to `per_group` KOCs per group, or `total` more)."""
+        """Promote the most active ordinary members to KOC (up to `per_group` per group, or `total` more)."""
         m, n = self.members, self.members.n
         role, state, group = m.role[:n], m.state[:n], m.group[:n]
-        eligible = (state == State.ACTIVE) & np.isin(role, (Role.LURKER, Role.COMMENTER, Role.CREATOR))
-        chosen = []
+        eligible = (state == ACTIVE) & (role <= CREATOR)
         groups = self.groups.open_groups()
-        for g in groups:
+        chosen = []
+        for i, g in enumerate(groups):
             if per_group is not None:
-                have = int(np.count_nonzero((role == Role.KOC) & (state <= State.MUTED) & (group == g)))
-                vacancies = per_group - have
+                vacancies = per_group - int(np.count_nonzero((role == KOC) & (state <= MUTED) & (group == g)))
             else:
-                vacancies = total // len(groups) + (1 if groups.index(g) < total % len(groups) else 0)
+                vacancies = total // len(groups) + (1 if i < total % len(groups) else 0)
             chosen.append(koc.pick_kocs(np.flatnonzero(eligible & (group == g)), m.recent_activity[:n], vacancies))
         rows = np.concatenate(chosen) if chosen else np.empty(0, dtype=np.int64)
-        role[rows] = Role.KOC
+        role[rows] = KOC
+        self._kocs_exist |= rows.shape[0] > 0
         if rows.shape[0]:
             self._note(f"{rows.shape[0]} KOC(s) promoted")
         return rows
@@ -756,8 +802,8 @@ class CommunityModel(mesa.Model):
     def remove_lurkers(self, inactive_days: int) -> np.ndarray:
         """Remove members silent for `inactive_days` (never admins, KOLs or KOCs)."""
         m, n = self.members, self.members.n
-        removable = np.isin(m.role[:n], (Role.LURKER, Role.COMMENTER, Role.CREATOR))
-        rows = matrix.lurkers_to_remove(m.state[:n] <= State.MUTED, removable, m.last_post_day[:n], m.join_day[:n], self.day, inactive_days)
+        rows = matrix.lurkers_to_remove(m.state[:n] <= MUTED, m.role[:n] <= CREATOR, m.last_post_day[:n],
+                                        m.join_day[:n], self.day, inactive_days)
         self._exit(rows, State.KICKED)
         if rows.shape[0]:
             self._note(f"{rows.shape[0]} long-term lurkers removed")
@@ -765,18 +811,17 @@ class CommunityModel(mesa.Model):
 
     def split(self, g: int, subgroups: int) -> list[int]:
         """Split group `g` into focused sub-groups by members' sub-topic (聚是一团火，散是满天星)."""
-        sc = self.current
+        bonus = self.current.matrix.split.focus_bonus
         m, n = self.members, self.members.n
-        in_g = np.flatnonzero((m.group[:n] == g) & (m.state[:n] <= State.MUTED))
-        bonus = sc.matrix.split.focus_bonus
+        in_g = np.flatnonzero((m.group[:n] == g) & (m.state[:n] <= MUTED))
         new_ids = [g] + [self._open_group(focus_interest=k, fit_bonus=bonus) for k in range(1, subgroups)]
         self.groups.focus_interest[g] = 0
         self.groups.fit_bonus[g] = bonus
         slot = matrix.split_assignment(m.interest[in_g], subgroups)
-        # the owner stays; KOLs are shared out round-robin so every sub-group has a voice
-        kols = m.role[in_g] == Role.KOL
-        slot[kols] = np.arange(kols.sum()) % subgroups
-        admins = m.role[in_g] == Role.ADMIN
+        # the owner stays in the first group; KOLs are shared out so every sub-group has a voice
+        kols = m.role[in_g] == KOL
+        slot[kols] = np.arange(int(kols.sum())) % subgroups
+        admins = m.role[in_g] == ADMIN
         slot[admins] = 0
         m.group[in_g] = np.asarray(new_ids)[slot]
         m.fit[in_g[~admins]] = np.minimum(1.0, m.fit[in_g[~admins]] + bonus)
@@ -790,18 +835,17 @@ class CommunityModel(mesa.Model):
         alive = [x for x in self.groups.alive_groups() if x != g]
         if not alive:
             return None
-        m, n = self.members, self.members.n
-        present = m.state[:n] <= State.MUTED
-        sizes = np.bincount(m.group[:n][present], minlength=self.groups.count)
+        sizes = self._present_sizes()
         target = min(alive, key=lambda x: (sizes[x], x))
-        m.group[:n][present & (m.group[:n] == g)] = target
+        m, n = self.members, self.members.n
+        m.group[:n][(m.state[:n] <= MUTED) & (m.group[:n] == g)] = target
         self.groups.dissolved_day[g] = self.day
         self._note(f"group {g} merged into group {target}")
         return target
 
     def _dissolve_group(self, g: int) -> None:
         m, n = self.members, self.members.n
-        rows = np.flatnonzero((m.group[:n] == g) & (m.state[:n] <= State.MUTED) & (m.role[:n] != Role.ADMIN))
+        rows = np.flatnonzero((m.group[:n] == g) & (m.state[:n] <= MUTED) & (m.role[:n] != ADMIN))
         self._exit(rows, State.LEFT)
         self.groups.dissolved_day[g] = self.day
         self._note(f"group {g} dissolved")
@@ -826,15 +870,13 @@ class CommunityModel(mesa.Model):
         return np.vstack(self._records) if self._records else np.empty((0, len(DAILY_COLUMNS)))
 
     def day_notes(self) -> list[str]:
-        """What happened each recorded day (interventions, splits, deaths), as text."""
+        """What happened on each recorded day (interventions, splits, deaths), as text."""
         return list(self._notes_by_day)
 
     def lifespan(self) -> tuple[int, bool]:
         """(lifespan in days, censored). Lifespan is the last day value was produced before the
-        community died; if it never died it is the last simulated day, censored."""
+        community died or was dissolved; if it is still alive it is the last simulated day, censored."""
         g = self.groups
-        if self.ended_by == "dissolved":
-            return max(g.lifespan) if g.lifespan else self.day, False
-        if self.ended_by == "dead":
+        if self.ended_by in ("dead", "dissolved"):
             return max(g.lifespan), False
         return self.day, True

@@ -49,6 +49,7 @@ class MemberTable:
     activation: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
     buzz: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
     tie_strength: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
+    tie_count: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})  # live edges touching the member
     reward: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
     recent_activity: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
     warnings: np.ndarray = field(metadata={"dtype": np.int16, "fill": 0})
@@ -87,7 +88,10 @@ class MemberTable:
         return self.group.shape[0]
 
     def append(self, count: int, **columns: np.ndarray | float | int) -> np.ndarray:
-        """Add `count` members with the given column values; returns their row indices."""
+        """Add `count` members with the given column values; returns their row indices.
+
+        Columns not given keep their fill value (see the field metadata).
+        """
         if count <= 0:
             return np.empty(0, dtype=np.int64)
         if self.n + count > self.capacity:
@@ -111,6 +115,8 @@ class TieLog:
     """Undirected ties as an append-only edge list; repeated pairs add up.
 
     `alive` turns False once either end has left, so tie strength counts present partners only.
+    A node index (edge ids sorted by endpoint) covers all but the newest edges, so finding a
+    leaver's edges costs O(its edges + unindexed tail) rather than a scan of the whole log.
     """
 
     src: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.int32))
@@ -119,6 +125,11 @@ class TieLog:
     alive: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.bool_))
     day: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.int32))
     n: int = 0
+    _index_nodes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    _index_edges: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    _indexed: int = 0
+
+    TAIL = 2048  # unindexed edges tolerated before they are merged into the index
 
     def add(self, src: np.ndarray, dst: np.ndarray, weight: float | np.ndarray, day: int) -> None:
         """Append edges (self-loops are dropped by the caller)."""
@@ -139,16 +150,51 @@ class TieLog:
         self.alive[self.n : end] = True
         self.day[self.n : end] = day
         self.n = end
+        if self.n - self._indexed > self.TAIL:
+            self._extend_index()
 
-    def drop_members(self, gone: np.ndarray, n_members: int) -> np.ndarray:
-        """Retire edges touching members flagged in boolean `gone`; return the strength each member lost."""
-        src, dst = self.src[: self.n], self.dst[: self.n]
-        hit = self.alive[: self.n] & (gone[src] | gone[dst])
-        if not hit.any():
-            return np.zeros(n_members)
-        self.alive[: self.n][hit] = False
-        w = self.weight[: self.n][hit].astype(np.float64)
-        return np.bincount(src[hit], w, minlength=n_members) + np.bincount(dst[hit], w, minlength=n_members)
+    def _extend_index(self) -> None:
+        """Merge the unindexed tail into the sorted node index (sort the tail, then one merge)."""
+        lo, hi = self._indexed, self.n
+        nodes = np.concatenate([self.src[lo:hi], self.dst[lo:hi]])
+        edges = np.concatenate([np.arange(lo, hi), np.arange(lo, hi)])
+        order = np.argsort(nodes, kind="stable")
+        nodes, edges = nodes[order], edges[order]
+        at = np.searchsorted(self._index_nodes, nodes, side="right")
+        self._index_nodes = np.insert(self._index_nodes, at, nodes)
+        self._index_edges = np.insert(self._index_edges, at, edges)
+        self._indexed = hi
+
+    def edges_of(self, rows: np.ndarray, n_members: int) -> np.ndarray:
+        """Ids of all logged edges (alive or not) touching any member in `rows` (rows < n_members)."""
+        first = np.searchsorted(self._index_nodes, rows, side="left")
+        last = np.searchsorted(self._index_nodes, rows, side="right")
+        if rows.shape[0] == 1:  # the common case: one leaver, one slice of the index
+            indexed = self._index_edges[first[0] : last[0]]
+        else:
+            sizes = last - first
+            offsets = np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
+            indexed = self._index_edges[offsets + np.arange(offsets.shape[0])]
+        lo = self._indexed
+        if lo == self.n:
+            return indexed
+        mark = np.zeros(n_members, dtype=bool)
+        mark[rows] = True
+        tail_hit = mark[self.src[lo : self.n]] | mark[self.dst[lo : self.n]]
+        return np.concatenate([indexed, lo + np.flatnonzero(tail_hit)])
+
+    def drop_members(self, rows: np.ndarray, tie_strength: np.ndarray, tie_count: np.ndarray) -> None:
+        """Retire the live edges of members in `rows`, taking them off both ends' tie strength and count."""
+        ids = self.edges_of(rows, tie_strength.shape[0])
+        ids = ids[self.alive[ids]]
+        if rows.shape[0] > 1:
+            ids = np.unique(ids)  # an edge between two leavers appears twice
+        self.alive[ids] = False
+        w = self.weight[ids].astype(np.float64)
+        for ends in (self.src[ids], self.dst[ids]):
+            np.subtract.at(tie_strength, ends, w)
+            np.subtract.at(tie_count, ends, 1)
+        np.maximum(tie_strength, 0.0, out=tie_strength)  # float round-off must not leave negative ties
 
     def edges(self, live_only: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(src, dst, weight) with repeated pairs summed; only ties between present members by default."""
@@ -166,12 +212,13 @@ class TieLog:
         return lo[first], hi[first], w
 
     def neighbours(self, member: int) -> dict[int, float]:
-        """Present partners of one member and the tie strength to each."""
-        a, b, w = self.edges()
+        """Present partners of one member and the summed tie strength to each."""
+        ids = self.edges_of(np.array([member]), int(max(self.src[: self.n].max(initial=0), self.dst[: self.n].max(initial=0), member)) + 1)
+        ids = ids[self.alive[ids]]
         out: dict[int, float] = {}
-        for x, y, weight in zip(a[(a == member) | (b == member)], b[(a == member) | (b == member)], w[(a == member) | (b == member)]):
-            other = int(y if x == member else x)
-            out[other] = out.get(other, 0.0) + float(weight)
+        for a, b, w in zip(self.src[ids], self.dst[ids], self.weight[ids]):
+            other = int(b if a == member else a)
+            out[other] = out.get(other, 0.0) + float(w)
         return out
 
 

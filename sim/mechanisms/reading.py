@@ -36,15 +36,16 @@ def expose(
     own_ads: np.ndarray,
 ) -> Exposure:
     """Per-member exposure. Group totals are per group; `own_*` are the member's own posts
-    (nobody learns from, or is annoyed by, their own messages). `reading` is 1 for active members."""
-    v = volume[group]
-    load = v / attention
-    share = reading * np.minimum(1.0, 1.0 / np.maximum(load, 1e-12))
+    (nobody learns from, or is annoyed by, their own messages). `reading` is True for members
+    who read (active, not muted)."""
+    load = volume[group] / attention
+    share = reading / np.maximum(load, 1.0)
+    # moderation may have removed a member's own message, so others' chatter and ads can't go below zero
     return Exposure(
         read_share=share,
-        value_read=share * np.maximum(value_quality[group] - own_value_quality, 0.0),
-        value_posts_read=share * np.maximum(value_posts[group] - own_value_posts, 0.0),
-        chatter_read=share * np.maximum(chatter[group] - own_chatter, 0.0),
-        ads_read=share * np.maximum(ads[group] - own_ads, 0.0),
-        overload=reading * np.maximum(load - 1.0, 0.0),
+        value_read=(value_quality[group] - own_value_quality) * share,
+        value_posts_read=(value_posts[group] - own_value_posts) * share,
+        chatter_read=np.maximum(chatter[group] - own_chatter, 0.0) * share,
+        ads_read=np.maximum(ads[group] - own_ads, 0.0) * share,
+        overload=np.maximum(load - 1.0, 0.0) * reading,
     )

@@ -13,7 +13,7 @@ from sim.mechanisms.sampling import small_counts
 
 
 def reply_counts(
-    rng: np.random.Generator,
+    u: np.ndarray,
     role_rate: np.ndarray,
     fit: np.ndarray,
     value_posts_read: np.ndarray,
@@ -25,39 +25,49 @@ def reply_counts(
     value_gain: float,
     incentive: float,
 ) -> np.ndarray:
-    """Replies each member gives today."""
+    """Replies each member gives today (`u`: one uniform per member)."""
     expected = role_rate * fit * value_posts_read * (1.0 + value_gain * activation) * need * incentive
     n_groups = posts_in_group.shape[0]
     raw = np.bincount(group, expected, minlength=n_groups)
     cap = posts_in_group * max_per_post
     # conversation saturation: total replies approach the cap smoothly
     scale = np.where(raw > 0, cap * (1.0 - np.exp(-raw / np.maximum(cap, 1e-12))) / np.maximum(raw, 1e-12), 0.0)
-    return small_counts(rng, expected * scale[group])
+    return small_counts(u, expected * scale[group])
 
 
 def pick_targets(
     rng: np.random.Generator,
-    repliers: np.ndarray,
+    reply_group: np.ndarray,
     group: np.ndarray,
     poster_weight: np.ndarray,
+    n_groups: int,
 ) -> np.ndarray:
-    """For each reply (given by `repliers[k]`), the member whose value post it answers.
+    """For each reply made in group `reply_group[k]`, the member whose value post it answers.
 
-    Posters are chosen in proportion to `poster_weight` (posts x quality) within the replier's
-    group. A reply with no poster to answer in its group gets target -1.
+    Posters are chosen in proportion to `poster_weight` (posts x quality) within the group. A
+    reply in a group where nobody posted value today gets target -1.
     """
-    targets = np.full(repliers.shape[0], -1, dtype=np.int64)
-    if repliers.shape[0] == 0:
+    targets = np.full(reply_group.shape[0], -1, dtype=np.int64)
+    if reply_group.shape[0] == 0:
         return targets
-    reply_group = group[repliers]
+    posters = np.flatnonzero(poster_weight)
+    if posters.shape[0] == 0:
+        return targets
+    if n_groups == 1:
+        return _draw(rng, posters, poster_weight[posters], reply_group.shape[0])
     for g in np.unique(reply_group):
-        in_group = np.flatnonzero((group == g) & (poster_weight > 0))
-        if in_group.shape[0] == 0:
-            continue
-        w = poster_weight[in_group]
-        slots = np.flatnonzero(reply_group == g)
-        targets[slots] = in_group[np.searchsorted(np.cumsum(w), rng.random(slots.shape[0]) * w.sum(), side="right").clip(0, in_group.shape[0] - 1)]
+        in_group = posters[group[posters] == g]
+        if in_group.shape[0]:
+            slots = np.flatnonzero(reply_group == g)
+            targets[slots] = _draw(rng, in_group, poster_weight[in_group], slots.shape[0])
     return targets
+
+
+def _draw(rng: np.random.Generator, candidates: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
+    """`k` draws with replacement from `candidates`, proportional to `weight` (inverse CDF)."""
+    cum = np.cumsum(weight)
+    idx = np.searchsorted(cum, rng.random(k) * cum[-1], side="right")
+    return candidates[np.minimum(idx, candidates.shape[0] - 1)]
 
 
 def chatter_pairs(rng: np.random.Generator, chatter: np.ndarray, group: np.ndarray, pairs_per_message: float) -> tuple[np.ndarray, np.ndarray]:
@@ -68,8 +78,7 @@ def chatter_pairs(rng: np.random.Generator, chatter: np.ndarray, group: np.ndarr
     n_pairs = rng.poisson(pairs_per_message * chatter[talkers].sum())
     if n_pairs == 0:
         return talkers[:0], talkers[:0]
-    weight = np.cumsum(chatter[talkers].astype(np.float64))
-    a = talkers[np.searchsorted(weight, rng.random(n_pairs) * weight[-1], side="right").clip(0, talkers.shape[0] - 1)]
-    b = talkers[np.searchsorted(weight, rng.random(n_pairs) * weight[-1], side="right").clip(0, talkers.shape[0] - 1)]
+    ends = _draw(rng, talkers, chatter[talkers], 2 * n_pairs)
+    a, b = ends[:n_pairs], ends[n_pairs:]
     keep = (a != b) & (group[a] == group[b])
     return a[keep], b[keep]

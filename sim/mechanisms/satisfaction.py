@@ -31,10 +31,10 @@ def daily_utility(
     s: Satisfaction,
 ) -> np.ndarray:
     """Today's net experience of each member, in satisfaction units."""
-    info = s.info_weight * (1.0 - np.exp(-exposure.value_read * fit / s.info_scale)) * need
-    relation = s.reply_weight * (1.0 - np.exp(-(replies_received + 0.5 * mentions)))
+    info = -s.info_weight * np.expm1(exposure.value_read * fit * (-1.0 / s.info_scale)) * need
+    relation = -s.reply_weight * np.expm1(-(replies_received + 0.5 * mentions))
     ties = s.tie_weight * tie_strength / (tie_strength + s.tie_half)
-    fun = s.fun_weight * (1.0 - fit) * (1.0 - np.exp(-exposure.chatter_read / s.fun_scale))
+    fun = -s.fun_weight * (1.0 - fit) * np.expm1(exposure.chatter_read * (-1.0 / s.fun_scale))
     overload = s.overload_weight * exposure.overload
     ads = s.ad_weight * exposure.ads_read * (1.0 - bond(tie_strength, s))
     off_topic = s.offtopic_weight * fit * exposure.chatter_read / (exposure.chatter_read + s.offtopic_scale)

@@ -8,39 +8,79 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.enums import Role
+from sim.enums import COMMENTER, CREATOR, LURKER
 from sim.mechanisms.sampling import beta_with_mean
 from sim.scenario.schema import Population
 
 
-def draw_traits(rng: np.random.Generator, fit: np.ndarray, pop: Population, spam_share: float) -> dict[str, np.ndarray]:
-    """Columns for `len(fit)` newcomers of the given fit (see MemberTable for their meaning)."""
-    count = fit.shape[0]
-    sigma = pop.activity_spread
-    return {
-        "fit": fit,
-        "interest": rng.integers(0, pop.interests, count).astype(np.int16),
-        "attention": pop.attention_median_msgs * np.exp(pop.attention_spread * rng.standard_normal(count)),
-        "tolerance": pop.tolerance_median_msgs * np.exp(pop.tolerance_spread * rng.standard_normal(count)),
-        # lognormal with mean 1: a few very active people, most barely active (participation inequality)
-        "activity": np.exp(sigma * rng.standard_normal(count) - 0.5 * sigma * sigma),
-        "sociability": rng.beta(2.0, 2.0, count),
-        "role": initial_roles(rng, fit, pop),
-        "spammer": rng.random(count) < spam_share,
-    }
+class TraitPool:
+    """Newcomers' fit-independent traits, drawn a block at a time and handed out in order.
 
-
-def initial_roles(rng: np.random.Generator, fit: np.ndarray, pop: Population) -> np.ndarray:
-    """Creator / commenter / lurker at join; better-fitting people are likelier to take part.
-
-    At fit 0.5 the shares equal `creator_share` and `commenter_share` (the 1-9-90 split).
+    A few arrivals a day would otherwise cost a dozen small NumPy calls each day. The raw draws
+    come from the model's generator in a fixed order, so runs stay reproducible; derived columns
+    are recomputed if the population parameters change mid-run (a timeline 'set').
     """
-    u = rng.random(fit.shape[0])
+
+    def __init__(self, rng: np.random.Generator, block: int = 256) -> None:
+        self.rng = rng
+        self.block = block
+        self._raw = np.empty((7, 0))  # 3 normals, 3 uniforms, 1 Beta(2,2) per future newcomer
+        self._cols: dict[str, np.ndarray] = {}
+        self._pop: Population | None = None
+
+    def take(self, count: int, pop: Population) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Trait columns for the next `count` newcomers, and two uniforms each (role, spam intent)."""
+        if self._raw.shape[1] < count:
+            size = max(self.block, count)
+            fresh = np.concatenate([self.rng.standard_normal((3, size)), self.rng.random((3, size)),
+                                    self.rng.beta(2.0, 2.0, (1, size))])
+            self._raw = np.concatenate([self._raw, fresh], axis=1)
+            self._pop = None
+        if self._pop is not pop:
+            self._derive(pop)
+        cols = {name: column[:count] for name, column in self._cols.items()}
+        uniforms = self._raw[4:6, :count]
+        self._raw = self._raw[:, count:]
+        self._cols = {name: column[count:] for name, column in self._cols.items()}
+        return cols, uniforms
+
+    def _derive(self, pop: Population) -> None:
+        z, u, b = self._raw[0:3], self._raw[3], self._raw[6]
+        sigma = pop.activity_spread
+        self._cols = {
+            "interest": (u * pop.interests).astype(np.int16),
+            "attention": pop.attention_median_msgs * np.exp(pop.attention_spread * z[0]),
+            "tolerance": pop.tolerance_median_msgs * np.exp(pop.tolerance_spread * z[1]),
+            # lognormal with mean 1: a few very active people, most barely active (participation inequality)
+            "activity": np.exp(sigma * z[2] - 0.5 * sigma * sigma),
+            "sociability": b,
+        }
+        self._pop = pop
+
+
+def draw_traits(pool: TraitPool, fit: np.ndarray, pop: Population, spam_share: float | np.ndarray) -> dict[str, np.ndarray]:
+    """Columns for `len(fit)` newcomers of the given fit (see MemberTable for their meaning).
+
+    `spam_share` may be one value or one per newcomer (it depends on the join channel).
+    """
+    cols, u = pool.take(fit.shape[0], pop)
+    cols["fit"] = fit
+    cols["role"] = initial_roles(u[0], fit, pop)
+    cols["spammer"] = u[1] < spam_share
+    return cols
+
+
+def initial_roles(u: np.ndarray, fit: np.ndarray, pop: Population) -> np.ndarray:
+    """Creator / commenter / lurker at join, from one uniform draw `u` per newcomer.
+
+    Better-fitting people are likelier to take part; at fit 0.5 the shares equal `creator_share`
+    and `commenter_share` (the 1-9-90 split).
+    """
     p_creator = np.minimum(1.0, pop.creator_share * 2.0 * fit)
     p_commenter = np.minimum(1.0 - p_creator, pop.commenter_share * 2.0 * fit)
-    role = np.full(fit.shape[0], Role.LURKER, dtype=np.int8)
-    role[u < p_creator + p_commenter] = Role.COMMENTER
-    role[u < p_creator] = Role.CREATOR
+    role = np.full(fit.shape[0], LURKER, dtype=np.int8)
+    role[u < p_creator + p_commenter] = COMMENTER
+    role[u < p_creator] = CREATOR
     return role
 
 

@@ -528,6 +528,10 @@ class Replies(Section):
 
 
 class Activation(Section):
+    newcomer: float = param(
+        1.0, "activation", "Activation a member who chose to join arrives with (introductions, curiosity).",
+        ge=0, le=10,
+    )
     decay: float = param(0.5, "factor/day", "Share of today's activation left tomorrow (drawn-in spells fade).", ge=0, le=1)
     buzz_decay: float = param(0.35, "factor/day", "Share of chatter buzz left tomorrow (red-packet spikes fade fast).", ge=0, le=1)
     value_gain: float = param(1.0, "x per activation", "Value posting and replying gain per unit of activation.", ge=0, le=10)

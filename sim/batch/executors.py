@@ -1,0 +1,226 @@
+"""Where chunks run: in this process, in local worker processes, or on a Dask cluster.
+
+Each executor is a context manager wrapping a `concurrent.futures.Executor`; the batch engine
+only calls `submit`, reads `slots` (how many chunks run at once) and, when something goes wrong,
+`restart` (after a worker process died) or `abort` (Ctrl-C: stop now, drop what is running).
+Results never depend on the executor or the number of workers: each run is seeded on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any, Callable
+
+#: Executor names accepted by `make_executor` (and `groupsim compare --executor`).
+EXECUTORS = ("local", "dask", "serial")
+#: Seconds to wait for a Dask scheduler to answer and for its first worker to connect.
+DASK_CONNECT_TIMEOUT = 30.0
+
+
+class ExecutorError(Exception):
+    """An executor could not be started; the message is worded for the user."""
+
+
+def available_cores() -> int:
+    """CPU cores this process may use (its affinity mask where the OS has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class BatchExecutor:
+    """Base class: runs `fn(*args)` somewhere and returns a `concurrent.futures.Future`."""
+
+    name = "base"
+    slots = 1
+
+    def __enter__(self) -> "BatchExecutor":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
+        raise NotImplementedError
+
+    def restart(self) -> None:
+        """Replace a pool that broke because a worker process died (no-op where not needed)."""
+
+    def abort(self) -> None:
+        """Stop as fast as possible: cancel what is queued, stop what is running."""
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Release the workers (waits for nothing that was cancelled)."""
+
+    def describe(self) -> str:
+        return f"{self.slots} {self.name} worker{'s' if self.slots != 1 else ''}"
+
+
+class SerialExecutor(BatchExecutor):
+    """Runs each chunk immediately in this process (debugging, notebooks, tiny jobs)."""
+
+    name = "serial"
+    slots = 1
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller through the future
+            future.set_exception(exc)
+        return future
+
+    def describe(self) -> str:
+        return "this process (serial)"
+
+
+def _ignore_sigint() -> None:
+    """Worker initializer: Ctrl-C is handled by the parent, which stops the workers itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class LocalExecutor(BatchExecutor):
+    """A pool of `workers` local processes (default: one per available core).
+
+    Workers are forked from a forkserver that has imported the model once (fast start, and safe
+    even though the parent runs threads such as the progress display); where forkserver does not
+    exist they are spawned. Workers ignore SIGINT; on Ctrl-C the parent terminates them.
+    """
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None) -> None:
+        if workers is not None and workers < 1:
+            raise ExecutorError(f"--workers must be at least 1, got {workers}")
+        self.slots = workers or available_cores()
+        methods = multiprocessing.get_all_start_methods()
+        if "forkserver" in methods:
+            self._context = multiprocessing.get_context("forkserver")
+            self._context.set_forkserver_preload(["sim.batch.worker"])
+        else:  # pragma: no cover - Windows
+            self._context = multiprocessing.get_context("spawn")
+        self._pool: ProcessPoolExecutor | None = None
+        self._start()
+
+    def _start(self) -> None:
+        self._pool = ProcessPoolExecutor(max_workers=self.slots, mp_context=self._context,
+                                         initializer=_ignore_sigint)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
+        assert self._pool is not None, "executor used after shutdown"
+        return self._pool.submit(fn, *args)
+
+    def restart(self) -> None:
+        self._kill()
+        self._start()
+
+    def abort(self) -> None:
+        self._kill()
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _kill(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list(getattr(pool, "_processes", {}).values())  # no public handle before 3.14
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+
+    def describe(self) -> str:
+        return f"{self.slots} local worker process{'es' if self.slots != 1 else ''}"
+
+
+class DaskExecutor(BatchExecutor):
+    """Chunks run on a Dask distributed cluster: the scheduler at `scheduler` (e.g.
+    `tcp://10.0.0.5:8786`), or a local cluster of `workers` single-threaded processes.
+
+    Every worker must be able to import this version of `sim` (the batch checks the code
+    fingerprint each chunk reports and stops on a mismatch).
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
+        if workers is not None and workers < 1:
+            raise ExecutorError(f"--workers must be at least 1, got {workers}")
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise ExecutorError("the Dask executor needs dask.distributed: "
+                                "pip install 'groupsim[dask]' (or dask[distributed])") from None
+        self._log = logging.getLogger("distributed")
+        self._log_level = self._log.level
+        self._log.setLevel(logging.ERROR)  # connection chatter at shutdown is not the user's problem
+        self._cluster = None
+        self.address = scheduler
+        try:
+            if scheduler:
+                self._client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
+            else:
+                self._cluster = LocalCluster(n_workers=workers or available_cores(), threads_per_worker=1,
+                                             processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                self._client = Client(self._cluster, set_as_default=False)
+                self.address = self._cluster.scheduler_address
+        except (OSError, TimeoutError) as exc:
+            self._log.setLevel(self._log_level)
+            raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        try:
+            self._client.wait_for_workers(1, timeout=DASK_CONNECT_TIMEOUT)
+        except TimeoutError:
+            self.shutdown()
+            raise ExecutorError(f"no Dask worker joined the scheduler at {self.address} within "
+                                f"{DASK_CONNECT_TIMEOUT:.0f} s; start one with `dask worker {self.address}`") from None
+        self.slots = max(1, sum(self._client.nthreads().values()))
+        self._where = f"Dask at {self.address}" if scheduler else "a local Dask cluster"
+        self._executor: Executor | None = self._client.get_executor(pure=False)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
+        assert self._executor is not None, "executor used after shutdown"
+        return self._executor.submit(fn, *args)
+
+    def abort(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)  # cancels every future it made
+            self._executor = None
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        client, self._client = getattr(self, "_client", None), None
+        if client is not None:
+            client.close()
+        cluster, self._cluster = self._cluster, None
+        if cluster is not None:
+            cluster.close()
+        self._log.setLevel(self._log_level)
+
+    def describe(self) -> str:
+        return f"{self.slots} worker thread{'s' if self.slots != 1 else ''} on {self._where}"
+
+
+def make_executor(kind: str = "local", workers: int | None = None, scheduler: str | None = None) -> BatchExecutor:
+    """The executor named `kind` ("local", "dask" or "serial"); ExecutorError if it cannot start."""
+    if kind == "local":
+        if scheduler:
+            raise ExecutorError("--scheduler is for --executor dask")
+        return LocalExecutor(workers)
+    if kind == "dask":
+        return DaskExecutor(scheduler, workers)
+    if kind == "serial":
+        if scheduler:
+            raise ExecutorError("--scheduler is for --executor dask")
+        return SerialExecutor()
+    raise ExecutorError(f"unknown executor {kind!r}; choose one of {', '.join(EXECUTORS)}")
