@@ -210,3 +210,45 @@ def spread(values: np.ndarray) -> dict[str, float | None]:
         return {"median": None, "p10": None, "p90": None, "mean": None, "n": 0}
     p10, median, p90 = np.quantile(x, [0.1, 0.5, 0.9])
     return {"median": float(median), "p10": float(p10), "p90": float(p90), "mean": float(x.mean()), "n": int(x.size)}
+
+
+def bootstrap_interval(values: np.ndarray, statistic: str = "mean", *, confidence: float = 0.95,
+                       n_resamples: int = 4999, rng: np.random.Generator | int = 0) -> Interval:
+    """stat(values) with a one-sample bootstrap interval (BCa for "mean", percentile for "median").
+
+    NaNs are dropped; all None for an empty sample; a constant sample gives a zero-width interval.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return Interval(None, None, None)
+    fn = STATISTICS[statistic]
+    estimate = float(fn(x))
+    if np.ptp(x) == 0:
+        return Interval(estimate, estimate, estimate)
+    generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    method = "percentile" if statistic == "median" else "BCa"
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        result = stats.bootstrap((x,), fn, n_resamples=n_resamples, vectorized=True, confidence_level=confidence,
+                                 method=method, rng=generator, batch=1000)
+    return Interval(estimate, float(result.confidence_interval.low), float(result.confidence_interval.high))
+
+
+def restricted_mean_interval(times: np.ndarray, censored: np.ndarray, tau: float, *, confidence: float = 0.95,
+                             n_resamples: int = 4999, rng: np.random.Generator | int = 0) -> Interval:
+    """RMST up to `tau` (see `restricted_mean`) with a bootstrap interval.
+
+    Vectorised when every censored lifespan is at or beyond `tau` (then the RMST is exactly the
+    mean of min(lifespan, tau)); otherwise a Kaplan-Meier curve per resample (999 resamples).
+    """
+    t, c = np.asarray(times, dtype=np.float64), np.asarray(censored, dtype=bool)
+    if t.size == 0:
+        return Interval(None, None, None)
+    if np.all(t[c] >= tau):
+        return bootstrap_interval(np.minimum(t, tau), "mean", confidence=confidence, n_resamples=n_resamples, rng=rng)
+    generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    result = stats.bootstrap((np.arange(t.size),), lambda i: restricted_mean(t[i], c[i], tau), n_resamples=999,
+                             vectorized=False, confidence_level=confidence, method="percentile", rng=generator)
+    return Interval(restricted_mean(t, c, tau), float(result.confidence_interval.low),
+                    float(result.confidence_interval.high))

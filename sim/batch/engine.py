@@ -109,6 +109,7 @@ class _Loop:
         self.ran = 0
         self.worker_seconds = 0.0
         self.restarts = 0
+        self.returned = 0  # chunks that came back from a worker
         self._start = time.perf_counter()
 
     def elapsed(self) -> float:
@@ -168,6 +169,7 @@ class _Loop:
             raise BatchError(f"worker {result.worker} runs different groupsim model code (code fingerprint "
                              f"{result.fingerprint}, here {self.fingerprint}); every worker must run the same "
                              "version. Finished runs are saved; fix the workers and run the command again")
+        self.returned += 1
         self._add(result)
         self.planner.record(len(chunk.tasks), result.seconds)
         self.worker_seconds += result.seconds
@@ -187,6 +189,10 @@ class _Loop:
         lost += list(self.in_flight.values())
         self.in_flight.clear()
         self.restarts += 1
+        if self.restarts >= 2 and self.returned == 0:
+            raise BatchError("worker processes die before finishing any run. If you started the batch from a "
+                             "Python script, put the code under `if __name__ == \"__main__\":` (worker processes "
+                             "import the main script); otherwise run with --executor serial to see the error")
         if self.restarts > MAX_RESTARTS:
             raise BatchError(f"worker processes died {self.restarts} times; giving up. "
                              "Finished runs are saved; run the command again to resume")
