@@ -1,0 +1,144 @@
+"""`groupsim compare`: replicates of one or more scenarios, compared on lifespan and contributors."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
+from rich.table import Table
+
+from sim.batch import BatchError, BatchExecutor, BatchProgress, ExecutorError, StoreError, make_executor
+from sim.batch.compare import CompareRun, compare_job, default_folder, run_compare, scenario_labels
+from sim.batch.seeds import SEED_BITS
+from sim.cli.common import app, console, err_console, fail, load_or_exit, parse_sets
+from sim.report.compare import write_compare_report
+
+INTERRUPTED = 130
+
+
+@app.command()
+def compare(
+    scenario_files: list[Path] = typer.Argument(..., metavar="SCENARIO...",
+                                                help="Scenario YAML files; the first is the reference. One file runs a plain batch."),
+    replicates: int = typer.Option(..., "--replicates", "-n", help="Replicates per scenario (same seeds across scenarios)."),
+    seed: int = typer.Option(1, "--seed", help="Root seed; replicate seeds are derived from it with NumPy SeedSequence."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w",
+                                          help="Worker processes (local) or local-cluster workers (dask). Default: one per core."),
+    executor: Optional[str] = typer.Option(None, "--executor", "-e",
+                                           help="local (processes on this machine, default), dask (a Dask cluster), or serial (this process)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --executor dask). "
+                                            "Without it --executor dask starts a local cluster."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder. Default: results/compare-<scenarios>-seed<S>-<id>; "
+                                       "running the same command again resumes it."),
+    days: Optional[int] = typer.Option(None, "--days", help="Days to simulate (overrides every scenario's horizon.days)."),
+    sets: Optional[list[str]] = typer.Option(None, "--set", help="Override a parameter in every scenario: --set path=value (repeatable)."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Run replicates that failed in an earlier session again."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Delete the earlier batch in the output folder and start again."),
+) -> None:
+    """Run replicates of each scenario and compare them: runs.parquet, daily.parquet, summary.json, report.html.
+
+    Results are written as runs finish. Interrupted (Ctrl-C, killed)? Run the same command again: finished runs are kept, the rest are run. Asking for more replicates later extends the batch.
+    """
+    if replicates < 1:
+        fail(f"--replicates must be at least 1, got {replicates}")
+    if seed < 0 or seed >= 2 ** SEED_BITS:
+        fail(f"--seed must be a whole number from 0 to 2**{SEED_BITS}-1, got {seed}")
+    if days is not None and days < 1:
+        fail(f"--days must be at least 1, got {days}")
+    if workers is not None and workers < 1:
+        fail(f"--workers must be at least 1, got {workers}")
+    kind = executor or ("dask" if scheduler else "local")
+    if kind not in ("local", "dask", "serial"):
+        fail(f"--executor must be local, dask or serial, got {kind!r}")
+    if scheduler and kind != "dask":
+        fail("--scheduler is for --executor dask")
+    changes = parse_sets(sets)
+    if days is not None:
+        changes["horizon.days"] = days
+    scenarios = [load_or_exit(path, changes) for path in scenario_files]
+    try:
+        labels = scenario_labels(scenarios, [str(p) for p in scenario_files])
+        job = compare_job(list(zip(labels, scenarios)), replicates, seed)
+    except ValueError as exc:
+        fail(str(exc))
+    folder = out if out is not None else default_folder(job)
+
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
+                        TextColumn("{task.fields[failed]}"), TimeElapsedColumn(), TextColumn("ETA"),
+                        TimeRemainingColumn(), console=console, transient=False)
+    bar: dict[str, int] = {}
+
+    def on_start(now: BatchProgress, ex: BatchExecutor) -> None:
+        if now.done:
+            console.print(f"Resuming {folder}: {now.done} of {now.total} runs already done.")
+        console.print(f"Running {now.total - now.done} runs on {ex.describe()}.")
+        progress.start()
+        bar["id"] = progress.add_task(" vs ".join(labels), total=now.total, completed=now.done, failed="")
+
+    def on_progress(now: BatchProgress) -> None:
+        if "id" in bar:
+            failed = f"[yellow]{now.failed} failed[/]" if now.failed else ""
+            progress.update(bar["id"], completed=now.done, failed=failed)
+
+    def start_executor() -> BatchExecutor:
+        try:
+            return make_executor(kind, workers, scheduler)
+        except ExecutorError as exc:
+            fail(str(exc))
+
+    try:
+        try:
+            result = run_compare(job, folder, start_executor, overwrite=overwrite, retry_failed=retry_failed,
+                                 on_start=on_start, on_progress=on_progress)
+        finally:
+            progress.stop()
+    except KeyboardInterrupt:
+        err_console.print(f"[bold yellow]interrupted:[/] finished runs are saved in {folder}; "
+                          "run the same command again to resume.", highlight=False, soft_wrap=True)
+        raise typer.Exit(INTERRUPTED) from None
+    except (StoreError, BatchError) as exc:
+        fail(str(exc))
+    report = write_compare_report(result.folder)
+    _print_outcome(result)
+    console.print(f"Report: [bold]{report}[/]  (runs.parquet, daily.parquet and summary.json in {result.folder}/)")
+
+
+def _print_outcome(result: CompareRun) -> None:
+    import json
+
+    summary = json.loads((result.folder / "summary.json").read_text(encoding="utf-8"))
+    table = Table(title="Lifespan and value contributors", title_justify="left")
+    table.add_column("scenario", style="bold")
+    table.add_column("runs (failed)")
+    table.add_column("alive at horizon")
+    table.add_column("median lifespan")
+    table.add_column("mean days of value")
+    for s in summary["scenarios"]:
+        stats = summary["per_scenario"][s["label"]]
+        life = stats["lifespan"]
+        runs = f"{stats['runs']['ok']} ({stats['runs']['failed']})"
+        if life is None:
+            table.add_row(s["label"], runs, "–", "–", "–")
+            continue
+        horizon = str(stats["horizon_days"])
+        median = life["median"]["estimate"]
+        table.add_row(s["label"], runs, f"{life['alive_at'][horizon]['estimate']:.0%} (day {horizon})",
+                      f"> {horizon} (not reached)" if median is None else f"{median:.0f} days",
+                      f"{life['restricted_mean']['estimate']:.1f} of {horizon}")
+    console.print(table)
+    for sentence in summary["sentences"]["en"]:
+        console.print(f"• {sentence}", highlight=False)
+    outcome = result.outcome
+    if outcome is None:
+        console.print("Every run was already done; tables, summary and report rewritten.")
+        return
+    rate = outcome.runs_per_second
+    per_worker = outcome.worker_seconds / outcome.ran if outcome.ran else math.nan
+    failed = f", [yellow]{outcome.failed} failed[/]" if outcome.failed else ""
+    console.print(f"Ran {outcome.ran} runs in {outcome.elapsed:.1f} s: "
+                  f"[bold]{rate:.1f} runs/s[/] ({per_worker:.3f} s of worker time per run){failed}."
+                  if rate else f"Ran {outcome.ran} runs{failed}.", highlight=False)
