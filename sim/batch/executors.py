@@ -12,6 +12,8 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, Callable
 
@@ -80,9 +82,23 @@ class SerialExecutor(BatchExecutor):
         return "this process (serial)"
 
 
-def _ignore_sigint() -> None:
-    """Worker initializer: Ctrl-C is handled by the parent, which stops the workers itself."""
+def _init_worker(parent_pid: int) -> None:
+    """Worker initializer. Ctrl-C is handled by the parent, which stops the workers itself; and a
+    worker exits on its own once the parent is gone (killed with SIGKILL, say), instead of
+    lingering blocked on a queue nobody reads."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_when_gone, args=(parent_pid,), name="parent-watch", daemon=True).start()
+
+
+def _exit_when_gone(pid: int, every: float = 0.5) -> None:
+    while True:
+        time.sleep(every)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # pid taken by another user's process: ours is gone
+            os._exit(1)
 
 
 class LocalExecutor(BatchExecutor):
@@ -90,7 +106,8 @@ class LocalExecutor(BatchExecutor):
 
     Workers are forked from a forkserver that has imported the model once (fast start, and safe
     even though the parent runs threads such as the progress display); where forkserver does not
-    exist they are spawned. Workers ignore SIGINT; on Ctrl-C the parent terminates them.
+    exist they are spawned. Workers ignore SIGINT (on Ctrl-C the parent terminates them) and
+    exit by themselves if the parent dies.
     """
 
     name = "local"
@@ -110,7 +127,7 @@ class LocalExecutor(BatchExecutor):
 
     def _start(self) -> None:
         self._pool = ProcessPoolExecutor(max_workers=self.slots, mp_context=self._context,
-                                         initializer=_ignore_sigint)
+                                         initializer=_init_worker, initargs=(os.getpid(),))
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
         assert self._pool is not None, "executor used after shutdown"
@@ -172,7 +189,7 @@ class DaskExecutor(BatchExecutor):
                 self._client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
             else:
                 self._cluster = LocalCluster(n_workers=workers or available_cores(), threads_per_worker=1,
-                                             processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                                             processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
                 self._client = Client(self._cluster, set_as_default=False)
                 self.address = self._cluster.scheduler_address
         except (OSError, TimeoutError) as exc:

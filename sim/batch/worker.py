@@ -12,7 +12,6 @@ the chunk carries on.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import socket
@@ -172,13 +171,18 @@ _NOT_IN_FINGERPRINT_FILES = frozenset({
 })
 
 
-@functools.cache
 def code_fingerprint() -> str:
     """A short hash of the code that decides a run's numbers: `sim` model sources, NumPy and Mesa versions.
 
-    Two processes with equal fingerprints produce identical rows for the same scenario and seed.
-    A batch refuses to mix runs made with different fingerprints.
+    Computed once, when this module is imported (after the model modules it imports), so it
+    describes the code this process actually runs even if the files change later. Two processes
+    with equal fingerprints produce identical rows for the same scenario and seed; a batch refuses
+    to mix runs made with different fingerprints.
     """
+    return _FINGERPRINT
+
+
+def _fingerprint_of_files() -> str:
     import mesa
 
     root = Path(__file__).resolve().parent.parent
@@ -190,6 +194,9 @@ def code_fingerprint() -> str:
             continue
         digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+_FINGERPRINT = _fingerprint_of_files()
 
 
 def worker_name() -> str:
