@@ -146,9 +146,13 @@ class CommunityModel(mesa.Model):
             self._join_kols(sc.kol.count, sc.kol.activity)
         founders = sc.population.initial_members
         if founders:
+            # the owner asks each founder personally (seed 002 第一点); a paid or vetted group
+            # holds its founders to the same threshold as everyone after them
             fit = beta_with_mean(self.rng, arrivals.organic_fit_mean(sc), sc.population.fit_concentration, founders)
-            rows = self._join(fit, Channel.SEED, satisfaction0=sc.behaviour.satisfaction.consented_start)
-            # the owner asked each founder personally (seed 002 第一点)
+            passed = self._threshold(fit)
+            rows = self._join(fit[passed.admitted], Channel.SEED, commitment=passed.commitment,
+                              satisfaction0=sc.behaviour.satisfaction.consented_start,
+                              participation=sc.population.founder_participation)
             self._tie(np.zeros(rows.shape[0], dtype=np.int64), rows, 0.5)
         for item in self._timeline_for(0):
             self.intervene(item)
@@ -172,6 +176,7 @@ class CommunityModel(mesa.Model):
         satisfaction0: np.ndarray | float = 0.0,
         speak: float = 1.0,
         spam_share: np.ndarray | float = 0.0,
+        participation: float = 1.0,
     ) -> np.ndarray:
         """Add members who came by one channel; route them to groups; create their Mesa agents.
 
@@ -182,7 +187,7 @@ class CommunityModel(mesa.Model):
         if count == 0:
             return np.empty(0, dtype=np.int64)
         sc = self.current
-        cols = traits.draw_traits(self._trait_pool, fit, sc.population, spam_share)
+        cols = traits.draw_traits(self._trait_pool, fit, sc.population, spam_share, participation)
         if role is not None:
             cols["role"] = np.full(count, role, dtype=np.int8)
             if role in (Role.ADMIN, Role.KOL):
@@ -335,21 +340,21 @@ class CommunityModel(mesa.Model):
             passed = self._threshold(fit)
             rows = self._join(fit[passed.admitted], channel, inviter=inviters[passed.admitted], commitment=passed.commitment,
                               satisfaction0=sc.behaviour.satisfaction.consented_start,
-                              spam_share=arrivals.spam_share(sc, Channel(channel)))
+                              spam_share=arrivals.spam_share(sc, Channel(channel)) * passed.spam_pass)
             if rows.shape[0]:
                 self._tie(inviters[passed.admitted], rows, referral.invitee_tie(sc.referral))
                 self.ledger.spend("referral_rewards", sc.referral.reward_yuan * rows.shape[0])
                 if channel == BAIT:
                     self.ledger.spend("bait_gifts", sc.referral.bait.cost_yuan_per_joiner * rows.shape[0])
         active_kols = int(np.count_nonzero(day - self._kol_last_post < 7)) if sc.kol.draw else 0
-        prospects = rng.poisson(arrivals.organic_prospect_rate(sc, active_kols, self._share_bonus))
+        prospects = rng.poisson(arrivals.organic_prospect_rate(sc, day, active_kols, self._share_bonus))
         self._share_bonus = 0.0
         if prospects:
             fit = beta_with_mean(rng, arrivals.organic_fit_mean(sc), pop.fit_concentration, prospects)
             passed = self._threshold(fit)
             self._join(fit[passed.admitted], Channel.ORGANIC, commitment=passed.commitment,
                        satisfaction0=sc.behaviour.satisfaction.consented_start,
-                       spam_share=arrivals.spam_share(sc, Channel.ORGANIC))
+                       spam_share=arrivals.spam_share(sc, Channel.ORGANIC) * passed.spam_pass)
         self.mass_add(arrivals.mass_add_today(sc, day))
 
     def _threshold(self, fit: np.ndarray) -> entry.Admission:
@@ -422,7 +427,9 @@ class CommunityModel(mesa.Model):
         crowd = posting.crowding(present_g, beh)[group]
         inc_value, inc_reply, inc_chatter = incentives.multipliers(sc.incentives)
         rates = np.empty((3, n))
-        motivation = posting.recognition_motivation(m.reward[:n], m.satisfaction[:n], beh)
+        # commitment (a costly threshold passed) and recognition both make people take part
+        engagement = 1.0 + beh.posting.commitment_engagement * m.commitment[:n]
+        motivation = posting.recognition_motivation(m.reward[:n], m.satisfaction[:n], beh) * engagement
         rates[0] = posting.value_rate(self._value_rate[role], fit, m.activity[:n], m.speak[:n], motivation,
                                       activation, crowd, need, beh, inc_value)
         restraint = sc.rules.norm_effect if (sc.rules.enabled and sc.rules.ban_off_topic) else 0.0
@@ -464,7 +471,7 @@ class CommunityModel(mesa.Model):
         # --- replies: they form ties and reward posters. Members, the operator (guided discussion)
         # and KOCs all answer today's value posts; one targeting pass serves all three.
         given = replies.reply_counts(u[3], self._reply_rate[role], fit, exposure.value_posts_read, activation, need,
-                                     group, value_g, beh.replies.max_per_post, beh.activation.value_gain, inc_reply)
+                                     group, value_g, beh.replies.max_per_post, beh.activation.value_gain, inc_reply * engagement)
         repliers = np.repeat(np.arange(n), given)
         koc_repliers = self._koc_repliers()
         operator_groups = np.repeat(np.arange(G), plan.guided_replies)
@@ -511,16 +518,17 @@ class CommunityModel(mesa.Model):
         identity = today.identity[:n]
         if self._kocs_exist:
             identity = identity + (role == KOC) * sc.koc.identity
-        utility = satisfaction.daily_utility(exposure, fit, tie, received, today.mentions[:n], identity, today.money[:n], need,
+        bond = satisfaction.bond(tie, m.trust[:n], beh.satisfaction)
+        utility = satisfaction.daily_utility(exposure, fit, tie, bond, received, today.mentions[:n], identity, today.money[:n], need,
                                              beh.satisfaction)
         feels = present & ordinary
         m.satisfaction[:n] = np.where(feels, satisfaction.remember(m.satisfaction[:n], utility, beh.satisfaction), m.satisfaction[:n])
+        m.trust[:n] = satisfaction.build_trust(m.trust[:n], m.satisfaction[:n], beh.satisfaction)
 
         # --- roles move both ways
         role[:] = roles.transition(u[4], role, behaving, fit, activation, received > 0, m.reward[:n], m.satisfaction[:n], beh.roles)
 
         # --- referral: invitations sent today arrive tomorrow
-        bond = satisfaction.bond(tie, beh.satisfaction)
         invites_sent = 0
         if sc.referral.enabled:
             invites = small_counts(u[5], referral.invitation_rate(behaving, bond, m.satisfaction[:n], m.invite_appetite[:n], sc.referral))
@@ -638,12 +646,12 @@ class CommunityModel(mesa.Model):
         active = (state == ACTIVE) & ordinary
         muted = (state == MUTED) & ordinary
         fit = m.fit[:n]
-        p_leave = churn.leave_probability(m.satisfaction[:n], m.tie_strength[:n], m.commitment[:n],
+        p_leave = churn.leave_probability(m.satisfaction[:n], m.restlessness[:n], m.tie_strength[:n], m.commitment[:n],
                                           kol_spoke_g[m.group[:n]], sc.kol.retention, c)
         p_leave += (m.channel[:n] == OPERATOR) * churn.unconsented_leave_probability(fit, c)
         p_leave = np.where(muted, p_leave * c.muted_leave_factor + c.noticed_muted_rate, p_leave)
         leaving = (active | muted) & (u < p_leave)
-        ratio = churn.irritation(exposure.chatter_read, exposure.ads_read, fit, bond, exposure.overload, m.tolerance[:n])
+        ratio = churn.irritation(exposure.chatter_read, exposure.ads_read, fit, bond, exposure.overload, m.tolerance[:n], c)
         muting = active & ~leaving & (u > 1.0 - churn.mute_probability(ratio, c))
         self._exit(np.flatnonzero(leaving), State.LEFT)
         to_mute = np.flatnonzero(muting)

@@ -41,11 +41,13 @@ class MemberTable:
     tolerance: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})
     activity: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})
     sociability: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.5})
+    restlessness: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})  # multiplier on leaving hazard
     speak: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})  # KOL activity; 1 otherwise
     spammer: np.ndarray = field(metadata={"dtype": np.bool_, "fill": False})
     commitment: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
     # dynamic state
     satisfaction: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
+    trust: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})  # slow memory of good experience
     activation: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
     buzz: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
     tie_strength: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})

@@ -201,7 +201,7 @@ def _figure(traces: list[dict], title: str, y_title: str, runs: Sequence[RunLike
         shapes=shapes,
         annotations=notes,
         hovermode="x unified",
-        uirevision="keep",  # a trainer's zoom survives the next day's redraw
+        autosize=True, uirevision="keep",  # a trainer's zoom survives the next day's redraw
     )
     base.update(layout)
     return go.Figure(data=traces, layout=base)
@@ -302,7 +302,7 @@ def satisfaction_figure(runs: Sequence[RunLike], lang: str) -> go.Figure:
     day = max(r.model.day for r in runs)
     return go.Figure(data=traces, layout=dict(
         title=dict(text=t(lang, "chart.satisfaction", day=day), font=dict(size=15)),
-        height=FIGURE_HEIGHT, margin=dict(l=50, r=15, t=45, b=40), template=TEMPLATE, barmode=barmode,
+        height=FIGURE_HEIGHT, margin=dict(l=50, r=15, t=45, b=40), template=TEMPLATE, barmode=barmode, autosize=True,
         legend=dict(orientation="h", y=-0.18, font=dict(size=11)),
         xaxis=dict(title=dict(text=t(lang, "axis.satisfaction"), standoff=4),
                    range=[float(SATISFACTION_BINS[0]), float(SATISFACTION_BINS[-1])], **_AXIS_STYLE),
@@ -366,39 +366,50 @@ def network_figure(runs: Sequence[RunLike], lang: str) -> go.Figure:
         axis = "" if i == 0 else str(i + 1)
         xa, ya = f"x{axis}", f"y{axis}"
         domain = [i * width + (0.02 if i else 0), (i + 1) * width - (0.02 if i + 1 < len(runs) else 0)]
-        layout[f"xaxis{axis}"] = dict(domain=domain, visible=False, scaleanchor=ya)
-        layout[f"yaxis{axis}"] = dict(visible=False)
+        layout[f"xaxis{axis}"] = dict(domain=domain, visible=False, scaleanchor=ya, constrain="domain",
+                                      range=_span(data["x"]))
+        layout[f"yaxis{axis}"] = dict(visible=False, constrain="domain", range=_span(data["y"]))
         if len(runs) > 1:
             notes.append(dict(x=(domain[0] + domain[1]) / 2, y=1.0, xref="paper", yref="paper", showarrow=False,
                               text=run_label(run, lang), yanchor="bottom", font=dict(size=12)))
         traces.append(dict(type="scatter", mode="lines", x=data["edge_x"], y=data["edge_y"], xaxis=xa, yaxis=ya,
                            line=dict(color="rgba(120,120,120,0.25)", width=1), hoverinfo="skip",
-                           name=t(lang, "series.ties"), legendgroup="ties", showlegend=i == 0))
+                           name=t(lang, "series.ties"), showlegend=i == 0))
         custom = np.column_stack([data["fit"], data["satisfaction"], data["value_posts"]])
         for role in Role:
             pick = (data["role"] == role) & ~data["muted"]
             traces.append(_nodes(data, pick, custom, xa, ya, t(lang, f"role.{ROLE_LABELS[role]}"),
-                                 ROLE_COLORS[role], ROLE_SYMBOLS.get(role, "circle"), hover, f"role{int(role)}", i == 0,
+                                 ROLE_COLORS[role], ROLE_SYMBOLS.get(role, "circle"), hover, i == 0,
                                  role in ROLE_SYMBOLS))
         pick = data["muted"]
         symbols = np.array([ROLE_SYMBOLS.get(Role(r), "circle") for r in range(len(Role))])[data["role"][pick]]
         traces.append(_nodes(data, pick, custom, xa, ya, t(lang, "series.muted"), MUTED_COLOR, symbols, hover,
-                             "muted", i == 0, False))
+                             i == 0, False))
     day = max(r.model.day for r in runs)
     return go.Figure(data=traces, layout=dict(
         title=dict(text=f"{t(lang, 'chart.network', day=day)}<br><sup>{t(lang, 'chart.network_hint')}</sup>",
                    font=dict(size=15)),
-        height=FIGURE_HEIGHT, margin=dict(l=10, r=10, t=60, b=10), template=TEMPLATE,
-        legend=dict(font=dict(size=11), itemsizing="constant"), annotations=notes, uirevision="keep",
+        height=FIGURE_HEIGHT, margin=dict(l=10, r=10, t=60, b=10), template=TEMPLATE, autosize=True,
+        legend=dict(font=dict(size=11), itemsizing="constant", orientation="h", y=0, yanchor="top"),
+        annotations=notes, uirevision="keep",
         hovermode="closest", **layout,
     ))
 
 
-def _nodes(data, pick, custom, xa, ya, name, color, symbol, hover, group, legend, outline) -> dict:
+def _span(values: np.ndarray) -> list[float]:
+    """An axis range around `values` with 8% padding ([-1, 1] when there are none)."""
+    if values.shape[0] == 0:
+        return [-1.0, 1.0]
+    lo, hi = float(values.min()), float(values.max())
+    pad = 0.08 * max(hi - lo, 0.2)
+    return [lo - pad, hi + pad]
+
+
+def _nodes(data, pick, custom, xa, ya, name, color, symbol, hover, legend, outline) -> dict:
     line = dict(color="#222222", width=1.5) if outline else dict(width=0)
     return dict(
         type="scatter", mode="markers", x=data["x"][pick], y=data["y"][pick], xaxis=xa, yaxis=ya,
-        name=name, legendgroup=group, showlegend=legend, customdata=custom[pick], hovertemplate=hover,
+        name=name, showlegend=legend, customdata=custom[pick], hovertemplate=hover,
         marker=dict(color=color, size=node_size(data["value_posts"][pick]), symbol=symbol, line=line),
     )
 

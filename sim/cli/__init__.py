@@ -6,6 +6,7 @@ from sim.cli.common import app
 from sim.cli import run as _run  # noqa: F401  (registers `run`)
 from sim.cli import compare as _compare  # noqa: F401  (registers `compare`)
 from sim.cli import validate as _validate  # noqa: F401  (registers `validate`, `params`)
+from sim.cli import webapp as _webapp  # noqa: F401  (registers `app`)
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ def validate(files: list[Path] = typer.Argument(..., metavar="FILE...", help="Sc
             for problem in exc.problems:
                 err_console.print(f"[bold red]error:[/] {problem}", highlight=False, soft_wrap=True)
             continue
-        console.print(f"[green]ok[/] {path}  ({scenario.name}, hash {scenario_hash(scenario)})", highlight=False)
+        console.print(f"[green]ok[/] {path}  ({scenario.name}, hash {scenario_hash(scenario)})", highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(USER_ERROR)
 

@@ -17,15 +17,17 @@ def organic_fit_mean(scenario: Scenario) -> float:
     return 0.3 + 0.5 * scenario.positioning.focus
 
 
-def organic_prospect_rate(scenario: Scenario, active_kols: int, share_bonus: float) -> float:
+def organic_prospect_rate(scenario: Scenario, day: int, active_kols: int, share_bonus: float) -> float:
     """Expected organic prospects today (before the entry threshold).
 
-    A focused theme narrows the audience; active KOLs draw people (大家也是看着KOL的价值而来);
-    yesterday's share-to-join posts reach a few more.
+    The operator's launch push fades (half-life `organic_half_life_days`), after which growth has
+    to come from members inviting friends. A focused theme narrows the audience; active KOLs draw
+    people (大家也是看着KOL的价值而来); yesterday's share-to-join posts reach a few more.
     """
     pop, pos = scenario.population, scenario.positioning
     narrowing = 1.0 - pos.audience_narrowing * pos.focus
-    return pop.organic_prospects_per_day * narrowing * (1.0 + scenario.kol.draw * active_kols) + share_bonus
+    fading = 0.5 ** (day / pop.organic_half_life_days) if pop.organic_half_life_days > 0 else 1.0
+    return pop.organic_prospects_per_day * fading * narrowing * (1.0 + scenario.kol.draw * active_kols) + share_bonus
 
 
 def mass_add_today(scenario: Scenario, day: int) -> int:

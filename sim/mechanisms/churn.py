@@ -12,9 +12,14 @@ import numpy as np
 from sim.scenario.schema import Churn, Satisfaction
 
 
-def irritation(chatter_read: np.ndarray, ads_read: np.ndarray, fit: np.ndarray, bond: np.ndarray, overload: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
-    """Irritating messages read today relative to tolerance (1 = exactly at tolerance)."""
-    return (ads_read * (1.0 - bond) + chatter_read * fit) / tolerance + 0.5 * overload
+def irritation(chatter_read: np.ndarray, ads_read: np.ndarray, fit: np.ndarray, bond: np.ndarray, overload: np.ndarray,
+               tolerance: np.ndarray, c: Churn) -> np.ndarray:
+    """Irritating messages read today relative to tolerance (1 = exactly at tolerance).
+
+    An ad from a group one has no bond with counts as `ad_irritation` messages; off-topic chatter
+    irritates in proportion to how much the member came for the theme; overload adds on top.
+    """
+    return (c.ad_irritation * ads_read * (1.0 - bond) + chatter_read * fit) / tolerance + 0.5 * overload
 
 
 def mute_probability(irritation_ratio: np.ndarray, c: Churn) -> np.ndarray:
@@ -24,16 +29,22 @@ def mute_probability(irritation_ratio: np.ndarray, c: Churn) -> np.ndarray:
 
 def leave_probability(
     satisfaction: np.ndarray,
+    restlessness: np.ndarray,
     tie_strength: np.ndarray,
     commitment: np.ndarray,
     kol_spoke: np.ndarray,
     kol_retention: float,
     c: Churn,
 ) -> np.ndarray:
-    """Chance of leaving today for an active member."""
+    """Chance of leaving today for an active member (capped at 1).
+
+    Dissatisfied members leave at up to `leave_max` a day; everyone also leaves at a small
+    background rate for reasons outside the group. Both scale with the member's restlessness,
+    whose wide spread makes time in the group heavy-tailed.
+    """
     dissatisfied = 1.0 / (1.0 + np.exp((satisfaction - c.leave_midpoint) / c.leave_scale))
     held = np.exp(-tie_strength / c.tie_lock) * (1.0 - commitment) * (1.0 - kol_retention * kol_spoke)
-    return c.leave_max * dissatisfied * held
+    return np.minimum(restlessness * (c.leave_max * dissatisfied * held + c.background_leave), 1.0)
 
 
 def unconsented_leave_probability(fit: np.ndarray, c: Churn) -> np.ndarray:

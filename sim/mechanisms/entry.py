@@ -22,6 +22,7 @@ class Admission:
     fees_yuan: float  # revenue from entry fees
     shares: int  # share-to-join posts made (they bring extra prospects tomorrow)
     vetted: int  # applicants the operator had to look at
+    spam_pass: float = 1.0  # share of would-be advertisers the threshold lets through
 
 
 def admit(rng: np.random.Generator, fit: np.ndarray, entry: Entry) -> Admission:
@@ -35,7 +36,8 @@ def admit(rng: np.random.Generator, fit: np.ndarray, entry: Entry) -> Admission:
         observed = fit + 0.15 * rng.standard_normal(count)
         admitted = observed > 0.2 + 0.5 * entry.strictness
         commitment = 0.5 * entry.commitment
-        return Admission(admitted, np.full(int(admitted.sum()), commitment), 0.0, 0, count)
+        # a name card usually gives a 微商 away
+        return Admission(admitted, np.full(int(admitted.sum()), commitment), 0.0, 0, count, spam_pass=1.0 - entry.strictness)
     if kind == "share_to_join":
         # sharing costs face; people do it in proportion to how much they want in
         admitted = rng.random(count) < fit ** (1.0 + 3.0 * entry.strictness)
@@ -47,4 +49,5 @@ def admit(rng: np.random.Generator, fit: np.ndarray, entry: Entry) -> Admission:
     n = int(admitted.sum())
     price_share = entry.price_yuan / (entry.price_yuan + entry.willingness_to_pay_yuan)
     commitment = entry.commitment * min(1.0, 2.0 * price_share) if entry.price_yuan > 0 else 0.0
-    return Admission(admitted, np.full(n, commitment), n * entry.price_yuan, 0, 0)
+    # some advertisers will pay to reach an audience, most won't
+    return Admission(admitted, np.full(n, commitment), n * entry.price_yuan, 0, 0, spam_pass=0.5)

@@ -54,14 +54,17 @@ def chatter_rate(
     restraint: float,
     incentive: float,
 ) -> np.ndarray:
-    """Expected off-topic messages per member today. Low-fit, sociable members chat more.
+    """Expected off-topic messages per member today.
 
-    `restraint` (0..1) is how much a ban on off-topic chatter, known to members, holds them back.
+    Off-topic chatter comes from sociable members who are not there for the theme (a group filled
+    with misfits becomes a 平庸的聊天群, seed 000). Buzz (red packets) adds thank-you messages from
+    everyone, whatever their fit. `restraint` (0..1) is how much a known ban on off-topic chatter
+    holds members back.
     """
-    a = behaviour.activation
-    social = sociability * (1.3 - fit)
-    lively = 1.0 + a.chatter_gain * buzz + 0.3 * activation
-    return role_rate * social * np.sqrt(activity) * lively * crowd * (1.0 - restraint) * incentive
+    p = behaviour.posting
+    drawn = 1.0 + behaviour.activation.chatter_gain * buzz + 0.3 * activation
+    social = role_rate * sociability * sociability * (1.0 - fit) * activity * drawn * crowd
+    return (social + p.thanks_per_buzz * buzz) * (1.0 - restraint) * incentive
 
 
 def ad_rate(spammer: np.ndarray, warnings: np.ndarray, behaviour: Behaviour, norm: float, deterrence: float) -> np.ndarray:

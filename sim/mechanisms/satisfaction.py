@@ -14,15 +14,17 @@ from sim.mechanisms.reading import Exposure
 from sim.scenario.schema import Satisfaction
 
 
-def bond(tie_strength: np.ndarray, s: Satisfaction) -> np.ndarray:
-    """0..1 emotional connection to the group (情感连接), from ties."""
-    return tie_strength / (tie_strength + s.bond_half)
+def bond(tie_strength: np.ndarray, trust: np.ndarray, s: Satisfaction) -> np.ndarray:
+    """0..1 relationship with the group (情感连接): ties to members plus trust built over weeks
+    of good experience. It is what makes a sale acceptable (seed 002 第二点) and referral possible."""
+    return -np.expm1(-(tie_strength / s.bond_ties + np.maximum(trust, 0.0) / s.bond_trust))
 
 
 def daily_utility(
     exposure: Exposure,
     fit: np.ndarray,
     tie_strength: np.ndarray,
+    bond_now: np.ndarray,
     replies_received: np.ndarray,
     mentions: np.ndarray,
     identity: np.ndarray,
@@ -36,7 +38,7 @@ def daily_utility(
     ties = s.tie_weight * tie_strength / (tie_strength + s.tie_half)
     fun = -s.fun_weight * (1.0 - fit) * np.expm1(exposure.chatter_read * (-1.0 / s.fun_scale))
     overload = s.overload_weight * exposure.overload
-    ads = s.ad_weight * exposure.ads_read * (1.0 - bond(tie_strength, s))
+    ads = s.ad_weight * exposure.ads_read * (1.0 - bond_now)
     off_topic = s.offtopic_weight * fit * exposure.chatter_read / (exposure.chatter_read + s.offtopic_scale)
     money = s.money_weight * money_yuan
     return info + relation + ties + fun + identity + money - overload - ads - off_topic - s.reference
@@ -45,6 +47,11 @@ def daily_utility(
 def remember(satisfaction: np.ndarray, utility: np.ndarray, s: Satisfaction) -> np.ndarray:
     """Exponentially weighted update of remembered satisfaction."""
     return (1.0 - s.memory) * satisfaction + s.memory * utility
+
+
+def build_trust(trust: np.ndarray, satisfaction: np.ndarray, s: Satisfaction) -> np.ndarray:
+    """Trust follows satisfaction slowly (weeks): a group earns it by being worth it, day after day."""
+    return (1.0 - s.trust_memory) * trust + s.trust_memory * satisfaction
 
 
 def need_remaining(tenure: np.ndarray, half_life_days: float) -> np.ndarray | float:

@@ -53,8 +53,11 @@ class _Loader(yaml.SafeLoader):
     """PyYAML's safe loader (no arbitrary objects)."""
 
 
-def read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
-    """Parse a YAML file safely. Returns the data and a map from field path to line number.
+Lines = dict[tuple[Any, ...], tuple[str, int]]  # field path -> (file, line)
+
+
+def read_yaml(path: Path) -> tuple[Any, Lines]:
+    """Parse a YAML file safely. Returns the data and a map from field path to (file, line).
 
     Duplicate keys are an error (PyYAML would silently keep the last one).
     """
@@ -70,7 +73,7 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ScenarioError([Problem(shown, None, "", f"is not UTF-8 text ({exc.reason})")]) from None
-    lines: dict[tuple[Any, ...], int] = {}
+    lines: Lines = {}
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -88,8 +91,8 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
     return data, lines
 
 
-def _construct(loader: _Loader, node: yaml.Node, path: tuple[Any, ...], lines: dict, shown: str) -> Any:
-    lines.setdefault(path, node.start_mark.line + 1)
+def _construct(loader: _Loader, node: yaml.Node, path: tuple[Any, ...], lines: Lines, shown: str) -> Any:
+    lines.setdefault(path, (shown, node.start_mark.line + 1))
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         out: dict[Any, Any] = {}
@@ -100,9 +103,9 @@ def _construct(loader: _Loader, node: yaml.Node, path: tuple[Any, ...], lines: d
             if key in out:
                 raise ScenarioError([
                     Problem(shown, key_node.start_mark.line + 1, _dotted(path + (key,)),
-                            f"duplicate key (first given on line {lines[path + (key,)]})")
+                            f"duplicate key (first given on line {lines[path + (key,)][1]})")
                 ])
-            lines[path + (key,)] = key_node.start_mark.line + 1
+            lines[path + (key,)] = (shown, key_node.start_mark.line + 1)
             out[key] = _construct(loader, value_node, path + (key,), lines, shown)
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -120,7 +123,7 @@ def _dotted(path: tuple[Any, ...]) -> str:
 # ------------------------------------------------------------------------------ validation
 
 
-def validate_data(model: type[M], data: Any, shown: str, lines: dict[tuple[Any, ...], int]) -> M:
+def validate_data(model: type[M], data: Any, shown: str, lines: Lines) -> M:
     """Validate parsed YAML against `model`, converting pydantic errors into `Problem`s."""
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
@@ -162,16 +165,17 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
     return tuple(path)
 
 
-def _line_for(path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int | None:
+def _where(path: tuple[Any, ...], lines: Lines, shown: str) -> tuple[str, int | None]:
+    """File and line of the nearest located ancestor of `path` (a field may come from a parent file)."""
     for cut in range(len(path), -1, -1):
         if path[:cut] in lines:
             return lines[path[:cut]]
-    return None
+    return shown, None
 
 
-def _problem(model: type[BaseModel], err: dict[str, Any], data: Any, shown: str, lines: dict) -> Problem:
+def _problem(model: type[BaseModel], err: dict[str, Any], data: Any, shown: str, lines: Lines) -> Problem:
     path = _data_path(tuple(err["loc"]), data)
-    line = _line_for(path, lines)
+    shown, line = _where(path, lines, shown)
     kind = err["type"]
     got = err.get("input")
     field = _dotted(path)
@@ -272,10 +276,45 @@ def _field_hint(model: type[BaseModel], path: tuple[Any, ...], data: Any) -> str
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read, validate and freeze a scenario file. Raises `ScenarioError` on any problem."""
+    """Read, validate and freeze a scenario file. Raises `ScenarioError` on any problem.
+
+    A file may start from another with `extends: other.yaml` (a path relative to the file): the
+    other file's fields are the defaults, this file's fields win, mappings merge key by key and
+    lists (the timeline) are replaced. Problems point at the file and line each field came from.
+    """
     path = Path(path)
-    data, lines = read_yaml(path)
+    data, lines = read_with_extends(path)
     return validate_data(Scenario, data, str(path), lines)
+
+
+def read_with_extends(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[Any, Lines]:
+    """`read_yaml`, following `extends:` to parent files."""
+    data, lines = read_yaml(path)
+    if not isinstance(data, dict) or "extends" not in data:
+        return data, lines
+    shown, line = lines[("extends",)]
+    parent_ref = data.pop("extends")
+    lines.pop(("extends",))
+    if not isinstance(parent_ref, str) or not parent_ref.strip():
+        raise ScenarioError([Problem(shown, line, "extends", f"expected the path of another scenario file, got {parent_ref!r}")])
+    parent = (path.parent / parent_ref).resolve()
+    if parent in _chain or parent == path.resolve():
+        raise ScenarioError([Problem(shown, line, "extends", f"{parent_ref} extends itself (a cycle of 'extends')")])
+    try:
+        base, base_lines = read_with_extends(parent, _chain + (path.resolve(),))
+    except ScenarioError as exc:
+        raise ScenarioError([Problem(shown, line, "extends", f"in {parent_ref}: {p.message}" if p.file == str(parent) else str(p))
+                             for p in exc.problems]) from None
+    if not isinstance(base, dict):
+        raise ScenarioError([Problem(shown, line, "extends", f"{parent_ref} does not hold a mapping of fields")])
+    return _merge(base, data), {**base_lines, **lines}
+
+
+def _merge(base: dict, override: dict) -> dict:
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = _merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return out
 
 
 def scenario_hash(scenario: Scenario) -> str:

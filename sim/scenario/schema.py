@@ -103,6 +103,10 @@ class Population(Section):
         4.0, "people/day", "People who find the group and ask to join, before the entry threshold.",
         ge=0, le=1000,
     )
+    organic_half_life_days: float = param(
+        30.0, "days", "Half-life of the launch push: organic prospects halve every this many days (0 = they never fade).",
+        source="seed 001 (launch promotion) and Qiu et al. 2016 (groups grow by member invitation)", ge=0, le=3650,
+    )
     fit_concentration: float = param(
         6.0, "Beta a+b", "How tightly arrivals' fit clusters around its channel mean (higher = tighter).",
         gt=0.5, le=100,
@@ -115,12 +119,16 @@ class Population(Section):
         0.6, "log-sd", "Spread of attention between members (lognormal sigma).", ge=0, le=3
     )
     tolerance_median_msgs: float = param(
-        12.0, "messages/day", "Irritating messages (ads, off-topic noise) a member tolerates per day before muting.",
+        8.0, "messages/day", "Irritating messages (ads, off-topic noise) a member tolerates per day before muting.",
         source="seed 003 (七): useless messages get the group muted", gt=0, le=1000,
     )
     tolerance_spread: float = param(0.5, "log-sd", "Spread of tolerance between members.", ge=0, le=3)
+    restlessness_spread: float = param(
+        1.5, "log-sd", "Spread of how readily members quit groups (lognormal multiplier on the leaving hazard).",
+        source="heavy-tailed time in group: Lang & Wu 2011 (docs/model.md)", ge=0, le=3,
+    )
     activity_spread: float = param(
-        1.0, "log-sd", "Spread of members' personal activity level (drives participation inequality).",
+        1.6, "log-sd", "Spread of members' personal activity level (drives participation inequality).",
         source="Nielsen 2006 90-9-1; van Mierlo 2014 1% rule", ge=0, le=3,
     )
     creator_share: float = param(
@@ -130,6 +138,10 @@ class Population(Section):
     commenter_share: float = param(
         0.12, "share", "Share of well-fitting arrivals who start as commenters (scaled by fit).",
         source="Nielsen 2006 (9% intermittent contributors)", ge=0, le=1,
+    )
+    founder_participation: float = param(
+        2.0, "x shares", "Founding members are seed users the owner picked: their creator and commenter shares are multiplied by this.",
+        source="seed 000 §2 种子用户的筛选", ge=0, le=20,
     )
     spammer_share: float = param(
         0.03, "share", "Share of organic arrivals who joined mainly to advertise (微商 spam).",
@@ -169,7 +181,7 @@ class Entry(Section):
         0.3, "prospects/share", "Extra organic prospects the next day per share-to-join post.", ge=0, le=10
     )
     commitment: float = param(
-        0.4, "0..1", "How much passing a costly threshold lowers a member's hazard of leaving (sunk cost).",
+        0.6, "0..1", "How much passing a costly threshold lowers a member's hazard of leaving (sunk cost).",
         ge=0, le=1,
     )
     vetting_hours: float = param(
@@ -321,13 +333,13 @@ class Bait(Section):
     enabled: bool = param(False, "flag", "A bait offer (超级诱饵): share the group to get a freebie.",
                           source="seed 001 实操套路; seed 002 转介绍")
     boost: float = param(
-        6.0, "x invitations", "How much the bait multiplies invitation rates (people share to get the gift).",
+        3.0, "x invitations", "How much the bait multiplies invitation rates (people share to get the gift).",
         ge=0, le=100,
     )
-    acceptance: float = param(0.6, "probability", "Chance a bait invitation is accepted.", ge=0, le=1)
+    acceptance: float = param(0.45, "probability", "Chance a bait invitation is accepted.", ge=0, le=1)
     fit_mean: float = param(0.25, "0..1", "Mean fit of bait joiners (they came for the gift).", ge=0.01, le=0.99)
     fatigue: float = param(
-        0.35, "factor/invitation", "Each bait share leaves this fraction of the inviter's sharing appetite (social capital overdrawn).",
+        0.3, "factor/invitation", "Each bait share leaves this fraction of the inviter's sharing appetite (social capital overdrawn).",
         source="seed 001 只有第一次的红利… 用一次就在损害一次社交货币", ge=0, le=1,
     )
     cost_yuan_per_joiner: float = param(5.0, "yuan", "Cost of the gift per bait joiner.", ge=0, le=100000)
@@ -337,7 +349,7 @@ class Referral(Section):
     enabled: bool = param(True, "flag", "Members invite friends (转介绍 / 裂变).",
                           source="seed 002 转介绍; seed 003 涨粉")
     base_rate: float = param(
-        0.02, "invitations/member/day", "Invitation rate of a fully bonded, fully satisfied member with no reward.",
+        0.05, "invitations/member/day", "Invitation rate of a fully bonded, fully satisfied member with no reward.",
         ge=0, le=10,
     )
     acceptance: float = param(0.35, "probability", "Chance a relationship invitation is accepted.", ge=0, le=1)
@@ -491,15 +503,23 @@ class PerRole(Section):
 
 class Posting(Section):
     value_rate: PerRole = param(
-        PerRole(lurker=0.004, commenter=0.05, creator=0.5, kol=1.0, admin=0.0, koc=0.35),
+        PerRole(lurker=0.003, commenter=0.03, creator=0.4, kol=1.0, admin=0.0, koc=0.35),
         "posts/day", "Base value-post rate by role, before fit, motivation, crowding and activation.",
         source="Nielsen 2006; van Mierlo 2014",
     )
     chatter_rate: PerRole = param(
-        PerRole(lurker=0.05, commenter=0.5, creator=0.4, kol=0.2, admin=0.0, koc=0.6),
-        "messages/day", "Base off-topic chatter rate by role, before sociability and buzz.",
+        PerRole(lurker=0.05, commenter=0.4, creator=0.3, kol=0.2, admin=0.0, koc=0.6),
+        "messages/day", "Off-topic chatter rate by role of a fully sociable member with no interest in the theme (scaled by sociability^2 and 1 - fit).",
+    )
+    thanks_per_buzz: float = param(
+        0.15, "messages/buzz", "Messages (thanks, grabbing banter) per unit of buzz, whoever the member is.",
+        source="seed 003 刺激活跃: red packets", ge=0, le=10,
     )
     spam_rate: float = param(0.35, "ads/day", "Ad rate of a member who joined to advertise.", ge=0, le=10)
+    commitment_engagement: float = param(
+        1.5, "x propensity", "Extra posting and replying per unit of commitment (people who paid or were vetted take part: 等价互换).",
+        source="seed 003 (三) 入群门槛", ge=0, le=10,
+    )
     fit_exponent: float = param(
         1.5, "exponent", "Value posting scales with fit to this power (you post about what you care for).", ge=0, le=10
     )
@@ -516,7 +536,7 @@ class Posting(Section):
 
 class Replies(Section):
     rate: PerRole = param(
-        PerRole(lurker=0.004, commenter=0.08, creator=0.05, kol=0.03, admin=0.0, koc=0.1),
+        PerRole(lurker=0.0002, commenter=0.08, creator=0.05, kol=0.03, admin=0.0, koc=0.1),
         "replies/value post read", "Chance a reader replies to a value post, by role.",
     )
     max_per_post: float = param(6.0, "replies", "Replies one post can attract at most (conversation saturates).", gt=0, le=1000)
@@ -552,12 +572,21 @@ class Satisfaction(Section):
         0.25, "utility/overload", "Cost per unit of reading overload (messages beyond attention / attention).",
         source="Dunbar 1992; WeChat 500 cap", ge=0, le=10,
     )
-    ad_weight: float = param(0.12, "utility/ad", "Cost of reading one ad for a member with no bond to the group.", ge=0, le=10)
-    bond_half: float = param(
-        1.5, "tie units", "Tie strength at which ads cost half as much (selling after bonding costs far less).",
-        source="seed 002 第二点", gt=0, le=1000,
+    ad_weight: float = param(
+        0.35, "utility/ad", "Cost of reading one ad for a member with no bond to the group (a sale before any relationship).",
+        source="seed 002 第二点 (三天群就被屏蔽了)", ge=0, le=10,
     )
-    offtopic_weight: float = param(0.5, "utility", "Most cost off-topic chatter imposes on a member who came for value.", ge=0, le=10)
+    bond_ties: float = param(
+        2.0, "tie units", "Tie strength that alone gives a bond of 1 - 1/e (bond = 1 - exp(-ties/bond_ties - trust/bond_trust)).",
+        source="seed 002 第二点 (selling after bonding costs far less)", gt=0, le=1000,
+    )
+    bond_trust: float = param(
+        0.15, "trust", "Trust that alone gives a bond of 1 - 1/e.", gt=0, le=1000,
+    )
+    trust_memory: float = param(
+        0.03, "weight/day", "How fast trust follows satisfaction (slow: trust is built over weeks, 靠谱).", gt=0, le=1,
+    )
+    offtopic_weight: float = param(0.3, "utility", "Most cost off-topic chatter imposes on a member who came for value.", ge=0, le=10)
     offtopic_scale: float = param(20.0, "messages", "Chatter read at which the off-topic cost is half its max.", gt=0, le=10000)
     money_weight: float = param(0.01, "utility/yuan", "Satisfaction per yuan received (red packets, rewards).", ge=0, le=10)
     reference: float = param(
@@ -570,6 +599,10 @@ class Satisfaction(Section):
 
 
 class Churn(Section):
+    ad_irritation: float = param(
+        5.0, "messages/ad", "How many irritating messages one ad from a stranger counts as (ads get groups muted).",
+        source="seed 002: 三天群就被屏蔽了; seed 003 (七)", ge=0, le=100,
+    )
     mute_rate: float = param(0.25, "probability/day", "Muting chance per day at twice the tolerated noise.", ge=0, le=1)
     leave_max: float = param(0.12, "probability/day", "Leaving chance per day of a thoroughly dissatisfied member.", ge=0, le=1)
     leave_midpoint: float = param(-0.25, "satisfaction", "Satisfaction at which the leaving chance is half its max.", ge=-5, le=5)
@@ -581,16 +614,21 @@ class Churn(Section):
     operator_added_leave: float = param(
         0.03, "probability/day", "Extra daily chance that someone added without consent quietly leaves.", ge=0, le=1
     )
+    background_leave: float = param(
+        0.0015, "probability/day",
+        "Leaving for reasons outside the group (life changes, pruning chats), scaled by each member's restlessness.",
+        source="heavy-tailed time in group (docs/model.md)", ge=0, le=1,
+    )
     noticed_muted_rate: float = param(
         0.002, "probability/day", "Chance a muted member notices the group and leaves anyway.", ge=0, le=1
     )
 
 
 class Roles(Section):
-    lurker_to_commenter: float = param(0.02, "probability/day", "Chance a fully drawn-in lurker starts commenting.", ge=0, le=1)
-    commenter_to_creator: float = param(0.04, "probability/day", "Chance a commenter whose posts got answered starts creating.", ge=0, le=1)
+    lurker_to_commenter: float = param(0.004, "probability/day", "Chance a fully drawn-in lurker starts commenting.", ge=0, le=1)
+    commenter_to_creator: float = param(0.01, "probability/day", "Chance a commenter whose posts got answered starts creating.", ge=0, le=1)
     creator_to_commenter: float = param(0.03, "probability/day", "Chance an unrewarded creator stops creating.", ge=0, le=1)
-    commenter_to_lurker: float = param(0.02, "probability/day", "Chance a disengaged commenter falls back to lurking.", ge=0, le=1)
+    commenter_to_lurker: float = param(0.03, "probability/day", "Chance a disengaged commenter falls back to lurking.", ge=0, le=1)
     reward_scale: float = param(1.0, "replies/post", "Replies per post at which recognition motivation is 63% of max.", gt=0, le=1000)
     reward_memory: float = param(0.2, "weight/day", "Weight of today's replies in a poster's remembered recognition.", gt=0, le=1)
 
