@@ -1,0 +1,190 @@
+"""Figures and the alive indicator, built from stepped models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.app import components as C
+from sim.app.classroom import Classroom
+from sim.app.controls import BUTTONS_BY_KEY
+from sim.app.i18n import t
+from sim.app.layout import NetworkLayout
+from sim.enums import Role, State
+from sim.scenario import Scenario, apply_overrides
+
+
+def _scenario(**changes) -> Scenario:
+    base = {"horizon.stop_at_death": False, "population.initial_members": 60, "horizon.days": 90,
+            "kol.count": 1, "rules.admins": 1}
+    return apply_overrides(Scenario(name="figures"), {**base, **changes})
+
+
+def _dying() -> Scenario:
+    """Nobody who could post value: the community is declared dead after `dead_after_days`."""
+    return _scenario(**{"population.initial_members": 0, "population.organic_prospects_per_day": 0.0,
+                        "kol.count": 0, "horizon.dead_after_days": 3})
+
+
+@pytest.fixture(scope="module")
+def room() -> Classroom:
+    room = Classroom([_scenario()], seed=3)
+    for _ in range(10):
+        room.step()
+    room.schedule(BUTTONS_BY_KEY["red_packets"].make(0), room.targets("a"))
+    for _ in range(5):
+        room.step()
+    return room
+
+
+def _names(fig) -> list[str]:
+    return [trace.name for trace in fig.data]
+
+
+def test_every_figure_builds_in_both_languages(room):
+    for _, build in C.FIGURES:
+        for lang in ("en", "zh"):
+            fig = build(room.runs, lang)
+            assert fig.data and fig.layout.title.text
+
+
+def test_time_series_have_one_point_per_simulated_day(room):
+    members = C.members_figure(room.runs, "en")
+    assert _names(members) == ["members", "value contributors (7 days)"]
+    assert list(members.data[0].x) == list(range(1, 16))
+    daily = room.runs[0].model.daily_array()
+    np.testing.assert_array_equal(members.data[0].y, daily[:, C._COL["members"]])
+    activity = C.activity_figure(room.runs, "en")
+    assert _names(activity) == ["value posts", "chatter", "ads"]
+    assert all(len(trace.y) == 15 for trace in activity.data)
+    assert _names(C.flows_figure(room.runs, "en")) == ["joined", "left or kicked", "muted the group"]
+
+
+def test_role_mix_stacks_every_role(room):
+    fig = C.roles_figure(room.runs, "en")
+    assert set(_names(fig)) == {"lurker", "commenter", "creator", "KOL", "KOC", "owner/admin"}
+    assert all(trace.stackgroup == "roles" for trace in fig.data)
+    total = sum(np.asarray(trace.y) for trace in fig.data)
+    np.testing.assert_array_equal(total, room.runs[0].model.daily_array()[:, C._COL["members"]])
+
+
+def test_intervention_is_marked_on_every_time_series_at_its_day(room):
+    for build in (C.members_figure, C.activity_figure, C.roles_figure, C.flows_figure):
+        fig = build(room.runs, "zh")
+        assert [shape.x0 for shape in fig.layout.shapes] == [11]
+        assert [note.text for note in fig.layout.annotations] == [t("zh", "marker.red_packets")]
+
+
+def test_satisfaction_histogram_counts_present_ordinary_members(room):
+    model = room.runs[0].model
+    active, muted = C.satisfaction_counts(model)
+    m, n = model.members, model.members.n
+    ordinary = m.role[:n] != Role.ADMIN
+    assert active.sum() == np.count_nonzero(ordinary & (m.state[:n] == State.ACTIVE))
+    assert muted.sum() == np.count_nonzero(ordinary & (m.state[:n] == State.MUTED))
+    fig = C.satisfaction_figure(room.runs, "en")
+    assert _names(fig) == ["active", "muted"] and fig.layout.barmode == "stack"
+
+
+def test_network_shows_present_members_coloured_by_role_and_greys_the_muted(room):
+    model = room.runs[0].model
+    fig = C.network_figure(room.runs, "en")
+    m, n = model.members, model.members.n
+    state, role = m.state[:n], m.role[:n]
+    nodes = {trace.name: len(trace.x) for trace in fig.data if trace.mode == "markers"}
+    assert sum(nodes.values()) == np.count_nonzero(state <= State.MUTED)  # members who left are gone
+    assert nodes["muted"] == np.count_nonzero(state == State.MUTED)
+    assert nodes["KOL"] == np.count_nonzero((role == Role.KOL) & (state == State.ACTIVE))
+    markers = {trace.name: trace.marker for trace in fig.data if trace.mode == "markers"}
+    assert markers["KOL"].symbol == "star" and markers["owner/admin"].symbol == "square"
+    assert markers["KOL"].line.width > 0 and markers["lurker"].line.width == 0
+    assert markers["muted"].color == C.MUTED_COLOR
+
+
+def test_node_size_grows_with_value_posts():
+    sizes = C.node_size(np.array([0, 1, 4, 100, 10_000]))
+    assert sizes[0] == 5 and np.all(np.diff(sizes) >= 0) and sizes[-1] == 26
+
+
+def test_network_draws_at_most_the_strongest_ties(room, monkeypatch):
+    monkeypatch.setattr(C, "MAX_TIES_DRAWN", 5)
+    data = C.network_data(room.runs[0])
+    assert len(data["edge_x"]) == 3 * min(5, len(room.runs[0].model.ties.edges()[0]))
+
+
+def test_layout_keeps_members_where_they_were():
+    room = Classroom([_scenario()], seed=8)
+    run = room.runs[0]
+    for _ in range(5):
+        room.step()
+    before = C.network_data(run)
+    room.step()
+    after = C.network_data(run)
+    common, i, j = np.intersect1d(before["row"], after["row"], return_indices=True)
+    moved = np.hypot(before["x"][i] - after["x"][j], before["y"][i] - after["y"][j])
+    assert common.size > 0 and np.median(moved) < 0.1  # relaxes a little; no jump to a new layout
+
+
+def test_newcomers_are_placed_next_to_their_inviter():
+    room = Classroom([_scenario(**{"population.initial_members": 30})], seed=8)
+    layout = NetworkLayout(seed=1, iterations=0)
+    model = room.runs[0].model
+    layout.update(model, *model.ties.edges())
+    for _ in range(30):
+        room.step()
+    pos = layout.update(model, *model.ties.edges())
+    invited = np.flatnonzero(model.members.inviter[: model.members.n] >= 0)
+    invited = invited[invited >= 30]
+    assert invited.size > 0
+    near = np.hypot(*(pos[invited] - pos[model.members.inviter[invited]]).T)
+    spread = np.hypot(*(pos[: model.members.n] - pos[: model.members.n].mean(axis=0)).T).mean()
+    assert np.median(near) < spread
+
+
+def test_status_while_alive(room):
+    st = C.status(room.runs[0].model)
+    assert st.alive and st.day == 15 and st.lifespan == 15 and st.died_on is None
+    head, detail = C.status_lines(st, "en")
+    assert head == "ALIVE · Day 15"
+    assert "lifespan so far 15 days" in detail
+    assert C.status_lines(st, "zh")[0] == "存活 · 第 15 天"
+
+
+def test_status_after_death_and_its_red_marker():
+    room = Classroom([_dying()], seed=1)
+    for _ in range(8):
+        room.step()
+    st = C.status(room.runs[0].model)
+    assert st.state == "dead" and not st.alive and st.died_on is not None
+    assert C.status_lines(st, "en")[0] == "DEAD · Day 8"
+    fig = C.members_figure(room.runs, "en")
+    assert any(shape.line.color == C.DEAD_COLOR and shape.x0 == st.died_on for shape in fig.layout.shapes)
+
+
+def test_side_by_side_overlays_b_dashed_with_both_markers():
+    room = Classroom([_scenario(), _dying()], seed=2)
+    for _ in range(6):
+        room.step()
+    room.schedule(BUTTONS_BY_KEY["mass_add"].make(0), room.targets("a"))
+    room.step()
+    fig = C.members_figure(room.runs, "en")
+    assert _names(fig) == ["members (A)", "value contributors (7 days) (A)", "members (B)",
+                           "value contributors (7 days) (B)"]
+    assert [trace.line.dash for trace in fig.data] == ["solid", "solid", "dash", "dash"]
+    texts = [note.text for note in fig.layout.annotations]
+    assert "A: mass-add" in texts and "B: dead" in texts
+    network = C.network_figure(room.runs, "en")
+    assert network.layout.xaxis.domain[1] <= 0.5 <= network.layout.xaxis2.domain[0]
+    assert C.satisfaction_figure(room.runs, "en").layout.barmode == "overlay"
+
+
+def test_x_axis_grows_in_months_up_to_the_horizon(room):
+    assert C.x_max(room.runs) == 30
+    short = Classroom([_scenario(**{"horizon.days": 20})], seed=1)
+    assert C.x_max(short.runs) == 20
+
+
+def test_marker_text_of_a_lever_change_names_the_lever():
+    entry = {"action": "set", "detail": {"changes": {"cadence.promotion.enabled": True, "positioning.focus": 0.9}}}
+    assert C.marker_text(entry, "en") == "set: Promotions (selling)=on, Focus of the theme=0.9"
+    assert C.marker_text(entry, "zh") == "修改: 推商品=开, 定位聚焦度=0.9"
