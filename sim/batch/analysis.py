@@ -312,7 +312,7 @@ def _comparison_sentences(comp: Mapping[str, Any], per: Mapping[str, Any],
         m_long, m_short = (mean_b, mean_a) if longer == other else (mean_a, mean_b)
         lo, hi = sorted((abs(d["low"]), abs(d["high"])))
         en.append(f"{longer} keeps the group alive longer than {shorter}: over the first {tau} days a {longer} group "
-                  f"kept producing value for {_num(m_long)} days on average, against {_num(m_short)} for {shorter} - "
+                  f"kept producing value for {_num(m_long)} days on average, against {_num(m_short)} for {shorter} — "
                   f"{_num(abs(d['estimate']))} days more (95% CI {_num(lo)}–{_num(hi)} days; log-rank {_p(p)}; {reps}).")
         zh.append(f"{longer} 比 {shorter} 让群活得更久：在前 {tau} 天里，{longer} 的群平均持续产出价值 {_num(m_long)} 天，"
                   f"{shorter} 为 {_num(m_short)} 天，多 {_num(abs(d['estimate']))} 天（95% 置信区间 {_num(lo)}–{_num(hi)} 天；"
@@ -335,12 +335,12 @@ def _comparison_sentences(comp: Mapping[str, Any], per: Mapping[str, Any],
     if column and column in a["measures"] and column in b["measures"] and column in comp["differences"]:
         day = _day_of(column)
         sa, sb, diff = a["measures"][column], b["measures"][column], comp["differences"][column]
-        en.append(f"On day {day}, {other} had a median of {_num(sb['median'])} value contributors (10–90% of runs: "
-                  f"{_num(sb['p10'])}–{_num(sb['p90'])}) against {_num(sa['median'])} ({_num(sa['p10'])}–"
-                  f"{_num(sa['p90'])}) for {ref}: a difference of {_num(diff['estimate'])} "
+        en.append(f"On day {day}, {ref} had a median of {_num(sa['median'])} value contributors (10–90% of runs: "
+                  f"{_num(sa['p10'])}–{_num(sa['p90'])}) and {other} {_num(sb['median'])} ({_num(sb['p10'])}–"
+                  f"{_num(sb['p90'])}); {other} minus {ref}: {_num(diff['estimate'])} "
                   f"(95% CI {_num(diff['low'])} to {_num(diff['high'])}).")
-        zh.append(f"第 {day} 天，{other} 的价值贡献者中位数为 {_num(sb['median'])}（10%–90% 的模拟：{_num(sb['p10'])}–"
-                  f"{_num(sb['p90'])}），{ref} 为 {_num(sa['median'])}（{_num(sa['p10'])}–{_num(sa['p90'])}）；差值 "
-                  f"{_num(diff['estimate'])}（95% 置信区间 {_num(diff['low'])} 至 {_num(diff['high'])}）。")
+        zh.append(f"第 {day} 天，{ref} 的价值贡献者中位数为 {_num(sa['median'])}（10%–90% 的模拟：{_num(sa['p10'])}–"
+                  f"{_num(sa['p90'])}），{other} 为 {_num(sb['median'])}（{_num(sb['p10'])}–{_num(sb['p90'])}）；"
+                  f"{other} 减 {ref}：{_num(diff['estimate'])}（95% 置信区间 {_num(diff['low'])} 至 {_num(diff['high'])}）。")
     return en, zh
 

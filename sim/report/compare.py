@@ -145,17 +145,15 @@ def survival_figure(ok: pd.DataFrame, labels: list[str], horizons: dict[str, int
                         line=dict(color=colour(i), width=3, shape="hv"), legendgroup=label,
                         hovertemplate="day %{x}: %{y:.0%} alive<extra>" + label + "</extra>")
     fig.add_hline(y=0.5, line_dash="dash", line_color="#999", annotation_text="half the groups 一半",
-                  annotation_position="bottom left")
+                  annotation_position="bottom right")
     if max(horizons.values()) > 21:
         fig.add_vline(x=21, line_dash="dot", line_color="#999", annotation_text="21 days",
                       annotation_position="top right")
     notes = [f"log-rank {c['scenario']} vs {c['reference']}: {_p(c['logrank']['pvalue'])}" for c in summary["comparisons"]]
-    if notes:
-        fig.add_annotation(text="<br>".join(notes), xref="paper", yref="paper", x=0.99, y=0.98, showarrow=False,
-                           align="right", bgcolor="rgba(255,255,255,0.8)", font=dict(size=11))
-    fig.update_layout(title="Share of groups still alive (Kaplan–Meier, 95% band) 存活曲线", xaxis_title="day 天",
+    subtitle = f"<br><sup>{' · '.join(notes)}</sup>" if notes else ""
+    fig.update_layout(title="Share of groups still alive (Kaplan–Meier, 95% band) 存活曲线" + subtitle, xaxis_title="day 天",
                       yaxis_title="still alive 仍存活", yaxis=dict(range=[0, 1.02], tickformat=".0%"), height=440,
-                      margin=dict(l=60, r=20, t=60, b=40), legend=dict(orientation="h", y=-0.18),
+                      margin=dict(l=60, r=20, t=70, b=40), legend=dict(orientation="h", y=-0.18),
                       template="plotly_white", hovermode="x unified")
     return fig
 
