@@ -83,6 +83,12 @@ def test_a_half_written_part_is_discarded_on_reopen(tmp_path):
     assert not staging.exists()
 
 
+def test_a_folder_killed_before_its_manifest_was_written_can_be_used(tmp_path):
+    (tmp_path / ".lock").write_text("12345\n", encoding="utf-8")  # all a first session left behind
+    with ResultStore(tmp_path).open(job()) as store:
+        assert store.finished_keys() == set()
+
+
 def test_a_corrupt_part_is_set_aside_not_trusted(tmp_path):
     the_job = job()
     fill(tmp_path, the_job, [2, 2])

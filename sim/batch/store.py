@@ -100,7 +100,10 @@ class ResultStore:
         if self.folder.exists() and not self.folder.is_dir():
             raise StoreError(f"{self.folder} is a file, expected a results folder")
         manifest_path = self.folder / MANIFEST
-        if self.folder.is_dir() and any(self.folder.iterdir()) and not manifest_path.exists():
+        # A folder holding only our lock file is one whose first session died before writing its
+        # manifest (the manifest is written before anything else): treat it as empty.
+        if (self.folder.is_dir() and not manifest_path.exists()
+                and any(entry.name != ".lock" for entry in self.folder.iterdir())):
             raise StoreError(f"{self.folder} already holds files but is not a batch results folder "
                              f"(no {MANIFEST}); pick another --out or delete it")
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -315,9 +318,10 @@ class ResultStore:
 # ---------------------------------------------------------------------- reading parts
 
 
-def read_parts(parts: Path) -> tuple[dict[str, StoredRow], int]:
+def read_parts(parts: Path, *, set_aside: bool = True) -> tuple[dict[str, StoredRow], int]:
     """Every stored row by task key (ok beats error; a later error beats an earlier one), and the
-    number of duplicate rows ignored. Unreadable parts (not produced by `add`) are set aside."""
+    number of duplicate rows ignored. Unreadable parts (not produced by `add`) are skipped and,
+    with `set_aside` (only when holding the folder's lock), renamed `.bad-*`."""
     rows: dict[str, StoredRow] = {}
     duplicates = 0
     if not parts.is_dir():
@@ -330,7 +334,8 @@ def read_parts(parts: Path) -> tuple[dict[str, StoredRow], int]:
             part_rows = payload["rows"]
             written_ns = int(payload.get("written_ns", 0))
         except (OSError, ValueError, KeyError, TypeError):
-            entry.rename(entry.with_name(f".bad-{entry.name}"))
+            if set_aside:
+                entry.rename(entry.with_name(f".bad-{entry.name}"))
             continue
         for row in part_rows:
             duplicates += _remember(rows, row["_key"], StoredRow(row, entry.name, written_ns))
@@ -353,7 +358,7 @@ def _remember(rows: dict[str, StoredRow], key: str, new: StoredRow) -> int:
 def load_partial(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The runs and daily tables of whatever has finished so far (no lock taken), in task order."""
     folder = Path(folder)
-    stored, _ = read_parts(folder / PARTS)
+    stored, _ = read_parts(folder / PARTS, set_aside=False)
     try:
         keys = json.loads((folder / TASKS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
