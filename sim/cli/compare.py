@@ -96,13 +96,13 @@ def compare(
                                  on_start=on_start, on_progress=on_progress)
         finally:
             progress.stop()
+        report = write_compare_report(result.folder)
     except KeyboardInterrupt:
         err_console.print(f"[bold yellow]interrupted:[/] finished runs are saved in {folder}; "
                           "run the same command again to resume.", highlight=False, soft_wrap=True)
         raise typer.Exit(INTERRUPTED) from None
     except (StoreError, BatchError) as exc:
         fail(str(exc))
-    report = write_compare_report(result.folder)
     _print_outcome(result)
     console.print(f"Report: [bold]{report}[/]  (runs.parquet, daily.parquet and summary.json in {result.folder}/)")
 
