@@ -10,6 +10,7 @@ executor. What can go wrong, and what happens:
   recorded as an error, and the others complete;
 * a chunk fails for another reason (e.g. Dask gave up after its worker died repeatedly) ->
   its tasks are retried one per chunk; a single task that fails this way is recorded as an error;
+* contact with the workers is lost (cancelled, connection closed) -> the batch stops (BatchError);
 * a worker runs different model code (code fingerprint) -> the batch stops (BatchError);
 * Ctrl-C -> the workers are stopped at once; finished chunks are already on disk.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -162,7 +163,10 @@ class _Loop:
             self._submit(self.planner.next_chunk())
 
     def _submit(self, chunk: Chunk) -> None:
-        self.in_flight[self.executor.submit(run_chunk, chunk)] = chunk
+        try:
+            self.in_flight[self.executor.submit(run_chunk, chunk)] = chunk
+        except BrokenProcessPool:  # a worker died since the last look
+            self._pool_broke([chunk])
 
     def _store(self, chunk: Chunk, result: ChunkResult) -> None:
         if result.fingerprint != self.fingerprint:
@@ -176,6 +180,12 @@ class _Loop:
         self._report()
 
     def _chunk_failed(self, chunk: Chunk, exc: Exception) -> None:
+        """A chunk failed around its runs. Lost contact with the workers (cancelled, connection
+        closed, timed out) stops the batch - the runs are not at fault. Anything else (e.g. Dask
+        gave up after the chunk's worker died repeatedly) is narrowed down one run per chunk."""
+        if isinstance(exc, (CancelledError, OSError, TimeoutError)):
+            raise BatchError(f"lost contact with the workers ({one_line_error(exc)}). Finished runs are saved; "
+                             "run the command again to resume")
         if len(chunk.tasks) > 1:
             self.singles.extend(chunk.tasks)
             return

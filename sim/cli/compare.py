@@ -101,8 +101,11 @@ def compare(
         err_console.print(f"[bold yellow]interrupted:[/] finished runs are saved in {folder}; "
                           "run the same command again to resume.", highlight=False, soft_wrap=True)
         raise typer.Exit(INTERRUPTED) from None
-    except (StoreError, BatchError) as exc:
+    except StoreError as exc:
         fail(str(exc))
+    except BatchError as exc:  # the batch could not go on (not the user's input): exit 1
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     _print_outcome(result)
     console.print(f"Report: [bold]{report}[/]  (runs.parquet, daily.parquet and summary.json in {result.folder}/)")
 
