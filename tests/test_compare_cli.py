@@ -41,7 +41,8 @@ def test_compare_writes_tables_summary_and_report(tmp_path):
             "operator_cost_yuan"} <= set(runs.columns)
     daily = pd.read_parquet(out / "daily.parquet")
     assert {"scenario", "replicate", "day", "value_posts", "value_contributors", "members", "alive"} <= set(daily.columns)
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"),
+                         parse_constant=lambda c: pytest.fail(f"summary.json holds {c}, which is not JSON"))
     assert summary["reference"] == "baseline" and summary["comparisons"][0]["scenario"] == "unmanaged"
     assert summary["sentences"]["en"] and summary["sentences"]["zh"]
     html = (out / "report.html").read_text(encoding="utf-8")

@@ -6,9 +6,11 @@ Replicate *i* of every scenario uses `replicate_seed(root_seed, i)`; the task ke
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sim.batch.analysis import compare_summary
 from sim.batch.engine import BatchOutcome, BatchProgress, run_job
@@ -114,6 +116,17 @@ def write_summary(folder: Path) -> dict:
     manifest = read_manifest(folder)
     runs = pd.read_parquet(folder / RUNS_FILE)
     daily = pd.read_parquet(folder / DAILY_FILE)
-    summary = compare_summary(runs, daily, manifest)
+    summary = strict_json(compare_summary(runs, daily, manifest))
     write_json_atomically(folder / SUMMARY_FILE, summary)
     return summary
+
+
+def strict_json(value: Any) -> Any:
+    """`value` with NaN and infinities replaced by None (JSON has no such numbers)."""
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
