@@ -36,9 +36,10 @@ def scenario_labels(scenarios: Sequence[Scenario], sources: Sequence[str | None]
             j = hashes.index(h)
             raise ValueError(f"scenarios {j + 1} and {i + 1} ({scenarios[i].name}) are the same configuration; "
                              "give each scenario once")
-    names = [slug(sc.name) for sc in scenarios]
+    names = [sc.name.strip() or (Path(sources[i]).stem if sources and sources[i] else "scenario")
+             for i, sc in enumerate(scenarios)]
     if len(set(names)) < len(names) and sources:
-        names = [slug(Path(src).stem) if src and names.count(names[i]) > 1 else names[i]
+        names = [Path(src).stem if src and names.count(names[i]) > 1 else names[i]
                  for i, src in enumerate(sources)]
     labels: list[str] = []
     for name in names:
@@ -70,7 +71,7 @@ def default_folder(job: Job, root: Path = Path("results")) -> Path:
     root seed or model code gets a new one. The replicate count is not part of the name: asking
     for more replicates extends the batch."""
     labels = list(job.scenarios)
-    shown = "-vs-".join(labels[:3]) + (f"-and-{len(labels) - 3}-more" if len(labels) > 3 else "")
+    shown = "-vs-".join(slug(label) for label in labels[:3]) + (f"-and-{len(labels) - 3}-more" if len(labels) > 3 else "")
     return root / f"compare-{shown}-seed{job.root_seed}-{job.identity_hash()}"
 
 
