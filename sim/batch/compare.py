@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from sim.batch.analysis import compare_summary
 from sim.batch.engine import BatchOutcome, BatchProgress, run_job
 from sim.batch.executors import BatchExecutor
@@ -105,14 +107,12 @@ def run_compare(job: Job, folder: Path, make_executor: Callable[[], BatchExecuto
                     on_start(BatchProgress(len(keys), ok + failed, failed, 0, 0.0), executor)
                 outcome = run_job(job, store, executor, on_progress=on_progress, retry_failed=retry_failed)
         store.consolidate(job)
-    write_summary(folder)
+        write_summary(folder)
     return CompareRun(Path(folder), job, outcome)
 
 
 def write_summary(folder: Path) -> dict:
     """Compute the comparison's statistics from the consolidated tables; write summary.json."""
-    import pandas as pd
-
     folder = Path(folder)
     manifest = read_manifest(folder)
     runs = pd.read_parquet(folder / RUNS_FILE)

@@ -28,7 +28,7 @@ import pandas as pd
 from sim.runner import RunResult, run_scenario
 from sim.scenario import Scenario
 
-#: Identity and status columns every run row starts with (after the task's `meta` columns).
+#: Values of the `status` column of a run row.
 STATUS_OK = "ok"
 STATUS_ERROR = "error"
 
