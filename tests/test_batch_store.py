@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from sim import Scenario
@@ -56,6 +57,16 @@ def test_consolidated_tables_are_byte_identical_whatever_the_chunking(tmp_path):
     daily = pd.read_parquet(one / "daily.parquet")
     assert list(daily.columns[:3]) == ["scenario", "replicate", "day"]
     assert "_key" not in daily.columns and "_key" not in runs.columns
+
+
+def test_row_groups_of_the_daily_table_do_not_depend_on_the_chunking(tmp_path, monkeypatch):
+    monkeypatch.setattr("sim.batch.store.DAILY_ROW_GROUP", 7)  # many row groups from little data
+    one = fill(tmp_path / "one", job(), [1] * 8)
+    odd = fill(tmp_path / "odd", job(), [3, 1, 2, 2])
+    assert (one / "daily.parquet").read_bytes() == (odd / "daily.parquet").read_bytes()
+    meta = pq.ParquetFile(one / "daily.parquet").metadata
+    assert meta.num_row_groups > 2
+    assert all(meta.row_group(i).num_rows == 7 for i in range(meta.num_row_groups - 1))
 
 
 def test_reopening_skips_finished_runs_and_never_duplicates(tmp_path):

@@ -289,9 +289,9 @@ class ResultStore:
                     writer = pq.ParquetWriter(target, table.schema, compression="zstd")
                 pending.append(table.cast(writer.schema))
                 buffered += table.num_rows
-                while buffered >= DAILY_ROW_GROUP:
+                while buffered >= DAILY_ROW_GROUP:  # row groups of a fixed size, one contiguous chunk each
                     merged = pa.concat_tables(pending)
-                    writer.write_table(merged.slice(0, DAILY_ROW_GROUP), row_group_size=DAILY_ROW_GROUP)
+                    writer.write_table(merged.slice(0, DAILY_ROW_GROUP).combine_chunks(), row_group_size=DAILY_ROW_GROUP)
                     rest = merged.slice(DAILY_ROW_GROUP)
                     pending, buffered = [rest], rest.num_rows
             if writer is None:
@@ -300,7 +300,7 @@ class ResultStore:
                 empty.to_parquet(target, index=False, engine="pyarrow", compression="zstd")
                 return
             if buffered:
-                writer.write_table(pa.concat_tables(pending), row_group_size=DAILY_ROW_GROUP)
+                writer.write_table(pa.concat_tables(pending).combine_chunks(), row_group_size=DAILY_ROW_GROUP)
         finally:
             if writer is not None:
                 writer.close()
