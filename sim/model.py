@@ -427,14 +427,15 @@ class CommunityModel(mesa.Model):
         crowd = posting.crowding(present_g, beh)[group]
         inc_value, inc_reply, inc_chatter = incentives.multipliers(sc.incentives)
         rates = np.empty((3, n))
+        speak = m.speak[:n]  # a KOL who never speaks posts, chats and replies nothing (KOL得没事说说话)
         # commitment (a costly threshold passed) and recognition both make people take part
         engagement = 1.0 + beh.posting.commitment_engagement * m.commitment[:n]
         motivation = posting.recognition_motivation(m.reward[:n], m.satisfaction[:n], beh) * engagement
-        rates[0] = posting.value_rate(self._value_rate[role], fit, m.activity[:n], m.speak[:n], motivation,
+        rates[0] = posting.value_rate(self._value_rate[role], fit, m.activity[:n], speak, motivation,
                                       activation, crowd, need, beh, inc_value)
         restraint = sc.rules.norm_effect if (sc.rules.enabled and sc.rules.ban_off_topic) else 0.0
         rates[1] = posting.chatter_rate(self._chatter_rate[role], fit, m.sociability[:n], m.activity[:n], buzz,
-                                        activation, crowd, beh, restraint, inc_chatter)
+                                        activation, crowd, beh, restraint, inc_chatter) * speak
         norm = sc.rules.norm_effect if sc.rules.enabled else 0.0
         rates[2] = posting.ad_rate(m.spammer[:n], m.warnings[:n], beh, norm, sc.rules.deterrence)
         rates[:, ~behaving] = 0.0
@@ -471,7 +472,7 @@ class CommunityModel(mesa.Model):
         # --- replies: they form ties and reward posters. Members, the operator (guided discussion)
         # and KOCs all answer today's value posts; one targeting pass serves all three.
         given = replies.reply_counts(u[3], self._reply_rate[role], fit, exposure.value_posts_read, activation, need,
-                                     group, value_g, beh.replies.max_per_post, beh.activation.value_gain, inc_reply * engagement)
+                                     group, value_g, beh.replies.max_per_post, beh.activation.value_gain, inc_reply * engagement * speak)
         repliers = np.repeat(np.arange(n), given)
         koc_repliers = self._koc_repliers()
         operator_groups = np.repeat(np.arange(G), plan.guided_replies)
@@ -531,7 +532,7 @@ class CommunityModel(mesa.Model):
         # --- referral: invitations sent today arrive tomorrow
         invites_sent = 0
         if sc.referral.enabled:
-            invites = small_counts(u[5], referral.invitation_rate(behaving, bond, m.satisfaction[:n], m.invite_appetite[:n], sc.referral))
+            invites = small_counts(u[5], referral.invitation_rate(behaving, bond, m.satisfaction[:n], m.invite_appetite[:n], sc.referral) * speak)
             invites_sent = int(invites.sum())
             if invites_sent:
                 m.invitations_sent[:n] += invites
