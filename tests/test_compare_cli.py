@@ -81,6 +81,8 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
     result = invoke(UNMANAGED, "-n", 2, "--days", 5, "--scheduler", "tcp://127.0.0.1:9", "--out", tmp_path / "o")
     assert result.exit_code == 2, result.output
     assert "cannot reach the Dask scheduler" in flat(result.output)
+    result = invoke(UNMANAGED, "-n", 2, "--scheduler", "http://127.0.0.1:9", "--out", tmp_path / "o2")
+    assert result.exit_code == 2 and "expected an address like tcp://HOST:8786" in flat(result.output)
 
 
 def test_an_output_folder_of_another_batch_is_refused(tmp_path):

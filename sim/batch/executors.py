@@ -19,8 +19,9 @@ from typing import Any, Callable
 
 #: Executor names accepted by `make_executor` (and `groupsim compare --executor`).
 EXECUTORS = ("local", "dask", "serial")
-#: Seconds to wait for a Dask scheduler to answer and for its first worker to connect.
-DASK_CONNECT_TIMEOUT = 30.0
+#: Seconds to wait for a Dask scheduler to answer, and then for its first worker to join.
+DASK_CONNECT_TIMEOUT = 10.0
+DASK_WORKER_TIMEOUT = 60.0
 
 
 class ExecutorError(Exception):
@@ -195,15 +196,30 @@ class DaskExecutor(BatchExecutor):
         except (OSError, TimeoutError) as exc:
             self._log.setLevel(self._log_level)
             raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        except ValueError as exc:  # a malformed address
+            self._log.setLevel(self._log_level)
+            raise ExecutorError(f"--scheduler {scheduler}: {exc}; expected an address like tcp://HOST:8786") from None
         try:
-            self._client.wait_for_workers(1, timeout=DASK_CONNECT_TIMEOUT)
+            self._client.wait_for_workers(1, timeout=DASK_WORKER_TIMEOUT)
         except TimeoutError:
             self.shutdown()
             raise ExecutorError(f"no Dask worker joined the scheduler at {self.address} within "
-                                f"{DASK_CONNECT_TIMEOUT:.0f} s; start one with `dask worker {self.address}`") from None
-        self.slots = max(1, sum(self._client.nthreads().values()))
+                                f"{DASK_WORKER_TIMEOUT:.0f} s; start one with `dask worker {self.address}`") from None
+        self._slots = max(1, sum(self._client.nthreads().values()))
+        self._slots_checked = time.monotonic()
         self._where = f"Dask at {self.address}" if scheduler else "a local Dask cluster"
         self._executor: Executor | None = self._client.get_executor(pure=False)
+
+    @property
+    def slots(self) -> int:  # type: ignore[override]
+        """Worker threads on the cluster (re-read every few seconds: workers may join or leave)."""
+        if self._client is not None and time.monotonic() - self._slots_checked > 5.0:
+            self._slots_checked = time.monotonic()
+            try:
+                self._slots = max(1, sum(self._client.nthreads().values()))
+            except (OSError, TimeoutError):
+                pass
+        return self._slots
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
         assert self._executor is not None, "executor used after shutdown"
