@@ -188,3 +188,25 @@ def test_marker_text_of_a_lever_change_names_the_lever():
     entry = {"action": "set", "detail": {"changes": {"cadence.promotion.enabled": True, "positioning.focus": 0.9}}}
     assert C.marker_text(entry, "en") == "set: Promotions (selling)=on, Focus of the theme=0.9"
     assert C.marker_text(entry, "zh") == "修改: 推商品=开, 定位聚焦度=0.9"
+
+
+def test_a_widget_updated_in_place_shows_the_new_figure():
+    """The app updates each chart's widget in place; the result is the figure it was given."""
+    from sim.app.widgets import new_widget, same_traces, update_widget
+
+    room = Classroom([_scenario()], seed=6)
+    room.schedule(BUTTONS_BY_KEY["run_event"].make(0), room.targets("a"))
+    room.step()
+    widget = new_widget()
+    update_widget(widget, C.members_figure(room.runs, "en"))  # first: traces replaced
+    room.step()
+    fig = C.members_figure(room.runs, "zh")
+    assert same_traces(widget, fig)
+    update_widget(widget, fig)  # then: updated in place
+    assert [trace.name for trace in widget.data] == [trace.name for trace in fig.data]
+    np.testing.assert_array_equal(widget.data[0].y, fig.data[0].y)
+    assert widget.layout.title.text == fig.layout.title.text
+    assert [shape.x0 for shape in widget.layout.shapes] == [shape.x0 for shape in fig.layout.shapes]
+    other = C.satisfaction_figure(room.runs, "en")
+    update_widget(widget, other)  # different traces: replaced
+    assert [trace.type for trace in widget.data] == ["bar", "bar"]

@@ -16,6 +16,7 @@ so the page supplies those controls itself.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -29,6 +30,7 @@ warnings.filterwarnings("ignore", message=r".*ComponentsView: `use_state` found 
 
 from mesa.visualization import SolaraViz  # noqa: E402
 from mesa.visualization.utils import force_update, update_counter  # noqa: E402
+from plotly.graph_objs import FigureWidget  # noqa: E402
 from solara.components.applayout import sidebar_portal  # noqa: E402
 
 from sim.app import components as figures
@@ -38,11 +40,14 @@ from sim.app.controls import (
     lever_intervention, load_for_app, scenario_files,
 )
 from sim.app.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from sim.app.widgets import Drawing, update_widget
 
 #: The language of this browser session ("en" or "zh"); Solara keeps one value per session.
 LANG = solara.reactive("en")
 #: Simulated days per second while playing (the slider's choices).
 SPEEDS = (1, 2, 4, 8, 15)
+#: Longest wait for the browser to draw a day while playing (a closed tab must not stall the loop).
+BROWSER_TIMEOUT_S = 3.0
 
 CSS = """
 .groupsim-viz .v-tabs { display: none; }  /* SolaraViz's single 'Page 0' tab */
@@ -53,6 +58,7 @@ CSS = """
 .groupsim-status .groupsim-status-run { font-size: 13px; opacity: 0.9; display: block; }
 .groupsim-status .groupsim-status-detail { font-size: 13px; display: block; }
 .groupsim-hint { font-size: 12px; color: #666; display: block; margin: 2px 0 6px 0; }
+.groupsim-description { margin-bottom: 16px; line-height: 1.35; }
 .groupsim-lever-label { font-size: 13px; display: block; margin-top: 6px; }
 .groupsim-iv button { margin: 2px 0; width: 100%; }
 """
@@ -74,6 +80,18 @@ def scenarios_dir(settings: Settings) -> Path:
 # ------------------------------------------------------------------------- chart components
 
 
+@solara.component
+def PlotlyInPlace(drawing: Drawing):
+    """A Plotly figure widget that is updated in place each day (see `sim.app.widgets`)."""
+    element = FigureWidget.element()
+
+    def sync() -> None:
+        update_widget(solara.get_widget(element), drawing.figure)
+
+    solara.use_effect(sync, [drawing])
+    return element
+
+
 def _chart(key: str, build: Callable) -> Callable:
     """A SolaraViz component drawing figure `key` of the classroom's runs (re-rendered each day)."""
 
@@ -85,7 +103,7 @@ def _chart(key: str, build: Callable) -> Callable:
             fig = build(model.runs, lang)
         with solara.Div(classes=["groupsim-chart", f"groupsim-chart-{key}"]):
             # a new widget when runs are added or removed: Plotly keeps stale subplot domains otherwise
-            solara.FigurePlotly(fig).key(f"{key}-{len(model.runs)}")
+            PlotlyInPlace(Drawing(fig)).key(f"{key}-{len(model.runs)}")
 
     Chart.__name__ = f"{key.title()}Chart"
     return Chart
@@ -97,6 +115,29 @@ CHARTS = [_chart(key, build) for key, build in figures.FIGURES]
 @solara.component_vue("fit_charts.vue")
 def FitCharts():
     """Invisible: keeps every chart as wide as its grid cell (see fit_charts.vue)."""
+
+
+@solara.component_vue("render_ack.vue")
+def RenderAck(day: int, event_rendered: Callable[[int], None]):
+    """Invisible: reports each day the browser has drawn, so playing never outruns the browser."""
+
+
+class DrawnDays:
+    """The last day the browser reported drawn; the play loop waits on it (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._day = -1
+        self._changed = threading.Condition()
+
+    def report(self, day: int) -> None:
+        with self._changed:
+            self._day = int(day)
+            self._changed.notify_all()
+
+    def wait_for(self, day: int, timeout: float) -> bool:
+        """Wait until `day` (or a later one) was drawn; False after `timeout` seconds."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._day >= day, timeout=timeout)
 
 
 @solara.component
@@ -126,10 +167,10 @@ def _WithoutMesaSidebar(children: list = []):  # noqa: B006 (Solara's children c
 
 
 @solara.component
-def LeverControl(lever: Lever, value: Any, on_value: Callable[[Any], None], lang: str, day: int):
+def LeverControl(lever: Lever, value: Any, on_value: Callable[[Any], None], lang: str, started: bool):
     """One lever: a switch, a choice, or a slider over `lever.positions`, with name, value, unit."""
     name = t(lang, f"lever.{lever.path}")
-    if not lever.live and day > 0:
+    if not lever.live and started:
         name = f"{name} · {t(lang, 'levers.founding')}"
     with solara.Div(classes=["groupsim-lever", f"groupsim-lever-{lever.path.replace('.', '-')}"]):
         with solara.Tooltip(t(lang, f"doc.{lever.path}")):
@@ -203,26 +244,21 @@ def InterventionPanel(room: Classroom, target: solara.Reactive[str], lang: str):
 
 
 @solara.component
-def RunButtons(room: Classroom, playing: solara.Reactive[bool], on_reset: Callable[[], None], lang: str):
-    """Play/pause, step one day, reset (re-rendered each day so they enable/disable correctly)."""
-    update_counter.get()
-
-    def step() -> None:
-        room.step()
-        force_update()
-
+def RunButtons(playing: solara.Reactive[bool], finished: bool, day: int, on_step: Callable[[], None],
+               on_reset: Callable[[], None], lang: str):
+    """Play/pause, step one day, reset."""
     with solara.Row(gap="4px"):
         if playing.value:
             solara.Button(t(lang, "btn.pause"), icon_name="mdi-pause", color="primary",
                           on_click=lambda: playing.set(False), classes=["groupsim-pause"])
         else:
-            solara.Button(t(lang, "btn.play"), icon_name="mdi-play", color="primary", disabled=not room.running,
+            solara.Button(t(lang, "btn.play"), icon_name="mdi-play", color="primary", disabled=finished,
                           on_click=lambda: playing.set(True), classes=["groupsim-play"])
-        solara.Button(t(lang, "btn.step"), icon_name="mdi-skip-next", disabled=playing.value or not room.running,
-                      on_click=step, classes=["groupsim-step"])
+        solara.Button(t(lang, "btn.step"), icon_name="mdi-skip-next", disabled=playing.value or finished,
+                      on_click=on_step, classes=["groupsim-step"])
         solara.Button(t(lang, "btn.reset"), icon_name="mdi-restore", on_click=on_reset, classes=["groupsim-reset"])
-    if not room.running:
-        solara.Text(t(lang, "run.finished", day=room.day), classes=["groupsim-hint"])
+    if finished:
+        solara.Text(t(lang, "run.finished", day=day), classes=["groupsim-hint"])
 
 
 # -------------------------------------------------------------------------------- page
@@ -241,6 +277,17 @@ def Page():
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(SPEEDS[2])
     target = solara.use_reactive("a")
+    drawn = solara.use_memo(DrawnDays, [])
+    # what the sidebar needs to know about the days; changes rarely, so it re-renders rarely
+    started = solara.use_reactive(False)
+    finished = solara.use_reactive(False)
+
+    def advance(current: Classroom) -> None:
+        """Simulate one day and redraw what shows days (called from Step and the play loop)."""
+        current.step()
+        started.set(current.day > 0)
+        finished.set(not current.running)
+        force_update()
 
     def rebuild(new: Settings) -> None:
         playing.set(False)
@@ -249,6 +296,8 @@ def Page():
         if built is not None:
             settings.set(new)
             room.set(built)
+            started.set(False)
+            finished.set(False)
 
     def play_loop() -> None:
         while playing.value:
@@ -257,8 +306,9 @@ def Page():
                 playing.set(False)
                 return
             began = time.perf_counter()
-            current.step()
-            force_update()
+            advance(current)
+            # never run ahead of the browser: a backlog of redraws would make Pause take seconds
+            drawn.wait_for(current.day, timeout=BROWSER_TIMEOUT_S)
             time.sleep(max(0.0, 1.0 / speed.value - (time.perf_counter() - began)))
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
@@ -296,7 +346,8 @@ def Page():
                 Description(settings.value.scenario_b, lang)
             solara.InputInt(t(lang, "seed.label"), value=seed_draft, classes=["groupsim-seed"])
             if room.value is not None:
-                RunButtons(room.value, playing, lambda: rebuild(_reseeded(settings.value, seed_draft.value)), lang)
+                RunButtons(playing, finished.value, room.value.day, lambda: advance(room.value),
+                           lambda: rebuild(_reseeded(settings.value, seed_draft.value)), lang)
             solara.SliderValue(t(lang, "speed.label", speed=speed.value), value=speed, values=list(SPEEDS))
             if error.value:
                 solara.Error(error.value, classes=["groupsim-error"])
@@ -304,7 +355,7 @@ def Page():
             with solara.Card(t(lang, "panel.interventions"), classes=["groupsim-interventions"]):
                 InterventionPanel(room.value, target, lang)
             with solara.Card(t(lang, "panel.levers"), classes=["groupsim-levers"]):
-                Levers(room.value, settings, rebuild, error, lang)
+                Levers(room.value, started.value, settings, rebuild, error, lang)
 
     if room.value is None:
         solara.Error(error.value or "no scenario")
@@ -312,18 +363,24 @@ def Page():
     StatusBanner(room.value)
     FitCharts()
     _WithoutMesaSidebar(children=[SolaraViz(room, components=CHARTS, name=t(lang, "app.title"))])
+    DayDrawn(room.value, drawn)  # last, so its update reaches the browser after the charts'
 
 
 @solara.component
-def Levers(room: Classroom, settings: solara.Reactive[Settings], rebuild: Callable[[Settings], None],
+def DayDrawn(room: Classroom, drawn: DrawnDays):
+    """Sends the browser the day on screen; the browser answers once it has drawn it."""
+    update_counter.get()
+    RenderAck(day=room.day, event_rendered=drawn.report)
+
+
+@solara.component
+def Levers(room: Classroom, started: bool, settings: solara.Reactive[Settings], rebuild: Callable[[Settings], None],
            error: solara.Reactive[str], lang: str):
     """The lever controls for run A (values: the settings' overrides, else scenario A's own)."""
-    update_counter.get()
     base = solara.use_memo(lambda: _load_quietly(settings.value.scenario_a), [str(settings.value.scenario_a)])
     if base is None:
         return
     chosen = dict(settings.value.levers)
-    day = room.day
 
     def change(lever: Lever, value: Any) -> None:
         new = settings.value.with_lever(lever.path, value)
@@ -342,7 +399,7 @@ def Levers(room: Classroom, settings: solara.Reactive[Settings], rebuild: Callab
 
     solara.Text(t(lang, "levers.live"), classes=["groupsim-hint"])
     for lever in LEVERS:
-        LeverControl(lever, chosen.get(lever.path, lever.read(base)), lambda v, lv=lever: change(lv, v), lang, day)
+        LeverControl(lever, chosen.get(lever.path, lever.read(base)), lambda v, lv=lever: change(lv, v), lang, started)
 
 
 @solara.component
