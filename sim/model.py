@@ -556,8 +556,8 @@ class CommunityModel(mesa.Model):
         np.multiply(buzz, a.buzz_decay, out=buzz)
 
         removed = int(enf.removed_ads.sum() + enf.removed_chatter.sum())
+        self._check_death(day, value_g)  # first, so the day a group is found dead records it as dead
         self._record(day, value_g, operator_posts_g, chatter_g, ads_g, removed, int(replies_g.sum()), invites_sent)
-        self._check_death(day, value_g)
 
     def _operator_touches(self, day: int, plan: cadence.OperatorDay, ordinary: np.ndarray) -> None:
         """Topic prompts, @-mentions (operator and KOCs), red packets and events act on members."""

@@ -1,10 +1,11 @@
 """The operator's content SOP under limited operator hours (seeds 002, 003 SOP).
 
 Each day the operator works down a fixed priority list — morning report, topic prompt, guided
-replies, @-mentions, red packets, promotions, events — in every open group, until the day's hours
-are spent. Whatever time is left goes to moderation. A matrix of groups therefore thins the
-operator's attention (seed 002: 一个人可能会负责较多个的群).
-Timeline interventions are campaigns: they always happen and their hours are charged on top.
+replies, @-mentions, red packets, promotions — in every open group, until the day's hours are
+spent. Whatever time is left goes to moderation. A matrix of groups therefore thins the operator's
+attention (seed 002: 一个人可能会负责较多个的群).
+Scheduled events and timeline interventions are campaigns prepared ahead: they always happen and
+their hours are charged on top of the day's budget.
 """
 
 from __future__ import annotations
@@ -58,7 +59,6 @@ def plan_day(scenario: Scenario, day: int, open_groups: list[int], n_groups: int
         ("mentions", c.mentions.enabled, c.mentions.hours, c.mentions.per_day),
         ("red_packets", c.red_packets.due(day), c.red_packets.hours, 1),
         ("promotion_posts", c.promotion.due(day), c.promotion.hours, c.promotion.posts),
-        ("event", scenario.events.due(day), scenario.events.hours, 1),
     ]
     for name, due, cost, units in steps:
         if not due or units <= 0:
@@ -68,4 +68,7 @@ def plan_day(scenario: Scenario, day: int, open_groups: list[int], n_groups: int
             column[g] = spend(cost, units)
     plan.hours_used = scenario.operator.hours_per_day - hours
     plan.hours_left = hours
+    if scenario.events.due(day):
+        plan.event[open_groups] = 1
+        plan.hours_used += scenario.events.hours * len(open_groups)
     return plan

@@ -39,12 +39,13 @@ def leave_probability(
     """Chance of leaving today for an active member (capped at 1).
 
     Dissatisfied members leave at up to `leave_max` a day; everyone also leaves at a small
-    background rate for reasons outside the group. Both scale with the member's restlessness,
-    whose wide spread makes time in the group heavy-tailed.
+    background rate for reasons outside the group (pruning one's chats). Both scale with the
+    member's restlessness, whose wide spread makes time in the group heavy-tailed, and both are
+    held back by ties, commitment and a KOL who speaks (one keeps the groups one's friends are in).
     """
     dissatisfied = 1.0 / (1.0 + np.exp((satisfaction - c.leave_midpoint) / c.leave_scale))
     held = np.exp(-tie_strength / c.tie_lock) * (1.0 - commitment) * (1.0 - kol_retention * kol_spoke)
-    return np.minimum(restlessness * (c.leave_max * dissatisfied * held + c.background_leave), 1.0)
+    return np.minimum(restlessness * held * (c.leave_max * dissatisfied + c.background_leave), 1.0)
 
 
 def unconsented_leave_probability(fit: np.ndarray, c: Churn) -> np.ndarray:

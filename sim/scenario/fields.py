@@ -120,6 +120,17 @@ def unknown_path_message(path: str) -> str:
     return f"no scenario parameter {path!r}{hint}"
 
 
+def section_at(path: str) -> type[BaseModel] | None:
+    """The schema section (a model class) at a dotted path, e.g. 'behaviour.replies.rate'; None if not a section."""
+    model: type[BaseModel] | None = Scenario
+    for part in path.split("."):
+        info = model.model_fields.get(part) if model is not None else None
+        if info is None:
+            return None
+        model = _submodel(info.annotation)
+    return model
+
+
 def allowed_keys(model: type[BaseModel]) -> list[str]:
     """Field names a mapping for `model` may contain."""
     return list(model.model_fields)

@@ -10,13 +10,15 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
-from sim.scenario.fields import field_spec
+from sim.scenario.fields import field_spec, section_at
 from sim.scenario.schema import Scenario
 
 
 def apply_overrides(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     """Return a copy of `scenario` with each dotted path in `changes` set to its value.
 
+    A path may name one parameter ('cadence.promotion.start_day') or a whole section given as a
+    mapping of some of its fields ('behaviour.replies.rate': {'lurker': 0.0}).
     Raises ValueError naming the path, what was expected and (for unknown paths) a suggestion.
     """
     if not changes:
@@ -25,12 +27,26 @@ def apply_overrides(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     for path, value in changes.items():
         if not isinstance(path, str):
             raise ValueError(f"parameter paths are dotted strings, got {path!r}")
+        node = data
+        *parents, leaf = path.split(".")
+        if section_at(path) is not None:
+            if not isinstance(value, Mapping):
+                raise ValueError(f"{path} is a section: give a mapping of its fields, got {value!r}")
+            for part in path.split("."):
+                node = node[part]
+            for key, sub in value.items():
+                apply_path = f"{path}.{key}"
+                if section_at(apply_path) is None:
+                    try:
+                        field_spec(apply_path)
+                    except KeyError as exc:
+                        raise ValueError(exc.args[0]) from None
+                node[key] = _coerce(apply_path, sub) if section_at(apply_path) is None else sub
+            continue
         try:
             field_spec(path)
         except KeyError as exc:
             raise ValueError(exc.args[0]) from None
-        node = data
-        *parents, leaf = path.split(".")
         for part in parents:
             node = node[part]
         node[leaf] = _coerce(path, value)

@@ -1,0 +1,433 @@
+"""Each daily mechanism moves outcomes the way MODEL.md says: first the pure functions, then the
+mechanisms inside the model compared across a few fixed seeds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import Scenario, apply_overrides, build_model, load_scenario, run_scenario
+from sim.enums import ACTIVE, ADMIN, COMMENTER, CREATOR, KOC, LURKER, MUTED
+from sim.mechanisms import (
+    arrivals, churn, entry, events, incentives, matrix, moderation, posting, reading, referral, replies, roles, satisfaction,
+)
+from sim.mechanisms.reading import Exposure
+from sim.mechanisms.sampling import small_counts, weighted_sample
+from sim.runner import simulate
+
+BEH = Scenario().behaviour
+SEEDS = range(8)
+
+
+def _mean(scenario: Scenario, fn, seeds=SEEDS, days: int | None = None) -> float:
+    return float(np.mean([fn(run_scenario(scenario, s, days=days)) for s in seeds]))
+
+
+# ------------------------------------------------------------------------------ sampling
+
+
+def test_small_counts_have_the_poisson_mean_for_small_rates():
+    rng = np.random.default_rng(0)
+    rate = np.full(200_000, 0.3)
+    assert small_counts(rng.random(rate.size), rate).mean() == pytest.approx(0.3, rel=0.02)
+
+
+def test_weighted_sample_never_picks_a_zero_weight_candidate():
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        chosen = weighted_sample(rng, np.arange(10), np.array([0, 1, 0, 2, 0, 1, 0, 0, 3, 0.0]), 3)
+        assert set(chosen.tolist()) <= {1, 3, 5, 8} and len(set(chosen.tolist())) == len(chosen)
+
+
+# ------------------------------------------------------------------------ arrivals & entry
+
+
+def test_a_focused_theme_brings_better_fitting_but_fewer_organic_prospects():
+    loose, focused = (apply_overrides(Scenario(), {"positioning.focus": f}) for f in (0.1, 0.9))
+    assert arrivals.organic_fit_mean(focused) > arrivals.organic_fit_mean(loose)
+    assert arrivals.organic_prospect_rate(focused, 1, 0, 0.0) < arrivals.organic_prospect_rate(loose, 1, 0, 0.0)
+
+
+def test_the_launch_push_fades_and_active_kols_draw_people():
+    s = Scenario()
+    assert arrivals.organic_prospect_rate(s, 60, 0, 0.0) == pytest.approx(arrivals.organic_prospect_rate(s, 0, 0, 0.0) / 4)
+    assert arrivals.organic_prospect_rate(s, 1, 2, 0.0) > arrivals.organic_prospect_rate(s, 1, 0, 0.0)
+
+
+@pytest.mark.parametrize("threshold", ["vetting", "share_to_join", "paid"])
+def test_entry_thresholds_admit_fewer_and_better_fitting_committed_people(threshold):
+    rng = np.random.default_rng(2)
+    fit = rng.beta(3, 3, 20_000)
+    decision = entry.admit(rng, fit, apply_overrides(Scenario(), {"entry.threshold": threshold}).entry)
+    assert 0.05 < decision.admitted.mean() < 0.95
+    assert fit[decision.admitted].mean() > fit.mean() + 0.05
+    assert decision.commitment.shape[0] == decision.admitted.sum() and (decision.commitment > 0).all()
+
+
+def test_paid_entry_collects_fees_and_share_to_join_spreads_the_word():
+    rng = np.random.default_rng(3)
+    fit = rng.beta(3, 3, 1000)
+    paid = entry.admit(rng, fit, apply_overrides(Scenario(), {"entry.threshold": "paid"}).entry)
+    share = entry.admit(rng, fit, apply_overrides(Scenario(), {"entry.threshold": "share_to_join"}).entry)
+    assert paid.fees_yuan == pytest.approx(30.0 * paid.admitted.sum())
+    assert share.shares == share.admitted.sum() > 0
+
+
+# ---------------------------------------------------------------- posting, reading, replies
+
+
+def test_each_members_posting_falls_as_the_group_grows():
+    sizes = np.array([10.0, 150.0, 500.0, 2000.0])
+    c = posting.crowding(sizes, BEH)
+    assert (np.diff(c) < 0).all() and c[0] > 0.9
+
+
+def test_value_posting_rises_with_fit_activation_and_recognition():
+    ones = np.ones(3)
+    base = dict(role_rate=ones * 0.3, fit=ones * 0.5, activity=ones, speak=ones, motivation=ones, activation=ones * 0,
+                crowd=ones, need=ones, behaviour=BEH, incentive=1.0)
+    v0 = posting.value_rate(**base)
+    assert (posting.value_rate(**{**base, "fit": ones * 0.9}) > v0).all()
+    assert (posting.value_rate(**{**base, "activation": ones}) > v0).all()
+    assert (posting.recognition_motivation(np.array([2.0]), np.array([0.2]), BEH) > posting.recognition_motivation(np.array([0.0]), np.array([0.2]), BEH)).all()
+    assert posting.value_rate(**{**base, "speak": ones * 0}).sum() == 0  # a silent KOL posts nothing
+
+
+def test_off_topic_chatter_comes_from_sociable_members_who_do_not_care_for_the_theme():
+    one = np.ones(1)
+    rate = lambda fit, soc: posting.chatter_rate(one * 0.4, one * fit, one * soc, one, one * 0, one * 0, one, BEH, 0.0, 1.0)[0]  # noqa: E731
+    assert rate(0.1, 0.9) > 5 * rate(0.9, 0.9)
+    assert rate(0.1, 0.9) > 5 * rate(0.1, 0.2)
+
+
+def test_reading_is_capped_by_attention_so_big_busy_groups_overload_members():
+    group = np.zeros(2, dtype=np.int64)
+    z = np.zeros(2)
+    quiet = reading.expose(np.array([True, True]), np.array([100.0, 100.0]), group, np.array([50.0]), np.array([10.0]),
+                           np.array([10.0]), np.array([5.0]), np.array([0.0]), z, z, z, z)
+    busy = reading.expose(np.array([True, False]), np.array([100.0, 100.0]), group, np.array([400.0]), np.array([10.0]),
+                          np.array([10.0]), np.array([5.0]), np.array([0.0]), z, z, z, z)
+    assert quiet.read_share.tolist() == [1.0, 1.0] and (quiet.overload == 0).all()
+    assert busy.read_share[0] == pytest.approx(0.25) and busy.overload[0] == pytest.approx(3.0)
+    assert busy.read_share[1] == 0 and busy.value_read[1] == 0  # a muted member reads nothing
+
+
+def test_nobody_reads_or_is_annoyed_by_their_own_messages():
+    one = np.ones(1)
+    e = reading.expose(np.array([True]), one * 100, np.zeros(1, dtype=np.int64), one * 10, one * 3, one * 3, one * 4, one * 2,
+                       one * 3, one * 3, one * 4, one * 2)
+    assert e.value_read[0] == 0 and e.chatter_read[0] == 0 and e.ads_read[0] == 0
+
+
+def test_replies_saturate_so_a_post_draws_a_bounded_conversation():
+    n = 5000
+    u = np.random.default_rng(4).random(n)
+    given = replies.reply_counts(u, np.full(n, 0.5), np.ones(n), np.full(n, 4.0), np.zeros(n), np.ones(n),
+                                 np.zeros(n, dtype=np.int64), np.array([4.0]), 6.0, 1.0, 1.0)
+    assert given.sum() <= 4 * 6 * 1.3
+
+
+def test_reply_targets_are_value_posters_in_the_repliers_group():
+    rng = np.random.default_rng(5)
+    group = np.array([0, 0, 1, 1, 1])
+    weight = np.array([0.0, 2.0, 1.0, 0.0, 0.0])
+    targets = replies.pick_targets(rng, np.array([0] * 50 + [1] * 50), group, weight, 2)
+    assert set(targets[:50].tolist()) == {1} and set(targets[50:].tolist()) == {2}
+
+
+# ------------------------------------------------------------------ satisfaction & churn
+
+
+def _exposure(**kw) -> Exposure:
+    z = np.zeros(1)
+    base = dict(read_share=z + 1, value_read=z, value_posts_read=z, chatter_read=z, ads_read=z, overload=z)
+    base.update({k: np.asarray([v], dtype=float) for k, v in kw.items()})
+    return Exposure(**base)
+
+
+def _utility(exposure: Exposure, fit=0.7, ties=0.0, bond=0.0, received=0.0, mentions=0.0) -> float:
+    one = np.ones(1)
+    return float(satisfaction.daily_utility(exposure, one * fit, one * ties, one * bond, one * received, one * mentions,
+                                            one * 0, one * 0, 1.0, BEH.satisfaction)[0])
+
+
+def test_fitting_information_replies_and_ties_raise_satisfaction():
+    nothing = _utility(_exposure())
+    assert _utility(_exposure(value_read=5)) > nothing
+    assert _utility(_exposure(), received=2) > nothing
+    assert _utility(_exposure(), ties=3) > nothing
+
+
+def test_ads_overload_and_off_topic_chatter_lower_satisfaction_and_bonding_makes_ads_cheap():
+    nothing = _utility(_exposure())
+    assert _utility(_exposure(ads_read=2)) < nothing
+    assert _utility(_exposure(ads_read=2), bond=0.9) > _utility(_exposure(ads_read=2), bond=0.0)
+    assert _utility(_exposure(overload=2)) < nothing
+    # off-topic chatter costs the member who came for value more than the one who came to chat
+    assert _utility(_exposure(chatter_read=30), fit=0.9) < _utility(_exposure(chatter_read=30), fit=0.1)
+
+
+def test_trust_builds_slowly_and_bond_grows_with_ties_and_trust():
+    trust = np.zeros(1)
+    for _ in range(10):
+        trust = satisfaction.build_trust(trust, np.array([0.5]), BEH.satisfaction)
+    assert 0 < trust[0] < 0.5
+    b = lambda ties, tr: satisfaction.bond(np.array([ties]), np.array([tr]), BEH.satisfaction)[0]  # noqa: E731
+    assert b(0, 0) == 0 and b(3, 0) > b(1, 0) and b(0, 0.3) > b(0, 0.1)
+
+
+def test_noise_above_tolerance_gets_a_group_muted_and_ads_from_strangers_weigh_most():
+    c = BEH.churn
+    ratio = lambda ads, chatter, bond: churn.irritation(np.array([chatter]), np.array([ads]), np.array([0.8]), np.array([bond]),  # noqa: E731
+                                                        np.array([0.0]), np.array([8.0]), c)
+    assert churn.mute_probability(ratio(0, 2, 0), c)[0] == 0
+    assert churn.mute_probability(ratio(2, 0, 0), c)[0] > 0
+    assert churn.mute_probability(ratio(2, 0, 0.9), c)[0] == 0
+
+
+def test_dissatisfied_members_leave_and_ties_commitment_and_a_speaking_kol_hold_them():
+    c = BEH.churn
+    p = lambda sat, ties=0.0, commit=0.0, kol=0.0: churn.leave_probability(  # noqa: E731
+        np.array([sat]), np.array([1.0]), np.array([ties]), np.array([commit]), np.array([kol]), 0.4, c)[0]
+    assert p(-0.6) > 10 * p(0.3)
+    assert p(-0.6, ties=5) < p(-0.6) and p(-0.6, commit=0.5) < p(-0.6) and p(-0.6, kol=1.0) < p(-0.6)
+
+
+# ------------------------------------------------------------------------------- roles
+
+
+def test_answered_commenters_become_creators_and_ignored_creators_fall_back():
+    n = 20_000
+    u = np.random.default_rng(6).random(n)
+    ones, zeros = np.ones(n), np.zeros(n)
+    commenters = np.full(n, COMMENTER, dtype=np.int8)
+    answered = roles.transition(u, commenters, ones.astype(bool), ones, zeros, zeros, ones * 3, ones * 0.3, BEH.roles)
+    ignored = roles.transition(u, commenters, ones.astype(bool), ones, zeros, zeros, zeros, ones * 0.3, BEH.roles)
+    assert (answered == CREATOR).sum() > 50 and (ignored == CREATOR).sum() == 0
+    creators = np.full(n, CREATOR, dtype=np.int8)
+    unhappy = roles.transition(u, creators, ones.astype(bool), ones, zeros, zeros, zeros, ones * -0.5, BEH.roles)
+    assert (unhappy == COMMENTER).sum() > 50
+    lurkers = np.full(n, LURKER, dtype=np.int8)
+    drawn = roles.transition(u, lurkers, ones.astype(bool), ones, ones * 2, zeros, zeros, ones * 0.3, BEH.roles)
+    left_alone = roles.transition(u, lurkers, ones.astype(bool), ones, zeros, zeros, zeros, ones * 0.3, BEH.roles)
+    assert (drawn == COMMENTER).sum() > 20 and (left_alone == COMMENTER).sum() == 0
+
+
+def test_roles_change_both_ways_during_a_run():
+    r = run_scenario(load_scenario("scenarios/baseline.yaml"), 3, days=120)
+    mb = r.members
+    up = ((mb.role_at_join == "lurker") & mb.role_end.isin(["commenter", "creator"])).sum()
+    down = ((mb.role_at_join == "creator") & mb.role_end.isin(["commenter", "lurker"])).sum() + \
+        ((mb.role_at_join == "commenter") & (mb.role_end == "lurker")).sum()
+    assert up > 0 and down > 0
+
+
+# ------------------------------------------------------------------------------ referral
+
+
+def test_referral_needs_all_four_of_connection_quality_reliability_and_benefit():
+    one = np.ones(1)
+    r = Scenario().referral
+    rate = lambda s, bond=0.8, sat=0.5: referral.invitation_rate(one.astype(bool), one * bond, one * sat, one, s)[0]  # noqa: E731
+    assert rate(r) > 0
+    assert rate(r, bond=0.0) == 0
+    assert rate(r, sat=-1.0) == 0  # no benefit: the group is not worth it and there is no reward
+    assert rate(apply_overrides(Scenario(), {"referral.product_quality": 0.0}).referral) == 0
+    assert rate(apply_overrides(Scenario(), {"referral.reliability": 0.0}).referral) == 0
+    assert rate(apply_overrides(Scenario(), {"referral.reward_yuan": 20.0}).referral) > rate(r)
+
+
+def test_bait_sharing_needs_no_bond_brings_misfits_and_spends_social_capital_faster():
+    one = np.ones(1)
+    bait = apply_overrides(Scenario(), {"referral.bait.enabled": True}).referral
+    assert referral.invitation_rate(one.astype(bool), one * 0, one * 0, one, bait)[0] > 0
+    assert referral.fatigue_factor(bait) < referral.fatigue_factor(Scenario().referral)
+    rng = np.random.default_rng(7)
+    assert referral.invitee_fit(rng, np.full(2000, 0.9), 0.6, 6.0, bait).mean() < 0.35
+    assert referral.invitee_fit(rng, np.full(2000, 0.9), 0.6, 6.0, Scenario().referral).mean() > 0.8
+
+
+# --------------------------------------------------------------- moderation & operator
+
+
+def test_more_admins_catch_more_violations():
+    rng = np.random.default_rng(8)
+    n = 400
+    ads = np.ones(n, dtype=np.int32)
+    rules = Scenario().rules
+    few = moderation.enforce(rng, ads, np.zeros(n, np.int32), np.zeros(n, np.int64), np.zeros(n, np.int16),
+                             moderation.capacity(np.array([1]), 0.0, rules), rules)
+    many = moderation.enforce(rng, ads, np.zeros(n, np.int32), np.zeros(n, np.int64), np.zeros(n, np.int16),
+                              moderation.capacity(np.array([20]), 0.0, rules), rules)
+    assert many.caught.sum() > 5 * few.caught.sum() > 0
+    repeat = moderation.enforce(rng, ads, np.zeros(n, np.int32), np.zeros(n, np.int64), np.full(n, 5, np.int16),
+                                moderation.capacity(np.array([100]), 0.0, rules), rules)
+    assert repeat.kicked.sum() == repeat.caught.sum() > 0
+
+
+def test_events_tie_attendees_together_up_to_capacity():
+    rng = np.random.default_rng(9)
+    people = events.attendees(rng, np.arange(100), np.zeros(100), np.ones(100), 30)
+    a, b = events.event_ties(rng, people, 3)
+    assert people.shape[0] == 30 and set(a.tolist()) <= set(people.tolist()) and (a != b).all()
+
+
+def test_the_leaderboard_recognises_the_weeks_top_scorers():
+    pts = incentives.points(np.array([2, 0, 1]), np.array([0, 5, 0]), np.array([9, 0, 0]), Scenario().incentives)
+    assert pts.tolist() == [20.0, 10.0, 10.0]  # chatter earns nothing by default
+    top = incentives.leaderboard(np.array([5.0, 0.0, 9.0, 1.0]), np.ones(4, bool), 2)
+    assert top.tolist() == [2, 0]
+
+
+def test_groups_fill_to_the_cap_then_overflow_and_splits_follow_sub_topics():
+    sizes, focus = {0: 499}, {0: -1}
+    assert matrix.route(np.array([0, 1], dtype=np.int16), sizes, focus, 500).tolist() == [0, -1]
+    assert matrix.split_assignment(np.array([0, 1, 2, 3, 4]), 2).tolist() == [0, 1, 0, 1, 0]
+    quiet = matrix.lurkers_to_remove(np.ones(3, bool), np.ones(3, bool), np.array([50, 95, -10**6]), np.array([0, 0, 90]), 100, 30)
+    assert quiet.tolist() == [0]
+
+
+# -------------------------------------------------------------- inside the model (seeds)
+
+
+def test_more_ads_mean_more_muting():
+    base = load_scenario("scenarios/baseline.yaml")
+    quiet = apply_overrides(base, {"cadence.promotion.enabled": False})
+    loud = apply_overrides(base, {"cadence.promotion.start_day": 2, "cadence.promotion.every_days": 1, "cadence.promotion.posts": 3})
+    muted = lambda r: r.daily["mutes"].sum() / max(1, r.summary["members_ever"])  # noqa: E731
+    assert _mean(loud, muted, days=60) > 3 * _mean(quiet, muted, days=60)
+
+
+def test_replies_keep_creators_posting():
+    base = load_scenario("scenarios/lightly_run.yaml")
+    mute_replies = apply_overrides(base, {"behaviour.replies.rate": {"lurker": 0, "commenter": 0, "creator": 0, "kol": 0, "admin": 0, "koc": 0}})
+    value = lambda r: r.daily["value_posts"].sum()  # noqa: E731
+    assert _mean(base, value, days=60) > 1.3 * _mean(mute_replies, value, days=60)
+
+
+def test_ties_hold_members_in_the_group():
+    base = load_scenario("scenarios/baseline.yaml")
+    loose = apply_overrides(base, {"behaviour.churn.tie_lock": 1000.0})
+    leaves = lambda r: (r.daily["leaves"].sum()) / max(1, r.summary["members_ever"])  # noqa: E731
+    assert _mean(loose, leaves, days=90) > _mean(base, leaves, days=90)
+
+
+def test_a_group_with_no_value_posts_dies_after_the_configured_silence():
+    silent = apply_overrides(Scenario(), {"behaviour.posting.value_rate": {"lurker": 0, "commenter": 0, "creator": 0, "kol": 0, "admin": 0, "koc": 0},
+                                          "horizon.dead_after_days": 9})
+    r = run_scenario(silent, 1)
+    assert r.summary["ended_by"] == "dead" and not r.summary["censored"]
+    assert r.summary["lifespan_days"] == 0 and r.summary["days_simulated"] == 9
+    assert not r.daily["alive"].iloc[-1] and r.daily["alive"].iloc[0]
+
+
+def test_a_living_group_is_censored_at_the_horizon():
+    r = run_scenario(load_scenario("scenarios/baseline.yaml"), 1, days=40)
+    assert r.summary["censored"] and r.summary["lifespan_days"] == 40 and r.summary["ended_by"] == "horizon"
+
+
+def test_posted_rules_with_enforcement_keep_ads_out_of_view():
+    base = apply_overrides(load_scenario("scenarios/mass_add.yaml"), {"cadence.promotion.enabled": False})
+    lax = apply_overrides(base, {"rules.enabled": False})
+    ads = lambda r: r.daily["ads"].sum()  # noqa: E731
+    removed = lambda r: r.daily["removed"].sum()  # noqa: E731
+    assert _mean(lax, ads, days=30) > 1.5 * _mean(base, ads, days=30)
+    assert _mean(base, removed, days=30) > 0 == _mean(lax, removed, days=30)
+
+
+def test_events_strengthen_ties_among_members():
+    base = load_scenario("scenarios/lightly_run.yaml")
+    with_events = apply_overrides(base, {"events.enabled": True, "events.start_day": 5, "events.every_days": 10})
+    assert build_model(with_events, 0).current.events.enabled
+
+    def mean_ties(s: Scenario, seed: int) -> float:
+        m = build_model(s, seed)
+        simulate(m, 40)
+        present = m.members.state[: m.members.n] <= MUTED
+        return float(m.members.tie_strength[: m.members.n][present].mean())
+
+    assert np.mean([mean_ties(with_events, s) for s in SEEDS]) > 1.5 * np.mean([mean_ties(base, s) for s in SEEDS])
+
+
+def test_points_for_value_raise_value_output_and_points_for_chatter_breed_chatter():
+    base = load_scenario("scenarios/lightly_run.yaml")
+    points = apply_overrides(base, {"incentives.enabled": True})
+    chatty = apply_overrides(base, {"incentives.enabled": True, "incentives.points_chatter": 5.0})
+    value = lambda r: r.daily["value_posts"].sum()  # noqa: E731
+    chatter = lambda r: r.daily["chatter"].sum()  # noqa: E731
+    assert _mean(points, value, days=60) > _mean(base, value, days=60)
+    assert _mean(chatty, chatter, days=60) > 1.15 * _mean(points, chatter, days=60)
+
+
+def test_kocs_are_promoted_from_the_most_active_members_and_paid_monthly():
+    s = load_scenario("scenarios/koc_limited_attention.yaml")
+    m = build_model(s, 2)
+    simulate(m, 30)
+    n = m.members.n
+    kocs = np.flatnonzero(m.members.role[:n] == KOC)
+    assert 0 < kocs.shape[0] <= 3
+    assert m.ledger.cost["koc_rewards"] > 0
+
+
+def test_a_growing_community_splits_into_focused_sub_groups_and_clears_lurkers():
+    m = build_model(apply_overrides(load_scenario("scenarios/matrix_split.yaml"), {"horizon.stop_at_death": False}), 4)
+    simulate(m, 120)
+    assert m.groups.count >= 3
+    assert any("split" in note for note in m.day_notes())
+    n = m.members.n
+    present = m.members.state[:n] <= MUTED
+    sizes = np.bincount(m.members.group[:n][present])
+    assert sizes.max() < 250
+    assert any("lurkers removed" in note for note in m.day_notes())
+
+
+def test_a_full_group_opens_an_overflow_group():
+    s = apply_overrides(Scenario(), {"population.initial_members": 40, "matrix.max_group_size": 30})
+    m = build_model(s, 1)
+    assert m.groups.count == 2
+    n = m.members.n
+    assert np.bincount(m.members.group[:n]).max() <= 30
+
+
+def test_a_flash_group_is_dissolved_on_its_planned_day_and_its_members_need_fades():
+    r = run_scenario(load_scenario("scenarios/flash_sale.yaml"), 1)
+    assert r.summary["ended_by"] == "dissolved" and r.summary["days_simulated"] == 10 and not r.summary["censored"]
+    assert r.daily["members"].iloc[-1] <= 4  # only the operator side remains
+    assert satisfaction.need_remaining(np.array([0.0, 3.0, 6.0]), 3.0).tolist() == [1.0, 0.5, 0.25]
+
+
+def test_timeline_interventions_happen_on_their_day_and_are_logged():
+    r = run_scenario(load_scenario("scenarios/campaign_timeline.yaml"), 2, days=80)
+    days = {(i["day"], i["action"]) for i in r.interventions}
+    assert {(20, "invite_kol"), (30, "run_event"), (30, "red_packets"), (45, "start_selling"), (60, "mass_add"), (75, "set")} <= days
+    d = r.daily.set_index("day")
+    assert d.loc[20, "kols"] == d.loc[19, "kols"] + 1
+    assert d.loc[60, "joins_operator"] == 100
+    assert d.loc[46:, "operator_posts"].sum() > d.loc[:44, "operator_posts"].sum() * 0  # promotions started
+    assert "start_selling" in d.loc[45, "interventions"]
+
+
+def test_a_set_intervention_changes_parameters_from_its_day_on():
+    s = apply_overrides(load_scenario("scenarios/baseline.yaml"), {})
+    s = s.model_validate({**s.model_dump(), "timeline": [{"day": 5, "action": "set", "changes": {"rules.ban_off_topic": True}}]})
+    m = build_model(s, 1)
+    simulate(m, 4)
+    assert not m.current.rules.ban_off_topic
+    simulate(m, 5)
+    assert m.current.rules.ban_off_topic and not m.scenario.rules.ban_off_topic
+
+
+def test_operator_cost_is_accounted_item_by_item():
+    s = apply_overrides(load_scenario("scenarios/red_packets_only.yaml"), {"horizon.stop_at_death": False})
+    r = run_scenario(s, 1, days=30)
+    c = r.summary["cost_breakdown_yuan"]
+    assert c["red_packets"] == pytest.approx(10 * 20.0)  # days 3, 6, ..., 30
+    assert r.summary["operator_cost_yuan"] == pytest.approx(sum(c.values()), abs=0.05)
+    assert r.daily["cost_yuan"].is_monotonic_increasing
+
+
+def test_the_operator_is_never_counted_as_a_contributor_or_a_leaver():
+    m = build_model(load_scenario("scenarios/baseline.yaml"), 5)
+    simulate(m, 60)
+    owner_rows = np.flatnonzero(m.members.role[: m.members.n] == ADMIN)
+    assert (m.members.state[owner_rows] == ACTIVE).all()
