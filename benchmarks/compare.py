@@ -9,8 +9,10 @@ Two measurements of the same scenario and seeds:
    summary.json are on disk (worker start-up included; the HTML report is timed separately).
 
 The batch layer's overhead is the batch wall time against the ideal `replicates x seconds per
-run / workers`. The machine's load average is printed too: on a shared machine other processes
-take cores, and the figures should be read with it. Prints one JSON line. Usage:
+run / workers`. On a shared machine other processes take cores and inflate every wall-clock
+figure, so the load average is printed, and the overhead is also given in CPU time, which load
+barely affects: CPU of this (main) process plus the workers' CPU over their chunks, against
+`replicates x CPU seconds per run` of the model alone. Prints one JSON line. Usage:
 
     .venv/bin/python benchmarks/compare.py [--scenario scenarios/baseline.yaml] [--replicates 1000]
         [--workers 2] [--executor local] [--sample 20] [--seed 1] [--keep DIR]
@@ -22,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import tempfile
 import time
@@ -34,13 +37,18 @@ from sim.batch.seeds import replicate_seed
 from sim.report.compare import write_compare_report
 
 
-def model_seconds_per_run(scenario, seed: int, sample: int) -> float:
-    """Mean seconds per run of the model alone, after one warm-up run."""
+def model_seconds_per_run(scenario, seed: int, sample: int) -> tuple[float, float]:
+    """Mean (wall-clock, CPU) seconds per run of the model alone, after one warm-up run."""
     run_scenario(scenario, replicate_seed(seed, sample))  # warm-up: imports, caches
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for i in range(sample):
         run_scenario(scenario, replicate_seed(seed, i))
-    return (time.perf_counter() - start) / sample
+    return (time.perf_counter() - start) / sample, (time.process_time() - cpu) / sample
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -57,13 +65,14 @@ def main() -> None:
     scenario = load_scenario(args.scenario)
     workers = args.workers or (1 if args.executor == "serial" else available_cores())
     load_before = os.getloadavg()
-    per_run = model_seconds_per_run(scenario, args.seed, args.sample) if args.sample else None
+    per_run, cpu_per_run = model_seconds_per_run(scenario, args.seed, args.sample) if args.sample else (None, None)
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="groupsim-bench-")) / "batch"
     job = compare_job([(scenario.name, scenario)], args.replicates, args.seed)
-    start = time.perf_counter()
+    start, main_cpu = time.perf_counter(), own_cpu_seconds()
     result = run_compare(job, folder, lambda: make_executor(args.executor, args.workers), overwrite=True)
     batch_seconds = time.perf_counter() - start
+    main_cpu = own_cpu_seconds() - main_cpu
     start = time.perf_counter()
     write_compare_report(result.folder)
     report_seconds = time.perf_counter() - start
@@ -80,6 +89,11 @@ def main() -> None:
         "model_seconds_per_run_alone": round(per_run, 4) if per_run else None,
         "ideal_seconds": round(ideal, 2) if ideal else None,
         "overhead_vs_ideal": round(batch_seconds / ideal - 1, 3) if ideal else None,
+        "model_cpu_seconds_per_run_alone": round(cpu_per_run, 4) if cpu_per_run else None,
+        "worker_cpu_seconds_per_run": round(outcome.worker_cpu_seconds / max(1, outcome.ran), 4) if outcome else None,
+        "main_process_cpu_seconds": round(main_cpu, 2),
+        "cpu_overhead_vs_model": (round((main_cpu + outcome.worker_cpu_seconds) / (args.replicates * cpu_per_run) - 1, 3)
+                                  if outcome and cpu_per_run and args.executor != "serial" else None),
         "report_seconds": round(report_seconds, 2),
         "failed": outcome.failed if outcome else 0,
         "target_60s_met": batch_seconds < 60,

@@ -55,10 +55,11 @@ class BatchProgress:
 
 @dataclass(frozen=True)
 class BatchOutcome(BatchProgress):
-    """How a session ended: progress, worker seconds per run, and pool restarts."""
+    """How a session ended: progress, worker wall-clock and CPU seconds, and pool restarts."""
 
     worker_seconds: float
     restarts: int
+    worker_cpu_seconds: float = 0.0
 
     @property
     def complete(self) -> bool:
@@ -109,6 +110,7 @@ class _Loop:
         self.ok, self.failed = store.counts(self.keys)
         self.ran = 0
         self.worker_seconds = 0.0
+        self.worker_cpu_seconds = 0.0
         self.restarts = 0
         self.returned = 0  # chunks that came back from a worker
         self._start = time.perf_counter()
@@ -148,7 +150,8 @@ class _Loop:
             if lost:
                 self._pool_broke(lost)
         p = self.progress()
-        return BatchOutcome(p.total, p.done, p.failed, p.ran, p.elapsed, self.worker_seconds, self.restarts)
+        return BatchOutcome(p.total, p.done, p.failed, p.ran, p.elapsed, self.worker_seconds, self.restarts,
+                            self.worker_cpu_seconds)
 
     def _fill(self) -> None:
         """Submit work: one suspect at a time while there are any, else keep every slot fed twice."""
@@ -177,6 +180,7 @@ class _Loop:
         self._add(result)
         self.planner.record(len(chunk.tasks), result.seconds)
         self.worker_seconds += result.seconds
+        self.worker_cpu_seconds += result.cpu_seconds
         self._report()
 
     def _chunk_failed(self, chunk: Chunk, exc: Exception) -> None:

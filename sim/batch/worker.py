@@ -65,13 +65,14 @@ class ChunkResult:
     rows: list[dict[str, Any]]
     daily: pd.DataFrame | None
     fingerprint: str
-    seconds: float
+    seconds: float  # wall-clock time the chunk took on its worker
     worker: str
+    cpu_seconds: float = 0.0  # CPU time of the worker process over the chunk
 
 
 def run_chunk(chunk: Chunk) -> ChunkResult:
     """Run every task of `chunk`; a task that raises is recorded as an error row, not re-raised."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     rows: list[dict[str, Any]] = []
     dailies: list[pd.DataFrame] = []
     for task in chunk.tasks:
@@ -85,7 +86,8 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         rows.append(row)
         dailies.append(daily)
     daily_all = pd.concat(dailies, ignore_index=True) if dailies else None
-    return ChunkResult(rows, daily_all, code_fingerprint(), time.perf_counter() - started, worker_name())
+    return ChunkResult(rows, daily_all, code_fingerprint(), time.perf_counter() - started, worker_name(),
+                       time.process_time() - cpu_started)
 
 
 def run_row(task: Task, summary: Mapping[str, Any]) -> dict[str, Any]:
