@@ -56,6 +56,9 @@ def compare(
         fail(f"--executor must be local, dask or serial, got {kind!r}")
     if scheduler and kind != "dask":
         fail("--scheduler is for --executor dask")
+    if scheduler and workers is not None:
+        err_console.print("[yellow]note:[/] --workers is ignored with --scheduler: the cluster's workers run the batch",
+                          highlight=False)
     changes = parse_sets(sets)
     if days is not None:
         changes["horizon.days"] = days
