@@ -142,6 +142,7 @@ def _assert_same_as(out, reference):
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_a_compare_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path, uninterrupted):
     out = tmp_path / "out"
     proc = _start(ARGS, out)
@@ -160,6 +161,7 @@ def test_a_compare_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_pa
     _assert_same_as(out, uninterrupted)
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_at_once_and_the_same_command_resumes(tmp_path, uninterrupted):
     out = tmp_path / "out"
     proc = _start(ARGS, out)
