@@ -210,3 +210,15 @@ def test_a_widget_updated_in_place_shows_the_new_figure():
     other = C.satisfaction_figure(room.runs, "en")
     update_widget(widget, other)  # different traces: replaced
     assert [trace.type for trace in widget.data] == ["bar", "bar"]
+
+
+def test_in_place_update_removes_properties_the_new_figure_lacks():
+    import plotly.graph_objects as go
+
+    from sim.app.widgets import new_widget, update_widget
+
+    widget = new_widget()
+    update_widget(widget, go.Figure(go.Scatter(x=[1, 2], y=[3, 4], customdata=[5, 6]), layout=dict(title="a")))
+    update_widget(widget, go.Figure(go.Scatter(x=[1, 2, 3], y=[3, 4, 5]), layout=dict(xaxis=dict(range=[0, 9]))))
+    assert widget.data[0].customdata is None and list(widget.data[0].x) == [1, 2, 3]
+    assert widget.layout.title.text is None and tuple(widget.layout.xaxis.range) == (0, 9)

@@ -32,11 +32,15 @@ def new_widget() -> FigureWidget:
 
 
 def same_traces(widget: FigureWidget, fig: go.Figure) -> bool:
-    """True when `fig` has as many traces as `widget`, of the same types and with the same
-    properties set, in the same order (then assigning each property updates everything)."""
-    return len(widget.data) == len(fig.data) and all(
-        old.type == new.type and old._props.keys() - {"uid"} == new._props.keys()  # the widget adds uids
-        for old, new in zip(widget.data, fig.data))
+    """True when `fig` has as many traces as `widget`, of the same types, in the same order."""
+    return len(widget.data) == len(fig.data) and all(old.type == new.type for old, new in zip(widget.data, fig.data))
+
+
+def _assign(target, source) -> None:
+    """Set every top-level property of `target` to `source`'s (None removes one `source` lacks)."""
+    new = source._props
+    for key in (target._props.keys() - {"uid"}) | new.keys():  # the widget gives each trace a uid
+        target[key] = new.get(key)
 
 
 def update_widget(widget: FigureWidget, fig: go.Figure) -> None:
@@ -44,13 +48,8 @@ def update_widget(widget: FigureWidget, fig: go.Figure) -> None:
     if same_traces(widget, fig):
         with widget.batch_update():
             for old, new in zip(widget.data, fig.data):
-                for key, value in new._props.items():
-                    old[key] = value
-            if widget.layout._props.keys() == fig.layout._props.keys():
-                for key, value in fig.layout._props.items():
-                    widget.layout[key] = value
-            else:
-                widget.layout = fig.layout
+                _assign(old, new)
+            _assign(widget.layout, fig.layout)
         return
     with widget.batch_update():
         widget.layout = fig.layout
