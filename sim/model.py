@@ -36,6 +36,7 @@ from sim.mechanisms import (
     traits,
 )
 from sim.mechanisms.costs import Ledger
+from sim.mechanisms.groups import per_member
 from sim.mechanisms.sampling import beta_with_mean, small_counts, weighted_sample
 from sim.metrics import DAILY_COLUMNS, popcount16
 from sim.scenario import Scenario, apply_overrides
@@ -124,6 +125,7 @@ class CommunityModel(mesa.Model):
         self._kol_last_post = np.zeros(0, dtype=np.int64)
         self._trait_pool = traits.TraitPool(self.rng)
         self._kocs_exist = False  # set at the first promotion; spares KOC lookups until then
+        self._operator_added = False  # set when someone is added without consent
         self._new_ties: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # added in one batch
         self._derive_tables()
         self._found()
@@ -197,6 +199,7 @@ class CommunityModel(mesa.Model):
         if self.groups.count > 1 or self.groups.fit_bonus[0]:
             cols["fit"] = np.minimum(fit + np.asarray(self.groups.fit_bonus)[cols["group"]], 1.0)
         newcomer = 0.0 if channel == OPERATOR else sc.behaviour.activation.newcomer
+        self._operator_added |= channel == OPERATOR
         # columns left out keep the table's fill value (state ACTIVE, inviter -1, speak 1, counters 0 ...)
         extra = {"inviter": inviter} if np.ndim(inviter) else {}
         if np.ndim(commitment) or commitment:
@@ -424,7 +427,7 @@ class CommunityModel(mesa.Model):
         u = rng.random((7, n))
 
         # --- members post: value, chatter, ads
-        crowd = posting.crowding(present_g, beh)[group]
+        crowd = per_member(posting.crowding(present_g, beh), group)
         inc_value, inc_reply, inc_chatter = incentives.multipliers(sc.incentives)
         rates = np.empty((3, n))
         speak = m.speak[:n]  # a KOL who never speaks posts, chats and replies nothing (KOL得没事说说话)
@@ -466,7 +469,7 @@ class CommunityModel(mesa.Model):
         exposure = reading.expose(behaving, m.attention[:n], group, volume_g, quality_g, value_g,
                                   chatter_g, ads_g, quality, value, chatter, ads)
         if kol_posts_g.any():
-            activation += kol.spark(kol_posts_g, sc.kol)[group] * exposure.read_share
+            activation += per_member(kol.spark(kol_posts_g, sc.kol), group) * exposure.read_share
             self._kol_last_post[kol_posts_g > 0] = day
 
         # --- replies: they form ties and reward posters. Members, the operator (guided discussion)
@@ -494,8 +497,9 @@ class CommunityModel(mesa.Model):
         self._tie(ca, cb, beh.replies.chatter_tie_weight)
         self._flush_ties()
         posted = value > 0
+        posters = np.flatnonzero(posted)
         rm = beh.roles.reward_memory
-        m.reward[:n] = np.where(posted, (1 - rm) * m.reward[:n] + rm * received / np.maximum(value, 1), m.reward[:n])
+        m.reward[posters] = (1 - rm) * m.reward[posters] + rm * received[posters] / value[posters]
         replies_g = np.bincount(group, given_ok, minlength=G)
         if operator_t.shape[0]:
             replies_g += np.bincount(group[operator_t], minlength=G)
@@ -533,16 +537,17 @@ class CommunityModel(mesa.Model):
         invites_sent = 0
         if sc.referral.enabled:
             invites = small_counts(u[5], referral.invitation_rate(behaving, bond, m.satisfaction[:n], m.invite_appetite[:n], sc.referral) * speak)
-            invites_sent = int(invites.sum())
-            if invites_sent:
-                m.invitations_sent[:n] += invites
-                m.invite_appetite[:n] *= referral.fatigue_factor(sc.referral) ** invites
-                accepted = rng.binomial(invites, referral.acceptance(sc.referral))
-                self._pending_inviters = np.repeat(np.arange(n), accepted)
+            inviters = np.flatnonzero(invites)
+            if inviters.shape[0]:
+                sent = invites[inviters]
+                invites_sent = int(sent.sum())
+                m.invitations_sent[inviters] += sent
+                m.invite_appetite[inviters] *= referral.fatigue_factor(sc.referral) ** sent
+                self._pending_inviters = np.repeat(inviters, rng.binomial(sent, referral.acceptance(sc.referral)))
 
         # --- promotions convert bonded, fitting readers into buyers
         if promotions_g.any():
-            share_promo = (promotions_g / np.maximum(ads_g, 1e-9))[group]
+            share_promo = per_member(promotions_g / np.maximum(ads_g, 1e-9), group)
             buyers = float((exposure.ads_read * share_promo * bond * fit).sum()) * sc.cadence.promotion.conversion
             self.ledger.earn("sales", buyers * sc.cadence.promotion.order_value_yuan)
 
@@ -569,7 +574,7 @@ class CommunityModel(mesa.Model):
         activation, buzz = m.activation[:n], m.buzz[:n]
         behaving = (state == ACTIVE) & ordinary
         if plan.topic_prompt.any():
-            activation += c.topic_prompts.boost * plan.topic_prompt[group] * behaving
+            np.add(activation, c.topic_prompts.boost * per_member(plan.topic_prompt, group), out=activation, where=behaving)
         # @-mentions reach quiet, fitting members; a mention breaks through mute
         mentions_g = plan.mentions
         if sc.koc.mentions_per_day and self._kocs_exist:
@@ -594,11 +599,11 @@ class CommunityModel(mesa.Model):
             rp = c.red_packets
             strength = rp.habituation ** self._red_packets_sent
             self._red_packets_sent += int(packets.sum())
-            grabbing = behaving * packets[group]
+            grabbing = behaving * per_member(packets, group)
             buzz += rp.buzz * strength * grabbing
             activation += rp.activation * strength * grabbing
             grabbers = np.bincount(group, grabbing > 0, minlength=G)
-            today.money[:n] += grabbing * (rp.amount_yuan / np.maximum(grabbers, 1))[group]
+            today.money[:n] += grabbing * per_member(rp.amount_yuan / np.maximum(grabbers, 1), group)
             self.ledger.spend("red_packets", float(packets.sum() * rp.amount_yuan))
         held = plan.event + today.events
         if held.any():
@@ -649,7 +654,8 @@ class CommunityModel(mesa.Model):
         fit = m.fit[:n]
         p_leave = churn.leave_probability(m.satisfaction[:n], m.restlessness[:n], m.tie_strength[:n], m.commitment[:n],
                                           kol_spoke_g[m.group[:n]], sc.kol.retention, c)
-        p_leave += (m.channel[:n] == OPERATOR) * churn.unconsented_leave_probability(fit, c)
+        if self._operator_added:
+            p_leave += (m.channel[:n] == OPERATOR) * churn.unconsented_leave_probability(fit, c)
         p_leave = np.where(muted, p_leave * c.muted_leave_factor + c.noticed_muted_rate, p_leave)
         leaving = (active | muted) & (u < p_leave)
         ratio = churn.irritation(exposure.chatter_read, exposure.ads_read, fit, bond, exposure.overload, m.tolerance[:n], c)

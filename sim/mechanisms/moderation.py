@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.mechanisms.groups import per_member
 from sim.scenario.schema import Rules
 
 
@@ -48,7 +49,7 @@ def enforce(
         return Enforcement(none, none, np.zeros(n_groups), np.zeros(n_groups))
     per_group = np.bincount(group, violations, minlength=n_groups)
     p_catch = np.minimum(1.0, cap / np.maximum(per_group, 1.0))
-    caught = (violations > 0) & (rng.random(ads.shape[0]) < p_catch[group])
+    caught = (violations > 0) & (rng.random(ads.shape[0]) < per_member(p_catch, group))
     kicked = caught & (warnings + 1 > rules.warnings_before_kick)
     removed_ads = np.bincount(group, viol_ads * caught, minlength=n_groups)
     removed_chat = np.bincount(group, viol_chat * caught, minlength=n_groups)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.mechanisms.groups import per_member
+
 
 @dataclass(frozen=True)
 class Exposure:
@@ -38,14 +40,14 @@ def expose(
     """Per-member exposure. Group totals are per group; `own_*` are the member's own posts
     (nobody learns from, or is annoyed by, their own messages). `reading` is True for members
     who read (active, not muted)."""
-    load = volume[group] / attention
+    load = per_member(volume, group) / attention
     share = reading / np.maximum(load, 1.0)
     # moderation may have removed a member's own message, so others' chatter and ads can't go below zero
     return Exposure(
         read_share=share,
-        value_read=(value_quality[group] - own_value_quality) * share,
-        value_posts_read=(value_posts[group] - own_value_posts) * share,
-        chatter_read=np.maximum(chatter[group] - own_chatter, 0.0) * share,
-        ads_read=np.maximum(ads[group] - own_ads, 0.0) * share,
+        value_read=(per_member(value_quality, group) - own_value_quality) * share,
+        value_posts_read=(per_member(value_posts, group) - own_value_posts) * share,
+        chatter_read=np.maximum(per_member(chatter, group) - own_chatter, 0.0) * share,
+        ads_read=np.maximum(per_member(ads, group) - own_ads, 0.0) * share,
         overload=np.maximum(load - 1.0, 0.0) * reading,
     )

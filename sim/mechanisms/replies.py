@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.mechanisms.groups import per_member
 from sim.mechanisms.sampling import small_counts
 
 
@@ -32,7 +33,7 @@ def reply_counts(
     cap = posts_in_group * max_per_post
     # conversation saturation: total replies approach the cap smoothly
     scale = np.where(raw > 0, cap * (1.0 - np.exp(-raw / np.maximum(cap, 1e-12))) / np.maximum(raw, 1e-12), 0.0)
-    return small_counts(u, expected * scale[group])
+    return small_counts(u, expected * per_member(scale, group))
 
 
 def pick_targets(
