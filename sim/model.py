@@ -605,6 +605,16 @@ class CommunityModel(mesa.Model):
             grabbers = np.bincount(group, grabbing > 0, minlength=G)
             today.money[:n] += grabbing * per_member(rp.amount_yuan / np.maximum(grabbers, 1), group)
             self.ledger.spend("red_packets", float(packets.sum() * rp.amount_yuan))
+        if plan.lottery.any():
+            # a draw: members drawn in by the prize enter by posting; one winner per draw
+            lot = c.lottery
+            entering = behaving * per_member(plan.lottery, group) * (rng.random(n) < lot.entry_share)
+            buzz += lot.entry_buzz * entering
+            for g in np.flatnonzero(plan.lottery):
+                entrants = np.flatnonzero(entering * (group == g))
+                if entrants.shape[0]:
+                    today.money[entrants[rng.integers(entrants.shape[0])]] += lot.prize_yuan
+            self.ledger.spend("prizes", float(plan.lottery.sum() * lot.prize_yuan))
         held = plan.event + today.events
         if held.any():
             ev = sc.events
@@ -627,12 +637,13 @@ class CommunityModel(mesa.Model):
         return np.repeat(np.flatnonzero((m.role[:n] == KOC) & (m.state[:n] == ACTIVE)), per_koc)
 
     def _score(self, day: int, value: np.ndarray, replies_given: np.ndarray, chatter: np.ndarray, eligible: np.ndarray) -> None:
-        """Points for today's activity; on the last day of each week, the leaderboard."""
+        """Points and levels for today's activity; on the last day of each week, the leaderboard."""
         inc = self.current.incentives
         m, n, today = self.members, self.members.n, self._today
         earned = incentives.points(value, replies_given, chatter, inc)
         m.points[:n] += earned
         m.week_points[:n] += earned
+        today.identity[:n] += inc.level_identity * incentives.level(m.points[:n], inc)
         if day % 7 == 0:
             top = incentives.leaderboard(m.week_points[:n], eligible, inc.leaderboard_size)
             today.identity[top] += inc.recognition

@@ -431,3 +431,17 @@ def test_the_operator_is_never_counted_as_a_contributor_or_a_leaver():
     simulate(m, 60)
     owner_rows = np.flatnonzero(m.members.role[: m.members.n] == ADMIN)
     assert (m.members.state[owner_rows] == ACTIVE).all()
+
+
+def test_levels_follow_doublings_of_points():
+    inc = Scenario().incentives
+    assert incentives.level(np.array([0.0, 49.0, 50.0, 100.0, 399.0, 400.0]), inc).tolist() == [0, 0, 1, 2, 3, 4]
+
+
+def test_a_lottery_draws_entries_from_members_and_pays_one_winner_per_draw():
+    base = apply_overrides(load_scenario("scenarios/unmanaged.yaml"), {"operator.hours_per_day": 0.2, "horizon.stop_at_death": False})
+    draws = apply_overrides(base, {"cadence.lottery.enabled": True, "cadence.lottery.start_day": 2, "cadence.lottery.every_days": 4})
+    chatter = lambda r: r.daily["chatter"].sum()  # noqa: E731
+    assert _mean(draws, chatter, days=20) > 2 * _mean(base, chatter, days=20)
+    r = run_scenario(draws, 1, days=20)
+    assert r.summary["cost_breakdown_yuan"]["prizes"] == pytest.approx(5 * 50.0)  # days 2, 6, 10, 14, 18

@@ -1,7 +1,7 @@
 """The operator's content SOP under limited operator hours (seeds 002, 003 SOP).
 
 Each day the operator works down a fixed priority list — morning report, topic prompt, guided
-replies, @-mentions, red packets, promotions — in every open group, until the day's hours are
+replies, @-mentions, red packets, lotteries, promotions — in every open group, until the day's hours are
 spent. Whatever time is left goes to moderation. A matrix of groups therefore thins the operator's
 attention (seed 002: 一个人可能会负责较多个的群).
 Scheduled events and timeline interventions are campaigns prepared ahead: they always happen and
@@ -26,6 +26,7 @@ class OperatorDay:
     guided_replies: np.ndarray
     mentions: np.ndarray
     red_packets: np.ndarray
+    lottery: np.ndarray
     promotion_posts: np.ndarray
     event: np.ndarray
     hours_used: float = 0.0
@@ -34,14 +35,14 @@ class OperatorDay:
 
     def operator_posts(self) -> np.ndarray:
         """Messages the operator itself posts in each group (reading load)."""
-        return self.morning_report + self.topic_prompt + self.promotion_posts + self.red_packets + self.guided_replies
+        return self.morning_report + self.topic_prompt + self.promotion_posts + self.red_packets + self.lottery + self.guided_replies
 
 
 def plan_day(scenario: Scenario, day: int, open_groups: list[int], n_groups: int) -> OperatorDay:
     """Decide today's scheduled SOP tasks within the operator's hours."""
     c = scenario.cadence
     zeros = lambda dtype=np.int64: np.zeros(n_groups, dtype=dtype)  # noqa: E731
-    plan = OperatorDay(zeros(), zeros(), zeros(), zeros(), zeros(), zeros(), zeros())
+    plan = OperatorDay(zeros(), zeros(), zeros(), zeros(), zeros(), zeros(), zeros(), zeros())
     hours = scenario.operator.hours_per_day
 
     def spend(cost: float, units: int) -> int:
@@ -58,6 +59,7 @@ def plan_day(scenario: Scenario, day: int, open_groups: list[int], n_groups: int
         ("guided_replies", c.guided_discussion.enabled, c.guided_discussion.hours, c.guided_discussion.replies_per_day),
         ("mentions", c.mentions.enabled, c.mentions.hours, c.mentions.per_day),
         ("red_packets", c.red_packets.due(day), c.red_packets.hours, 1),
+        ("lottery", c.lottery.due(day), c.lottery.hours, 1),
         ("promotion_posts", c.promotion.due(day), c.promotion.hours, c.promotion.posts),
     ]
     for name, due, cost, units in steps:

@@ -24,6 +24,11 @@ def points(value: np.ndarray, replies: np.ndarray, chatter: np.ndarray, inc: Inc
     return inc.points_value_post * value + inc.points_reply * replies + inc.points_chatter * chatter
 
 
+def level(points: np.ndarray, inc: Incentives) -> np.ndarray:
+    """Level reached: 0 below `level_points`, then one more for each doubling of points."""
+    return np.floor(np.log2(np.maximum(points, 1e-9) / inc.level_points) + 1.0).clip(min=0.0)
+
+
 def leaderboard(week_points: np.ndarray, eligible: np.ndarray, size: int) -> np.ndarray:
     """Rows of this week's top scorers (ties broken by row order; zero scorers never listed)."""
     rows = np.flatnonzero(eligible & (week_points > 0))

@@ -296,6 +296,16 @@ class RedPackets(Scheduled):
     hours: float = param(0.05, "operator hours", "Time per packet.", ge=0, le=24)
 
 
+class Lottery(Scheduled):
+    prize_yuan: float = param(50.0, "yuan/draw", "Prize of one lottery draw (抽奖), won by one entrant.", ge=0, le=1e6)
+    entry_buzz: float = param(
+        1.5, "buzz", "Chatter impulse a draw gives members drawn in by the prize (entering means posting).",
+        source="seed 002 促活的玩法: 抽奖; seed 003 刺激活跃", ge=0, le=50,
+    )
+    entry_share: float = param(0.4, "share", "Share of readers who enter a draw.", ge=0, le=1)
+    hours: float = param(0.1, "operator hours", "Time per draw.", ge=0, le=24)
+
+
 class Promotion(Scheduled):
     posts: int = param(1, "ads/occasion", "Promotional posts (发商品/推商品) each occasion.", ge=0, le=100)
     conversion: float = param(
@@ -306,13 +316,14 @@ class Promotion(Scheduled):
 
 
 class Cadence(Section):
-    """The content SOP (seed 002, 003 SOP): 早报, 话题, @, 引导, 红包, 推商品."""
+    """The content SOP (seed 002, 003 SOP): 早报, 话题, @, 引导, 红包, 抽奖, 推商品."""
 
     morning_report: MorningReport = MorningReport()
     topic_prompts: TopicPrompts = TopicPrompts()
     mentions: Mentions = Mentions()
     guided_discussion: GuidedDiscussion = GuidedDiscussion()
     red_packets: RedPackets = RedPackets(every_days=7)
+    lottery: Lottery = Lottery(every_days=7)
     promotion: Promotion = Promotion(start_day=30, every_days=3)
 
 
@@ -436,6 +447,10 @@ class Incentives(Section):
     )
     leaderboard_size: int = param(10, "members", "Members recognised on the weekly leaderboard.", ge=0, le=10000)
     recognition: float = param(0.4, "utility", "Satisfaction a leaderboard mention gives.", ge=0, le=10)
+    level_points: float = param(
+        50.0, "points", "Points for level 1; each further level needs twice as many (等级).", gt=0, le=1e9,
+    )
+    level_identity: float = param(0.03, "utility/day/level", "Daily identity benefit per level reached.", ge=0, le=10)
     prize_yuan_per_week: float = param(50.0, "yuan/week", "Prizes paid to the leaderboard each week.", ge=0, le=1e6)
 
 
