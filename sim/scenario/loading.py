@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import reprlib
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,14 +71,22 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
     if path.is_dir():
         raise ScenarioError([Problem(shown, None, "", "is a folder, expected a YAML file")])
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError([Problem(shown, None, "", f"could not be read ({exc.strerror or exc})")]) from None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioError([Problem(shown, None, "", f"is not UTF-8 text ({exc.reason})")]) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError([Problem(shown, line, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                                                      "save the file as UTF-8")]) from None
     lines: Lines = {}
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        data = None if node is None else _construct(loader, node, (), lines, shown)
+        data = None if node is None else _Builder(loader, lines, shown).construct(node, ())
+    except RecursionError:
+        raise ScenarioError([Problem(shown, None, "", "malformed YAML: lists or mappings are nested too deeply")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -91,26 +100,67 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
     return data, lines
 
 
-def _construct(loader: _Loader, node: yaml.Node, path: tuple[Any, ...], lines: Lines, shown: str) -> Any:
-    lines.setdefault(path, (shown, node.start_mark.line + 1))
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int, float, bool)) or key is None:
-                raise ScenarioError([Problem(shown, key_node.start_mark.line + 1, _dotted(path), f"keys must be plain names, got {key!r}")])
-            if key in out:
-                raise ScenarioError([
-                    Problem(shown, key_node.start_mark.line + 1, _dotted(path + (key,)),
-                            f"duplicate key (first given on line {lines[path + (key,)][1]})")
-                ])
-            lines[path + (key,)] = (shown, key_node.start_mark.line + 1)
-            out[key] = _construct(loader, value_node, path + (key,), lines, shown)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(loader, item, path + (i,), lines, shown) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+# Tags the safe loader builds from plain YAML; anything else (!!python/object, !!set, custom
+# tags) is refused rather than silently read as a plain mapping or list.
+_SAFE_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp"))
+
+
+class _Builder:
+    """Builds plain Python data from a YAML node tree, recording the line of every field path.
+
+    Like PyYAML's constructor, a node reached again through an alias is built once and shared
+    (so a "billion laughs" file stays small), and an alias inside its own anchor is an error
+    (PyYAML would build a self-containing list, which validation would recurse into forever).
+    """
+
+    def __init__(self, loader: _Loader, lines: Lines, shown: str) -> None:
+        self.loader, self.lines, self.shown = loader, lines, shown
+        self.built: dict[int, Any] = {}
+        self.building: set[int] = set()
+
+    def construct(self, node: yaml.Node, path: tuple[Any, ...]) -> Any:
+        self.lines.setdefault(path, (self.shown, node.start_mark.line + 1))
+        if node.tag not in _SAFE_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise ScenarioError([Problem(self.shown, node.start_mark.line + 1, _dotted(path),
+                                         f"the YAML tag {tag} is not allowed: scenario files are loaded safely and hold "
+                                         "plain data only (text, numbers, true/false, lists and mappings)")])
+        key = id(node)
+        if key in self.built:
+            return self.built[key]
+        if key in self.building:
+            raise ScenarioError([Problem(self.shown, node.start_mark.line + 1, _dotted(path),
+                                         "an alias (*name) is used inside its own anchor (&name); recursive YAML is not allowed")])
+        self.building.add(key)
+        try:
+            value = self._build(node, path)
+        finally:
+            self.building.discard(key)
+        self.built[key] = value
+        return value
+
+    def _build(self, node: yaml.Node, path: tuple[Any, ...]) -> Any:
+        loader, lines, shown = self.loader, self.lines, self.shown
+        if isinstance(node, yaml.MappingNode):
+            loader.flatten_mapping(node)
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SAFE_TAGS:
+                    raise ScenarioError([Problem(shown, key_node.start_mark.line + 1, _dotted(path), "keys must be plain names")])
+                key = loader.construct_object(key_node, deep=True)
+                if not isinstance(key, (str, int, float, bool)) or key is None:
+                    raise ScenarioError([Problem(shown, key_node.start_mark.line + 1, _dotted(path), f"keys must be plain names, got {key!r}")])
+                if key in out:
+                    raise ScenarioError([
+                        Problem(shown, key_node.start_mark.line + 1, _dotted(path + (key,)),
+                                f"duplicate key (first given on line {lines[path + (key,)][1]})")
+                    ])
+                lines[path + (key,)] = (shown, key_node.start_mark.line + 1)
+                out[key] = self.construct(value_node, path + (key,))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.construct(item, path + (i,)) for i, item in enumerate(node.value)]
+        return loader.construct_object(node, deep=True)
 
 
 def _dotted(path: tuple[Any, ...]) -> str:
@@ -131,8 +181,49 @@ def validate_data(model: type[M], data: Any, shown: str, lines: Lines) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem(model, err, data, shown, lines) for err in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False)
+        problems = []
+        for err in errors:
+            if model is Scenario and not err["loc"] and err["type"] == "value_error":
+                # only the whole-scenario check of timeline 'set' changes fails at the root
+                problems += _timeline_set_problems(data, shown, lines) or [_problem(model, err, data, shown, lines)]
+            else:
+                problems.append(_problem(model, err, data, shown, lines))
         raise ScenarioError(_dedupe(problems)) from None
+
+
+def _timeline_set_problems(data: dict, shown: str, lines: Lines) -> list[Problem]:
+    """Each bad change of a timeline `set` entry, located at `timeline[i].changes.<path>`.
+
+    Runs only once every field is valid (the schema checks 'set' changes last), so the scenario
+    without its timeline validates and each change can be tried on it alone.
+    """
+    from sim.scenario.overrides import apply_overrides  # overrides imports the schema, as we do
+
+    try:
+        base = Scenario.model_validate({**data, "timeline": ()})
+    except ValidationError:
+        return []
+    problems = []
+    timeline = data.get("timeline")
+    for index, item in enumerate(timeline if isinstance(timeline, list) else []):
+        if not (isinstance(item, dict) and item.get("action") == "set" and isinstance(item.get("changes"), dict)):
+            continue
+        path = ("timeline", index, "changes")
+        found = False
+        for key, value in item["changes"].items():
+            try:
+                apply_overrides(base, {key: value})
+            except ValueError as exc:
+                found = True
+                message = str(exc).removeprefix(f"{key}: ")
+                problems.append(Problem(*_where(path + (key,), lines, shown), _dotted(path + (key,)), message))
+        if not found:  # every change is fine alone, but not together
+            try:
+                apply_overrides(base, item["changes"])
+            except ValueError as exc:
+                problems.append(Problem(*_where(path, lines, shown), _dotted(path), str(exc)))
+    return problems
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -185,7 +276,7 @@ def _problem(model: type[BaseModel], err: dict[str, Any], data: Any, shown: str,
         parent = model_at(path[:-1], data) if model is Scenario else _plain_model_at(model, path[:-1])
         allowed = allowed_keys(parent) if parent else []
         close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = f"; did you mean {close[0]!r}?" if close else "."
         listing = f" Allowed here: {', '.join(allowed)}." if allowed else ""
         return Problem(shown, line, field, f"unknown field {path[-1]!r}{hint}{listing}")
     if kind == "missing":
@@ -194,20 +285,32 @@ def _problem(model: type[BaseModel], err: dict[str, Any], data: Any, shown: str,
         from sim.scenario.fields import intervention_actions
 
         actions = intervention_actions()
-        close = difflib.get_close_matches(str(got), actions, n=1, cutoff=0.5) if isinstance(got, str) else []
-        hint = f"; did you mean {close[0]!r}?" if close else ""
         if kind == "union_tag_not_found":
             return Problem(shown, line, field, f"each timeline entry needs an 'action': one of {', '.join(actions)}")
         tag = err.get("ctx", {}).get("tag", got)
+        close = difflib.get_close_matches(str(tag), actions, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else "."
+        shown, line = _where(path + ("action",), lines, shown)
         return Problem(shown, line, field + ".action", f"unknown action {tag!r}{hint} Expected one of: {', '.join(actions)}.")
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",") if o.strip()]
         close = difflib.get_close_matches(str(got), options, n=1, cutoff=0.4)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        return Problem(shown, line, field, f"expected one of {expected}, got {got!r}{hint}")
+        return Problem(shown, line, field, f"expected one of {expected}, got {_short(got)}{hint}")
+    if kind == "value_error":  # a rule across fields, e.g. sustained_min_weeks <= sustained_weeks
+        return Problem(shown, line, field, _expected(kind, err))
     expected = _expected(kind, err)
-    return Problem(shown, line, field, f"expected {expected}, got {got!r} ({_type_name(got)}){spec_text}")
+    return Problem(shown, line, field, f"expected {expected}, got {_short(got)} ({_type_name(got)}){spec_text}")
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 60
+
+
+def _short(value: Any) -> str:
+    """repr() cut to a readable length (a wrong value may be a whole section, or a huge list)."""
+    return _REPR.repr(value)
 
 
 def _expected(kind: str, err: dict[str, Any]) -> str:
@@ -298,16 +401,32 @@ def read_with_extends(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[Any, L
     if not isinstance(parent_ref, str) or not parent_ref.strip():
         raise ScenarioError([Problem(shown, line, "extends", f"expected the path of another scenario file, got {parent_ref!r}")])
     parent = (path.parent / parent_ref).resolve()
-    if parent in _chain or parent == path.resolve():
-        raise ScenarioError([Problem(shown, line, "extends", f"{parent_ref} extends itself (a cycle of 'extends')")])
+    chain = _chain + (path.resolve(),)
+    if parent in chain:
+        cycle = " -> ".join(p.name for p in chain[chain.index(parent):] + (parent,))
+        raise ScenarioError([Problem(shown, line, "extends", f"a cycle of 'extends': {cycle}")])
     try:
-        base, base_lines = read_with_extends(parent, _chain + (path.resolve(),))
+        base, base_lines = read_with_extends(parent, chain)
     except ScenarioError as exc:
-        raise ScenarioError([Problem(shown, line, "extends", f"in {parent_ref}: {p.message}" if p.file == str(parent) else str(p))
+        # a problem with a line is shown where it is (in the parent, or further up); one without
+        # (the parent is missing, a folder, not UTF-8) at this file's 'extends:'
+        raise ScenarioError([p if p.line is not None else Problem(shown, line, "extends", f"in {parent_ref}: {p.message}")
                              for p in exc.problems]) from None
     if not isinstance(base, dict):
         raise ScenarioError([Problem(shown, line, "extends", f"{parent_ref} does not hold a mapping of fields")])
-    return _merge(base, data), {**base_lines, **lines}
+    # a value this file gives replaces the parent's (except mappings, which merge key by key), so
+    # the parent's lines inside it no longer describe anything: drop them, or a problem in this
+    # file's timeline entry would be shown at the line of the parent's entry
+    replaced = [key for key in lines if key and not isinstance(_at(data, key), dict)]
+    kept = {key: where for key, where in base_lines.items()
+            if not any(key[: len(r)] == r and len(key) > len(r) for r in replaced)}
+    return _merge(base, data), {**kept, **lines}
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def _merge(base: dict, override: dict) -> dict:
