@@ -36,10 +36,25 @@ def new_results_dir(root: Path, stem: str) -> Path:
 
 
 def check_free(out: Path, overwrite: bool) -> None:
-    """Refuse to reuse a non-empty folder unless `overwrite` is set."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not overwrite:
+    """Refuse to reuse a non-empty folder unless `overwrite` is set.
+
+    Even with `overwrite`, only the folder of an earlier run (it holds summary.json) is replaced:
+    a mistyped --out (a file, `results/` itself, the project folder) is never deleted.
+    """
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputExistsError(f"{out} is a file, not a folder; pick another --out")
+    if not any(out.iterdir()):
+        return
+    if not overwrite:
         raise OutputExistsError(
             f"{out} already exists and is not empty; pick another --out, delete it, or pass --overwrite"
+        )
+    if not (out / "summary.json").is_file():
+        raise OutputExistsError(
+            f"{out} is not the folder of an earlier run (it has no summary.json), so --overwrite will not "
+            "delete it; pick another --out"
         )
 
 

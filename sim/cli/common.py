@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 
 from sim.scenario import Scenario, ScenarioError, apply_overrides, load_scenario
 
@@ -23,15 +24,24 @@ err_console = Console(stderr=True)
 USER_ERROR = 2
 
 
+def print_error(message: object) -> None:
+    """Print one user-facing error line on stderr.
+
+    The message is escaped: it quotes the user's input and our own "[unit: ...]" hints, which rich
+    would otherwise read as markup (dropping them, or failing with a MarkupError traceback).
+    """
+    err_console.print(f"[bold red]error:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
+
+
 def fail(message: str) -> NoReturn:
     """Print a user-facing error (no traceback) and exit with code 2."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    print_error(message)
     raise typer.Exit(USER_ERROR)
 
 
 def fail_problems(error: ScenarioError) -> NoReturn:
     for problem in error.problems:
-        err_console.print(f"[bold red]error:[/] {problem}", highlight=False, soft_wrap=True)
+        print_error(problem)
     raise typer.Exit(USER_ERROR)
 
 

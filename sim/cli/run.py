@@ -6,13 +6,16 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sim.batch.seeds import SEED_BITS
 from sim.cli.common import app, console, fail, load_or_exit, parse_sets
 from sim.outputs import OutputExistsError, check_free, new_results_dir, write_atomically, write_json, write_parquet
 from sim.report.single import write_run_report
 from sim.runner import run_scenario
+from sim.scenario import apply_overrides
 
 
 @app.command()
@@ -25,10 +28,15 @@ def run(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace the output folder if it already holds results."),
 ) -> None:
     """Run one replicate: writes daily.parquet, members.parquet, summary.json and report.html."""
+    if seed < 0 or seed >= 2 ** SEED_BITS:  # NumPy refuses negative seeds with a traceback
+        fail(f"--seed must be a whole number from 0 to 2**{SEED_BITS}-1, got {seed}")
     changes = parse_sets(sets)
-    if days is not None:
-        changes["horizon.days"] = days
     scenario = load_or_exit(scenario_file, changes)
+    if days is not None:  # applied apart from --set, so an error names the option the user gave
+        try:
+            scenario = apply_overrides(scenario, {"horizon.days": days})
+        except ValueError as exc:
+            fail(f"--days: {exc}")
     target = out if out is not None else new_results_dir(Path("results"), f"{scenario.name}-seed{seed}")
     try:
         check_free(target, overwrite)
@@ -38,7 +46,7 @@ def run(
     horizon = scenario.horizon.days
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("days"),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
-        task = progress.add_task(f"{scenario.name} seed {seed}", total=horizon)
+        task = progress.add_task(escape(f"{scenario.name} seed {seed}"), total=horizon)  # names are the user's text, not markup
         result = run_scenario(scenario, seed, on_day=lambda day: progress.update(task, completed=day))
 
     def write(folder: Path) -> None:
@@ -52,12 +60,14 @@ def run(
         write_atomically(target, write, overwrite=overwrite)
     except OutputExistsError as exc:
         fail(str(exc))
+    except OSError as exc:  # e.g. no permission to write there, or the disk is full
+        fail(f"could not write the results to {target}: {exc.strerror or exc}")
     _print_summary(result.summary)
-    console.print(f"Report: [bold]{target / 'report.html'}[/]  (tables and summary.json in {target}/)")
+    console.print(f"Report: [bold]{escape(str(target / 'report.html'))}[/]  (tables and summary.json in {escape(str(target))}/)")
 
 
 def _print_summary(s: dict) -> None:
-    table = Table(title=f"{s['scenario']} · seed {s['seed']} · hash {s['scenario_hash']}", show_header=False)
+    table = Table(title=escape(f"{s['scenario']} · seed {s['seed']} · hash {s['scenario_hash']}"), show_header=False)
     table.add_column(style="bold")
     table.add_column()
     fate = "censored (still alive)" if s["censored"] else s["ended_by"]

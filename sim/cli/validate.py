@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from sim.cli.common import USER_ERROR, app, console, err_console
-from sim.scenario import ScenarioError, load_scenario, scenario_hash
+from sim.cli.common import USER_ERROR, app, console, fail, print_error
+from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
 from sim.scenario.fields import iter_fields
 
 
@@ -23,9 +24,10 @@ def validate(files: list[Path] = typer.Argument(..., metavar="FILE...", help="Sc
         except ScenarioError as exc:
             failed += 1
             for problem in exc.problems:
-                err_console.print(f"[bold red]error:[/] {problem}", highlight=False, soft_wrap=True)
+                print_error(problem)
             continue
-        console.print(f"[green]ok[/] {path}  ({scenario.name}, hash {scenario_hash(scenario)})", highlight=False, soft_wrap=True)
+        console.print(f"[green]ok[/] {escape(f'{path}  ({scenario.name}, hash {scenario_hash(scenario)})')}",
+                      highlight=False, soft_wrap=True)
     if failed:
         raise typer.Exit(USER_ERROR)
 
@@ -36,10 +38,18 @@ def params(prefix: Optional[str] = typer.Argument(None, help="Only parameters wh
     table = Table(show_lines=False)
     for column in ("path", "default", "unit", "range", "meaning"):
         table.add_column(column, overflow="fold")
-    for spec in iter_fields():
-        if prefix and not spec.path.startswith(prefix):
-            continue
+    defaults = Scenario().model_dump(mode="json")
+    specs = [spec for spec in iter_fields() if not prefix or spec.path.startswith(prefix)]
+    if not specs:
+        sections = sorted({spec.path.split(".")[0] for spec in iter_fields()})
+        fail(f"no scenario parameter starts with {prefix!r}; sections: {', '.join(sections)}")
+    for spec in specs:
+        # the default a scenario really gets: a section may override its class's field default
+        # (cadence.red_packets.every_days is 7, not Scheduled's 1), and PerRole fields have none
+        default = defaults
+        for part in spec.path.split("."):
+            default = default[part]
         bounds = "|".join(spec.choices) if spec.choices else (
             f"{'' if spec.lower is None else spec.lower}..{'' if spec.upper is None else spec.upper}" if spec.kind in ("int", "float") else "")
-        table.add_row(spec.path, str(spec.default), spec.unit, bounds, spec.doc)
+        table.add_row(*(escape(str(cell)) for cell in (spec.path, default, spec.unit, bounds, spec.doc)))
     console.print(table)
