@@ -20,9 +20,12 @@ COLORS = {
 
 def _markers(fig: go.Figure, result: RunResult) -> None:
     """Vertical markers: every intervention, and the day the group died."""
+    same_day: dict[int, int] = {}
     for item in result.interventions:
         if item["day"] > 0:
-            fig.add_vline(x=item["day"], line_dash="dot", line_color="#888",
+            k = same_day.get(item["day"], 0)  # stack labels of interventions on the same day
+            same_day[item["day"]] = k + 1
+            fig.add_vline(x=item["day"], line_dash="dot", line_color="#888", annotation_yshift=-14 * k,
                           annotation_text=item["action"], annotation_position="top left", annotation_font_size=10)
     s = result.summary
     if not s["censored"] and s["ended_by"] == "dead":
@@ -55,7 +58,7 @@ def contributors_vs_members(daily: pd.DataFrame) -> go.Figure:
                     line_color=COLORS["contributors"], yaxis="y2", line_width=3)
     fig.add_scatter(x=daily["day"], y=daily["sustained_contributors"], name="sustained contributors 持续贡献者",
                     line_color=COLORS["sustained"], yaxis="y2", line_dash="dash")
-    fig.update_layout(yaxis2=dict(title="contributors 贡献者", overlaying="y", side="right", rangemode="tozero"))
+    fig.update_layout(yaxis2=dict(title="contributors 贡献者", overlaying="y", side="right", rangemode="tozero", tickformat=",d"))
     return _layout(fig, "Value contributors against members 价值贡献者 vs 人数", "members 人")
 
 
