@@ -37,7 +37,7 @@ from sim.mechanisms import (
 )
 from sim.mechanisms.costs import Ledger
 from sim.mechanisms.groups import per_member
-from sim.mechanisms.sampling import beta_with_mean, small_counts, weighted_sample
+from sim.mechanisms.sampling import beta_with_mean, small_counts
 from sim.metrics import DAILY_COLUMNS, popcount16
 from sim.scenario import Scenario, apply_overrides
 from sim.scenario.schema import (
@@ -581,11 +581,12 @@ class CommunityModel(mesa.Model):
             kocs = (m.role[:n] == KOC) & (state == ACTIVE)
             mentions_g = mentions_g + np.bincount(group, kocs, minlength=G).astype(np.int64) * sc.koc.mentions_per_day
         if mentions_g.any():
+            # quiet, fitting members are the ones worth drawing in (a member may be @-ed twice in a day)
             weight = m.fit[:n] * (1.0 - np.minimum(1.0, m.recent_activity[:n])) * ((state <= MUTED) & ordinary)
             rows = np.arange(n)
             for g in np.flatnonzero(mentions_g):
                 candidates = rows if G == 1 else rows[group == g]
-                chosen = weighted_sample(rng, candidates, weight[candidates], int(mentions_g[g]))
+                chosen = replies.draw(rng, candidates, weight[candidates], int(mentions_g[g]))
                 today.mentions[chosen] += 1
                 m.mentions_received[chosen] += 1
                 activation[chosen] += c.mentions.boost

@@ -397,7 +397,8 @@ def test_a_flash_group_is_dissolved_on_its_planned_day_and_its_members_need_fade
 
 
 def test_timeline_interventions_happen_on_their_day_and_are_logged():
-    r = run_scenario(load_scenario("scenarios/campaign_timeline.yaml"), 2, days=80)
+    campaign = apply_overrides(load_scenario("scenarios/campaign_timeline.yaml"), {"horizon.stop_at_death": False})
+    r = run_scenario(campaign, 2, days=80)
     days = {(i["day"], i["action"]) for i in r.interventions}
     assert {(20, "invite_kol"), (30, "run_event"), (30, "red_packets"), (45, "start_selling"), (60, "mass_add"), (75, "set")} <= days
     d = r.daily.set_index("day")

@@ -55,18 +55,23 @@ def pick_targets(
     if posters.shape[0] == 0:
         return targets
     if n_groups == 1:
-        return _draw(rng, posters, poster_weight[posters], reply_group.shape[0])
+        return draw(rng, posters, poster_weight[posters], reply_group.shape[0])
     for g in np.unique(reply_group):
         in_group = posters[group[posters] == g]
         if in_group.shape[0]:
             slots = np.flatnonzero(reply_group == g)
-            targets[slots] = _draw(rng, in_group, poster_weight[in_group], slots.shape[0])
+            targets[slots] = draw(rng, in_group, poster_weight[in_group], slots.shape[0])
     return targets
 
 
-def _draw(rng: np.random.Generator, candidates: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
-    """`k` draws with replacement from `candidates`, proportional to `weight` (inverse CDF)."""
+def draw(rng: np.random.Generator, candidates: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
+    """`k` draws with replacement from `candidates`, proportional to `weight` (inverse CDF).
+
+    Returns an empty array when every weight is zero.
+    """
     cum = np.cumsum(weight)
+    if cum.shape[0] == 0 or cum[-1] <= 0:
+        return candidates[:0]
     idx = np.searchsorted(cum, rng.random(k) * cum[-1], side="right")
     return candidates[np.minimum(idx, candidates.shape[0] - 1)]
 
@@ -79,7 +84,7 @@ def chatter_pairs(rng: np.random.Generator, chatter: np.ndarray, group: np.ndarr
     n_pairs = rng.poisson(pairs_per_message * chatter[talkers].sum())
     if n_pairs == 0:
         return talkers[:0], talkers[:0]
-    ends = _draw(rng, talkers, chatter[talkers], 2 * n_pairs)
+    ends = draw(rng, talkers, chatter[talkers], 2 * n_pairs)
     a, b = ends[:n_pairs], ends[n_pairs:]
     keep = (a != b) & (group[a] == group[b])
     return a[keep], b[keep]
