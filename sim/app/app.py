@@ -46,6 +46,8 @@ from sim.app.widgets import Drawing, update_widget
 LANG = solara.reactive("en")
 #: Simulated days per second while playing (the slider's choices).
 SPEEDS = (1, 2, 4, 8, 15)
+#: Most days simulated between two redraws while playing fast.
+MAX_DAYS_PER_FRAME = 5
 #: Longest wait for the browser to draw a day while playing (a closed tab must not stall the loop).
 BROWSER_TIMEOUT_S = 3.0
 
@@ -72,7 +74,7 @@ def initial_settings() -> Settings:
     return Settings(scenario_a=scenario, seed=seed)
 
 
-def scenarios_dir(settings: Settings) -> Path:
+def scenarios_dir() -> Path:
     """Where the scenario picker looks: `$GROUPSIM_APP_SCENARIOS_DIR`, else the repository's `scenarios/`."""
     return Path(os.environ.get(ENV_SCENARIOS_DIR, str(default_scenarios_dir())))
 
@@ -282,12 +284,20 @@ def Page():
     started = solara.use_reactive(False)
     finished = solara.use_reactive(False)
 
-    def advance(current: Classroom) -> None:
-        """Simulate one day and redraw what shows days (called from Step and the play loop)."""
-        current.step()
+    def advance(current: Classroom, days: int = 1) -> bool:
+        """Simulate `days` days, then redraw what shows days (from Step and the play loop); False
+        if the model failed, with the reason shown instead of a traceback."""
+        try:
+            for _ in range(days):
+                current.step()
+        except Exception as exc:  # a model bug must not freeze the page in the middle of a class
+            playing.set(False)
+            error.set(t(LANG.value, "error.step", day=current.day + 1, problem=f"{type(exc).__name__}: {exc}"))
+            return False
         started.set(current.day > 0)
         finished.set(not current.running)
         force_update()
+        return True
 
     def rebuild(new: Settings) -> None:
         playing.set(False)
@@ -300,16 +310,22 @@ def Page():
             finished.set(False)
 
     def play_loop() -> None:
+        frame = 0.0  # seconds the last simulate-and-draw cycle took
         while playing.value:
             current = room.value
             if current is None or not current.running:
                 playing.set(False)
                 return
             began = time.perf_counter()
-            advance(current)
+            # keep the chosen days/second: when drawing a day takes longer than a day may, draw every
+            # few days (the charts still show every day; the network view jumps)
+            days = max(1, min(MAX_DAYS_PER_FRAME, round(speed.value * frame)))
+            if not advance(current, min(days, current.horizon - current.day)):
+                return
             # never run ahead of the browser: a backlog of redraws would make Pause take seconds
             drawn.wait_for(current.day, timeout=BROWSER_TIMEOUT_S)
-            time.sleep(max(0.0, 1.0 / speed.value - (time.perf_counter() - began)))
+            frame = time.perf_counter() - began
+            time.sleep(max(0.0, days / speed.value - frame))
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
@@ -322,7 +338,7 @@ def Page():
                       for code in LANGUAGES],
         )
 
-    files = scenario_files(scenarios_dir(settings.value), settings.value.scenario_a)
+    files = scenario_files(scenarios_dir(), settings.value.scenario_a)
     by_name = {str(path): path for path in files}
     with solara.Sidebar():
         with solara.Card(t(lang, "panel.run"), classes=["groupsim-run-panel"]):

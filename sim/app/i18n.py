@@ -33,6 +33,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "btn.reset": {"en": "Reset", "zh": "重置"},
     "run.finished": {"en": "Horizon reached (day {day}). Reset to run again.", "zh": "已到模拟终点（第 {day} 天）。重置后可再运行。"},
     "error.scenario": {"en": "Cannot start: {problem}", "zh": "无法启动：{problem}"},
+    "error.step": {"en": "The simulation stopped on day {day}: {problem}", "zh": "模拟在第 {day} 天出错停止：{problem}"},
     "error.lever": {"en": "Not applied: {problem}", "zh": "未生效：{problem}"},
     "levers.live": {"en": "Changes during a run apply from the next day and are marked on the charts.",
                     "zh": "运行中修改从下一天起生效，并在图上标出。"},
