@@ -47,8 +47,11 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 def summary(values_s: list[float]) -> dict[str, float]:
     """Median, 90th percentile and maximum, in milliseconds."""
     ms = np.asarray(values_s) * 1000.0
-    return {"median_ms": round(float(np.median(ms)), 1), "p90_ms": round(float(np.percentile(ms, 90)), 1),
-            "max_ms": round(float(ms.max()), 1)}
+    return {
+        "median_ms": round(float(np.median(ms)), 1),
+        "p90_ms": round(float(np.percentile(ms, 90)), 1),
+        "max_ms": round(float(ms.max()), 1),
+    }
 
 
 def in_process(members: int, days: int, warmup: int, seed: int) -> dict:
@@ -79,8 +82,14 @@ def in_process(members: int, days: int, warmup: int, seed: int) -> dict:
         widgets_s.append(done - built)
         total_s.append(done - began)
     present = components.status(room.runs[0].model).members
-    return {"members_present_at_end": present, "days_timed": days, "step": summary(step_s),
-            "figures": summary(figures_s), "widget_updates": summary(widgets_s), "day_total": summary(total_s)}
+    return {
+        "members_present_at_end": present,
+        "days_timed": days,
+        "step": summary(step_s),
+        "figures": summary(figures_s),
+        "widget_updates": summary(widgets_s),
+        "day_total": summary(total_s),
+    }
 
 
 # ------------------------------------------------------------------------------ browser
@@ -89,7 +98,8 @@ _PLOTLY_TIMER = """
 window.__plotly_ms = 0;
 setInterval(() => {
   if (!window.Plotly || window.Plotly.__timed) return;
-  for (const name of ['update', 'react', 'restyle', 'relayout', 'addTraces', 'deleteTraces', 'newPlot']) {
+  const names = ['update', 'react', 'restyle', 'relayout', 'addTraces', 'deleteTraces', 'newPlot'];
+  for (const name of names) {
     const original = window.Plotly[name];
     if (!original) continue;
     window.Plotly[name] = function (...args) {
@@ -118,9 +128,23 @@ def in_browser(members: int, days: int, warmup: int, seed: int) -> dict:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         env = {**os.environ, "GROUPSIM_APP_SCENARIOS_DIR": folder}
-        server = subprocess.Popen([sys.executable, "-m", "sim", "app", str(scenario), "--port", str(port),
-                                   "--seed", str(seed)], cwd=ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sim",
+                "app",
+                str(scenario),
+                "--port",
+                str(port),
+                "--seed",
+                str(seed),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         url = f"http://127.0.0.1:{port}/"
         try:
             deadline = time.monotonic() + 90
@@ -131,9 +155,18 @@ def in_browser(members: int, days: int, warmup: int, seed: int) -> dict:
                 except OSError:
                     time.sleep(0.5)
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--disable-quic"])
+                browser = pw.chromium.launch(
+                    executable_path="/usr/bin/chromium",
+                    args=[
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        "--disable-quic",
+                    ],
+                )
                 page = browser.new_page(viewport={"width": 1500, "height": 1000})
                 page.add_init_script(_PLOTLY_TIMER)
                 page.set_default_timeout(60_000)
@@ -144,7 +177,9 @@ def in_browser(members: int, days: int, warmup: int, seed: int) -> dict:
                 def step(day: int) -> float:
                     began = time.perf_counter()
                     page.click(".groupsim-step")
-                    page.wait_for_selector(f".groupsim-render-ack[data-day='{day}']", state="attached")
+                    page.wait_for_selector(
+                        f".groupsim-render-ack[data-day='{day}']", state="attached"
+                    )
                     return time.perf_counter() - began
 
                 for day in range(1, warmup + 1):
@@ -156,20 +191,30 @@ def in_browser(members: int, days: int, warmup: int, seed: int) -> dict:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    return {"days_timed": days, "click_to_drawn": summary(latencies), "plotly_drawing_ms_per_day": round(plotly_ms, 1)}
+    return {
+        "days_timed": days,
+        "click_to_drawn": summary(latencies),
+        "plotly_drawing_ms_per_day": round(plotly_ms, 1),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=500, help="founding members (default 500)")
     parser.add_argument("--days", type=int, default=40, help="days timed (default 40)")
-    parser.add_argument("--warmup", type=int, default=20, help="days simulated before timing (default 20)")
+    parser.add_argument(
+        "--warmup", type=int, default=20, help="days simulated before timing (default 20)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--browser", action="store_true", help="also time the real app in chromium")
     args = parser.parse_args()
     result = {
-        "benchmark": "app_step", "version": __version__, "python": platform.python_version(),
-        "cpus": os.cpu_count(), "members": args.members, "warmup_days": args.warmup,
+        "benchmark": "app_step",
+        "version": __version__,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "members": args.members,
+        "warmup_days": args.warmup,
         "in_process": in_process(args.members, args.days, args.warmup, args.seed),
     }
     if args.browser:

@@ -24,8 +24,15 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def _require(condition: bool, reason: str) -> None:
@@ -49,13 +56,20 @@ def server():
     url = f"http://127.0.0.1:{port}/"
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "app-server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "sim", "app", "scenarios/baseline.yaml", "--port", str(port)],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "app", "scenarios/baseline.yaml", "--port", str(port)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"the app server exited with code {proc.returncode}; see test-artifacts/app-server.log")
+                pytest.fail(
+                    f"the app server exited with code {proc.returncode}; "
+                    "see test-artifacts/app-server.log"
+                )
             try:
                 with urllib.request.urlopen(url, timeout=2) as response:
                     if response.status == 200:
@@ -78,21 +92,27 @@ def server():
 
 @pytest.fixture()
 def page(server):
-    _require(Path(CHROMIUM).exists() or shutil.which("chromium") is not None,
-             "Debian's chromium is not installed (apt-get install -y chromium)")
+    _require(
+        Path(CHROMIUM).exists() or shutil.which("chromium") is not None,
+        "Debian's chromium is not installed (apt-get install -y chromium)",
+    )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _require(False, "the playwright package is not installed")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
-                                     args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            args=CHROMIUM_ARGS,
+        )
         tab = browser.new_page(viewport={"width": 1500, "height": 1050})
         tab.set_default_timeout(30_000)
         tab.external_requests = []  # what the page tried to fetch from anywhere but the app server
 
         def offline(route):
-            if route.request.url.startswith(server.rstrip("/")) or route.request.url.startswith("ws://127.0.0.1"):
+            if route.request.url.startswith(server.rstrip("/")) or route.request.url.startswith(
+                "ws://127.0.0.1"
+            ):
                 route.continue_()
             else:
                 tab.external_requests.append(route.request.url)
@@ -110,13 +130,17 @@ def page(server):
 
 def _plot(page, chart: str, expression: str):
     """Evaluate `expression` on the Plotly graph div `gd` of chart `chart`."""
-    return page.evaluate(f"() => {{ const gd = document.querySelector('.groupsim-chart-{chart} .js-plotly-plot');"
-                         f" return {expression}; }}")
+    return page.evaluate(
+        f"() => {{ const gd = document.querySelector('.groupsim-chart-{chart} .js-plotly-plot');"
+        f" return {expression}; }}"
+    )
 
 
 def _wait_plot(page, chart: str, condition: str) -> None:
-    page.wait_for_function(f"() => {{ const gd = document.querySelector('.groupsim-chart-{chart} .js-plotly-plot');"
-                           f" return !!(gd && gd.data && ({condition})); }}")
+    page.wait_for_function(
+        f"() => {{ const gd = document.querySelector('.groupsim-chart-{chart} .js-plotly-plot');"
+        f" return !!(gd && gd.data && ({condition})); }}"
+    )
 
 
 def _status(page) -> str:
@@ -124,12 +148,18 @@ def _status(page) -> str:
 
 
 def _wait_status(page, text: str) -> None:
-    page.wait_for_function("t => (document.querySelector('.groupsim-status-a') || {}).innerText?.includes(t)", arg=text)
+    page.wait_for_function(
+        "t => (document.querySelector('.groupsim-status-a') || {}).innerText?.includes(t)", arg=text
+    )
 
 
 def _wait_day_at_least(page, day: int) -> None:
-    page.wait_for_function("d => { const m = /Day (\\d+)/.exec(document.querySelector('.groupsim-status-a').innerText);"
-                           " return m && Number(m[1]) >= d; }", arg=day)
+    page.wait_for_function(
+        "d => { const m = /Day (\\d+)/"
+        ".exec(document.querySelector('.groupsim-status-a').innerText);"
+        " return m && Number(m[1]) >= d; }",
+        arg=day,
+    )
 
 
 def _step(page, days: int, start: int) -> None:
@@ -147,14 +177,23 @@ def test_trainer_steps_intervenes_plays_and_switches_to_chinese(page, server):
     _wait_plot(page, "members", "gd.data.length === 2")
     before = _status(page)
     assert "ALIVE · Day 0" in before
-    assert page.locator("text=Play Interval").count() == 0  # Mesa's single-model controls are not mounted
+    assert (
+        page.locator("text=Play Interval").count() == 0
+    )  # Mesa's single-model controls are not mounted
 
     # ten days, one click each: the charts grow a point per day, the indicator counts the days
     _step(page, 10, 0)
     _wait_plot(page, "members", "gd.data[0].x.length === 10")
     after_ten = _status(page)
     assert "ALIVE · Day 10" in after_ten and after_ten != before
-    assert _plot(page, "network", "gd.data.filter(t => t.mode === 'markers').reduce((s, t) => s + t.x.length, 0)") > 0
+    assert (
+        _plot(
+            page,
+            "network",
+            "gd.data.filter(t => t.mode === 'markers').reduce((s, t) => s + t.x.length, 0)",
+        )
+        > 0
+    )
 
     # an intervention acts on the next day and is marked there on the charts
     page.click(".groupsim-iv-mass_add")
@@ -181,7 +220,9 @@ def test_trainer_steps_intervenes_plays_and_switches_to_chinese(page, server):
 
     # every label follows the language switch
     page.click(".groupsim-lang-zh")
-    page.wait_for_function("() => document.querySelector('.groupsim-step').innerText.includes('前进一天')")
+    page.wait_for_function(
+        "() => document.querySelector('.groupsim-step').innerText.includes('前进一天')"
+    )
     _wait_status(page, "第 ")
     status_zh = _status(page)
     assert "存活" in status_zh or "已死亡" in status_zh

@@ -22,7 +22,10 @@ def _scenario(**changes) -> Scenario:
 
 
 def test_lockstep_keeps_both_runs_on_the_same_day_with_the_same_seed():
-    room = Classroom([load_for_app(SCENARIOS / "baseline.yaml"), load_for_app(SCENARIOS / "unmanaged.yaml")], seed=7)
+    room = Classroom(
+        [load_for_app(SCENARIOS / "baseline.yaml"), load_for_app(SCENARIOS / "unmanaged.yaml")],
+        seed=7,
+    )
     for _ in range(12):
         room.step()
     assert room.day == 12
@@ -40,7 +43,7 @@ def test_the_same_scenario_twice_gives_identical_runs():
 
 
 def test_drawing_does_not_change_what_happens():
-    """The network layout has its own random generator; drawing every day changes nothing in the model."""
+    """The network layout has its own random generator: drawing changes nothing in the model."""
     from sim.app.components import network_figure
 
     drawn, plain = Classroom([_scenario()], seed=5), Classroom([_scenario()], seed=5)
@@ -48,7 +51,9 @@ def test_drawing_does_not_change_what_happens():
         drawn.step()
         plain.step()
         network_figure(drawn.runs, "en")
-    np.testing.assert_array_equal(drawn.runs[0].model.daily_array(), plain.runs[0].model.daily_array())
+    np.testing.assert_array_equal(
+        drawn.runs[0].model.daily_array(), plain.runs[0].model.daily_array()
+    )
 
 
 @pytest.mark.parametrize("key", list(BUTTONS_BY_KEY))
@@ -61,7 +66,9 @@ def test_every_button_acts_on_the_next_day_and_is_logged_for_its_marker(key):
     assert [item.day for item in room.pending(room.runs[0])] == [7]
     room.step()
     log = room.runs[0].model.intervention_log
-    assert [(entry["day"], entry["action"]) for entry in log] == [(7, BUTTONS_BY_KEY[key].make(0).action)]
+    assert [(entry["day"], entry["action"]) for entry in log] == [
+        (7, BUTTONS_BY_KEY[key].make(0).action)
+    ]
     assert room.pending(room.runs[0]) == []
 
 
@@ -141,8 +148,12 @@ def test_a_dissolved_community_takes_no_more_interventions():
 
 
 def test_open_classroom_applies_levers_to_a_only():
-    settings = Settings(SCENARIOS / "baseline.yaml", SCENARIOS / "baseline.yaml", seed=3,
-                        levers=(("population.initial_members", 7),))
+    settings = Settings(
+        SCENARIOS / "baseline.yaml",
+        SCENARIOS / "baseline.yaml",
+        seed=3,
+        levers=(("population.initial_members", 7),),
+    )
     room = open_classroom(settings)
     assert room.runs[0].scenario.population.initial_members == 7
     assert room.runs[1].scenario.population.initial_members != 7
@@ -155,5 +166,9 @@ def test_open_classroom_reports_a_missing_file():
 
 
 def test_settings_with_lever_replaces_the_earlier_value():
-    settings = Settings(Path("a.yaml")).with_lever("positioning.focus", 0.2).with_lever("positioning.focus", 0.9)
+    settings = (
+        Settings(Path("a.yaml"))
+        .with_lever("positioning.focus", 0.2)
+        .with_lever("positioning.focus", 0.9)
+    )
     assert settings.levers == (("positioning.focus", 0.9),)

@@ -1,4 +1,4 @@
-"""`groupsim app`: validates the scenario first, serves the page offline, builds nothing on import."""
+"""`groupsim app`: checks the scenario first, serves the page offline, builds nothing on import."""
 
 from __future__ import annotations
 
@@ -30,11 +30,15 @@ def test_a_bad_scenario_exits_2_with_a_clear_message_and_no_server(tmp_path, mon
 
 def test_a_good_scenario_prints_the_address_and_starts_solara(monkeypatch):
     calls = []
-    monkeypatch.setattr("sim.cli.webapp.run_server", lambda command, env: calls.append((command, env)) or 0)
-    result = CliRunner().invoke(cli, ["app", str(ROOT / "scenarios" / "baseline.yaml"), "--port", "8123", "--seed", "9"])
+    monkeypatch.setattr(
+        "sim.cli.webapp.run_server", lambda command, env: calls.append((command, env)) or 0
+    )
+    result = CliRunner().invoke(
+        cli, ["app", str(ROOT / "scenarios" / "baseline.yaml"), "--port", "8123", "--seed", "9"]
+    )
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8123/" in result.output
-    (command, env), = calls
+    ((command, env),) = calls
     assert command[1:4] == ["-m", "solara", "run"] and command[4] == str(app_module())
     assert env[ENV_SEED] == "9" and env[ENV_SCENARIO].endswith("baseline.yaml")
 
@@ -48,7 +52,12 @@ def test_the_server_is_local_production_and_makes_no_calls_out():
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert Path(env[ENV_SCENARIO]).is_absolute() and env[ENV_SEED] == "4"
     assert Path(env[ENV_SCENARIOS_DIR]).is_dir()
-    assert app_environment(ROOT / "scenarios" / "baseline.yaml", 1, base={ENV_SCENARIOS_DIR: "/x"})[ENV_SCENARIOS_DIR] == "/x"
+    assert (
+        app_environment(ROOT / "scenarios" / "baseline.yaml", 1, base={ENV_SCENARIOS_DIR: "/x"})[
+            ENV_SCENARIOS_DIR
+        ]
+        == "/x"
+    )
 
 
 def test_a_failing_server_is_reported(monkeypatch):

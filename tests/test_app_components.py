@@ -15,15 +15,26 @@ from sim.scenario import Scenario, apply_overrides
 
 
 def _scenario(**changes) -> Scenario:
-    base = {"horizon.stop_at_death": False, "population.initial_members": 60, "horizon.days": 90,
-            "kol.count": 1, "rules.admins": 1}
+    base = {
+        "horizon.stop_at_death": False,
+        "population.initial_members": 60,
+        "horizon.days": 90,
+        "kol.count": 1,
+        "rules.admins": 1,
+    }
     return apply_overrides(Scenario(name="figures"), {**base, **changes})
 
 
 def _dying() -> Scenario:
     """Nobody who could post value: the community is declared dead after `dead_after_days`."""
-    return _scenario(**{"population.initial_members": 0, "population.organic_prospects_per_day": 0.0,
-                        "kol.count": 0, "horizon.dead_after_days": 3})
+    return _scenario(
+        **{
+            "population.initial_members": 0,
+            "population.organic_prospects_per_day": 0.0,
+            "kol.count": 0,
+            "horizon.dead_after_days": 3,
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +68,11 @@ def test_time_series_have_one_point_per_simulated_day(room):
     activity = C.activity_figure(room.runs, "en")
     assert _names(activity) == ["value posts", "chatter", "ads"]
     assert all(len(trace.y) == 15 for trace in activity.data)
-    assert _names(C.flows_figure(room.runs, "en")) == ["joined", "left or kicked", "muted the group"]
+    assert _names(C.flows_figure(room.runs, "en")) == [
+        "joined",
+        "left or kicked",
+        "muted the group",
+    ]
 
 
 def test_role_mix_stacks_every_role(room):
@@ -92,7 +107,9 @@ def test_network_shows_present_members_coloured_by_role_and_greys_the_muted(room
     m, n = model.members, model.members.n
     state, role = m.state[:n], m.role[:n]
     nodes = {trace.name: len(trace.x) for trace in fig.data if trace.mode == "markers"}
-    assert sum(nodes.values()) == np.count_nonzero(state <= State.MUTED)  # members who left are gone
+    assert sum(nodes.values()) == np.count_nonzero(
+        state <= State.MUTED
+    )  # members who left are gone
     assert nodes["muted"] == np.count_nonzero(state == State.MUTED)
     assert nodes["KOL"] == np.count_nonzero((role == Role.KOL) & (state == State.ACTIVE))
     markers = {trace.name: trace.marker for trace in fig.data if trace.mode == "markers"}
@@ -158,7 +175,9 @@ def test_status_after_death_and_its_red_marker():
     assert st.state == "dead" and not st.alive and st.died_on is not None
     assert C.status_lines(st, "en")[0] == "DEAD · Day 8"
     fig = C.members_figure(room.runs, "en")
-    assert any(shape.line.color == C.DEAD_COLOR and shape.x0 == st.died_on for shape in fig.layout.shapes)
+    assert any(
+        shape.line.color == C.DEAD_COLOR and shape.x0 == st.died_on for shape in fig.layout.shapes
+    )
 
 
 def test_side_by_side_overlays_b_dashed_with_both_markers():
@@ -168,8 +187,12 @@ def test_side_by_side_overlays_b_dashed_with_both_markers():
     room.schedule(BUTTONS_BY_KEY["mass_add"].make(0), room.targets("a"))
     room.step()
     fig = C.members_figure(room.runs, "en")
-    assert _names(fig) == ["members (A)", "value contributors (7 days) (A)", "members (B)",
-                           "value contributors (7 days) (B)"]
+    assert _names(fig) == [
+        "members (A)",
+        "value contributors (7 days) (A)",
+        "members (B)",
+        "value contributors (7 days) (B)",
+    ]
     assert [trace.line.dash for trace in fig.data] == ["solid", "solid", "dash", "dash"]
     texts = [note.text for note in fig.layout.annotations]
     assert "A: mass-add" in texts and "B: dead" in texts
@@ -185,7 +208,10 @@ def test_x_axis_grows_in_months_up_to_the_horizon(room):
 
 
 def test_marker_text_of_a_lever_change_names_the_lever():
-    entry = {"action": "set", "detail": {"changes": {"cadence.promotion.enabled": True, "positioning.focus": 0.9}}}
+    entry = {
+        "action": "set",
+        "detail": {"changes": {"cadence.promotion.enabled": True, "positioning.focus": 0.9}},
+    }
     assert C.marker_text(entry, "en") == "set: Promotions (selling)=on, Focus of the theme=0.9"
     assert C.marker_text(entry, "zh") == "修改: 推商品=开, 定位聚焦度=0.9"
 
@@ -218,7 +244,12 @@ def test_in_place_update_removes_properties_the_new_figure_lacks():
     from sim.app.widgets import new_widget, update_widget
 
     widget = new_widget()
-    update_widget(widget, go.Figure(go.Scatter(x=[1, 2], y=[3, 4], customdata=[5, 6]), layout=dict(title="a")))
-    update_widget(widget, go.Figure(go.Scatter(x=[1, 2, 3], y=[3, 4, 5]), layout=dict(xaxis=dict(range=[0, 9]))))
+    update_widget(
+        widget, go.Figure(go.Scatter(x=[1, 2], y=[3, 4], customdata=[5, 6]), layout=dict(title="a"))
+    )
+    update_widget(
+        widget,
+        go.Figure(go.Scatter(x=[1, 2, 3], y=[3, 4, 5]), layout=dict(xaxis=dict(range=[0, 9]))),
+    )
     assert widget.data[0].customdata is None and list(widget.data[0].x) == [1, 2, 3]
     assert widget.layout.title.text is None and tuple(widget.layout.xaxis.range) == (0, 9)

@@ -1,4 +1,4 @@
-"""Levers are generated from the schema and every value they offer runs; buttons build what they say."""
+"""Levers come from the schema and every value they offer runs; buttons build what they say."""
 
 from __future__ import annotations
 
@@ -7,12 +7,27 @@ from pathlib import Path
 import pytest
 
 from sim.app.controls import (
-    BAN_ADS_CHANGES, BUTTONS, LEVERS, LEVERS_BY_PATH, lever_changes, load_for_app, marker_key, scenario_files,
+    BAN_ADS_CHANGES,
+    BUTTONS,
+    LEVERS,
+    LEVERS_BY_PATH,
+    lever_changes,
+    load_for_app,
+    marker_key,
+    scenario_files,
 )
 from sim.runner import build_model
 from sim.scenario import Scenario, ScenarioError, apply_overrides
 from sim.scenario.fields import field_spec
-from sim.scenario.schema import InviteKOL, MassAdd, PromoteKOCs, RunEvent, SendRedPackets, SetParameters, StartSelling
+from sim.scenario.schema import (
+    InviteKOL,
+    MassAdd,
+    PromoteKOCs,
+    RunEvent,
+    SendRedPackets,
+    SetParameters,
+    StartSelling,
+)
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 NUMERIC = [lever for lever in LEVERS if lever.kind in ("int", "float")]
@@ -63,8 +78,9 @@ def test_wide_ranges_reach_both_small_and_large_values():
 def test_lever_changes_are_only_real_differences():
     base = Scenario(name="x")
     focus = base.positioning.focus
-    assert lever_changes(base, {"positioning.focus": focus, "rules.admins": base.rules.admins + 1}) == {
-        "rules.admins": base.rules.admins + 1}
+    assert lever_changes(
+        base, {"positioning.focus": focus, "rules.admins": base.rules.admins + 1}
+    ) == {"rules.admins": base.rules.admins + 1}
 
 
 def test_buttons_build_the_intervention_they_name():
@@ -75,10 +91,19 @@ def test_buttons_build_the_intervention_they_name():
     assert isinstance(built["mass_add"], MassAdd) and built["mass_add"].count == 100
     assert isinstance(built["run_event"], RunEvent)
     assert isinstance(built["promote_kocs"], PromoteKOCs)
-    assert isinstance(built["ban_ads"], SetParameters) and built["ban_ads"].changes == BAN_ADS_CHANGES
+    assert (
+        isinstance(built["ban_ads"], SetParameters) and built["ban_ads"].changes == BAN_ADS_CHANGES
+    )
     assert all(item.day == 12 for item in built.values())
     assert [button.key for button in BUTTONS] == [
-        "red_packets", "start_selling", "invite_kol", "mass_add", "run_event", "promote_kocs", "ban_ads"]
+        "red_packets",
+        "start_selling",
+        "invite_kol",
+        "mass_add",
+        "run_event",
+        "promote_kocs",
+        "ban_ads",
+    ]
 
 
 def test_button_labels_show_the_items_own_numbers():

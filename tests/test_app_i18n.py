@@ -20,8 +20,17 @@ def test_every_label_has_both_languages_and_the_same_placeholders():
 def test_chinese_labels_are_chinese():
     """A zh label is not an untranslated copy of the English one (units and names aside)."""
     same = {key for key, texts in STRINGS.items() if texts["en"] == texts["zh"]}
-    allowed = {"unit.0..1", "run.a", "run.b", "target.a", "target.b", "marker.invite_kol", "marker.promote_kocs",
-               "role.kol", "role.koc"}
+    allowed = {
+        "unit.0..1",
+        "run.a",
+        "run.b",
+        "target.a",
+        "target.b",
+        "marker.invite_kol",
+        "marker.promote_kocs",
+        "role.kol",
+        "role.koc",
+    }
     assert same <= allowed
 
 

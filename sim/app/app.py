@@ -24,23 +24,32 @@ from typing import Any, Callable
 
 import solara
 import solara.lab
-
-# Mesa 3.3.1's ComponentsView trips Solara's hook linter when it is imported; it is harmless there.
-warnings.filterwarnings("ignore", message=r".*ComponentsView: `use_state` found despite early return")
-
-from mesa.visualization import SolaraViz  # noqa: E402
-from mesa.visualization.utils import force_update, update_counter  # noqa: E402
-from plotly.graph_objs import FigureWidget  # noqa: E402
-from solara.components.applayout import sidebar_portal  # noqa: E402
+from plotly.graph_objs import FigureWidget
+from solara.components.applayout import sidebar_portal
 
 from sim.app import components as figures
 from sim.app.classroom import Classroom, Settings, open_classroom
 from sim.app.controls import (
-    BUTTONS, ENV_SCENARIO, ENV_SCENARIOS_DIR, ENV_SEED, LEVERS, Lever, default_scenarios_dir, first_problem,
-    lever_intervention, load_for_app, scenario_files,
+    BUTTONS,
+    ENV_SCENARIO,
+    ENV_SCENARIOS_DIR,
+    ENV_SEED,
+    LEVERS,
+    Lever,
+    default_scenarios_dir,
+    first_problem,
+    lever_intervention,
+    load_for_app,
+    scenario_files,
 )
 from sim.app.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from sim.app.widgets import Drawing, update_widget
+
+with warnings.catch_warnings():
+    # Mesa 3.3.1's ComponentsView trips Solara's hook linter when imported; harmless there.
+    warnings.filterwarnings("ignore", message=r".*ComponentsView: `use_state` found despite")
+    from mesa.visualization import SolaraViz
+    from mesa.visualization.utils import force_update, update_counter
 
 #: The language of this browser session ("en" or "zh"); Solara keeps one value per session.
 LANG = solara.reactive("en")
@@ -53,7 +62,8 @@ BROWSER_TIMEOUT_S = 3.0
 
 CSS = """
 .groupsim-viz .v-tabs { display: none; }  /* SolaraViz's single 'Page 0' tab */
-.groupsim-status { border-radius: 6px; padding: 8px 14px; margin: 4px 8px; color: white; flex: 1 1 0; }
+.groupsim-status { border-radius: 6px; padding: 8px 14px; margin: 4px 8px; color: white;
+                   flex: 1 1 0; }
 .groupsim-status--alive { background: #2e7d32; }
 .groupsim-status--dead, .groupsim-status--dissolved { background: #c62828; }
 .groupsim-status .groupsim-status-head { font-size: 22px; font-weight: 700; display: block; }
@@ -75,7 +85,7 @@ def initial_settings() -> Settings:
 
 
 def scenarios_dir() -> Path:
-    """Where the scenario picker looks: `$GROUPSIM_APP_SCENARIOS_DIR`, else the repository's `scenarios/`."""
+    """Where the scenario picker looks: `$GROUPSIM_APP_SCENARIOS_DIR`, else `scenarios/`."""
     return Path(os.environ.get(ENV_SCENARIOS_DIR, str(default_scenarios_dir())))
 
 
@@ -104,7 +114,7 @@ def _chart(key: str, build: Callable) -> Callable:
         with model.lock:
             fig = build(model.runs, lang)
         with solara.Div(classes=["groupsim-chart", f"groupsim-chart-{key}"]):
-            # a new widget when runs are added or removed: Plotly keeps stale subplot domains otherwise
+            # a new widget when runs are added or removed (Plotly kept stale subplot domains)
             PlotlyInPlace(Drawing(fig)).key(f"{key}-{len(model.runs)}")
 
     Chart.__name__ = f"{key.title()}Chart"
@@ -152,7 +162,13 @@ def StatusBanner(room: Classroom):
     with solara.Row(classes=["groupsim-banner"], gap="0px"):
         for run, st in rows:
             head, detail = figures.status_lines(st, lang)
-            with solara.Div(classes=["groupsim-status", f"groupsim-status--{st.state}", f"groupsim-status-{run.key}"]):
+            with solara.Div(
+                classes=[
+                    "groupsim-status",
+                    f"groupsim-status--{st.state}",
+                    f"groupsim-status-{run.key}",
+                ]
+            ):
                 solara.Text(figures.run_label(run, lang), classes=["groupsim-status-run"])
                 solara.Text(head, classes=["groupsim-status-head"])
                 solara.Text(detail, classes=["groupsim-status-detail"])
@@ -169,7 +185,9 @@ def _WithoutMesaSidebar(children: list = []):  # noqa: B006 (Solara's children c
 
 
 @solara.component
-def LeverControl(lever: Lever, value: Any, on_value: Callable[[Any], None], lang: str, started: bool):
+def LeverControl(
+    lever: Lever, value: Any, on_value: Callable[[Any], None], lang: str, started: bool
+):
     """One lever: a switch, a choice, or a slider over `lever.positions`, with name, value, unit."""
     name = t(lang, f"lever.{lever.path}")
     if not lever.live and started:
@@ -179,11 +197,23 @@ def LeverControl(lever: Lever, value: Any, on_value: Callable[[Any], None], lang
             if lever.kind == "bool":
                 solara.Switch(label=name, value=bool(value), on_value=on_value)
             elif lever.kind == "choice":
-                items = [{"text": t(lang, f"choice.{lever.path}.{c}"), "value": c} for c in lever.spec.choices]
-                solara.v.Select(label=name, items=items, v_model=value, dense=True, hide_details=True,
-                                on_v_model=on_value)
+                items = [
+                    {"text": t(lang, f"choice.{lever.path}.{c}"), "value": c}
+                    for c in lever.spec.choices
+                ]
+                solara.v.Select(
+                    label=name,
+                    items=items,
+                    v_model=value,
+                    dense=True,
+                    hide_details=True,
+                    on_v_model=on_value,
+                )
             else:
-                solara.Text(f"{name}: {value:g} {t(lang, f'unit.{lever.spec.unit}')}", classes=["groupsim-lever-label"])
+                solara.Text(
+                    f"{name}: {value:g} {t(lang, f'unit.{lever.spec.unit}')}",
+                    classes=["groupsim-lever-label"],
+                )
         if lever.kind not in ("bool", "choice"):
             PositionSlider(lever.positions(value), value, on_value)
 
@@ -191,8 +221,14 @@ def LeverControl(lever: Lever, value: Any, on_value: Callable[[Any], None], lang
 @solara.component
 def PositionSlider(positions: tuple, value: Any, on_value: Callable[[Any], None]):
     """A slider over a list of allowed values; reports the value when the thumb is released."""
-    slider = solara.v.Slider(v_model=positions.index(value), min=0, max=len(positions) - 1, step=1,
-                             hide_details=True, dense=True)
+    slider = solara.v.Slider(
+        v_model=positions.index(value),
+        min=0,
+        max=len(positions) - 1,
+        step=1,
+        hide_details=True,
+        dense=True,
+    )
 
     def on_change(_widget, _event, index) -> None:
         on_value(positions[int(index)])
@@ -221,9 +257,14 @@ def InterventionPanel(room: Classroom, target: solara.Reactive[str], lang: str):
     if room.comparing:
         with solara.Row():
             solara.Text(t(lang, "interventions.target"))
-            solara.ToggleButtonsSingle(value=target, dense=True,
-                                       children=[solara.Button(t(lang, f"target.{k}"), value=k, classes=[f"groupsim-target-{k}"])
-                                                 for k in ("a", "b", "both")])
+            solara.ToggleButtonsSingle(
+                value=target,
+                dense=True,
+                children=[
+                    solara.Button(t(lang, f"target.{k}"), value=k, classes=[f"groupsim-target-{k}"])
+                    for k in ("a", "b", "both")
+                ],
+            )
     usable = room.running and any(room.can_intervene(r) for r in room.targets(target.value))
     if usable:
         solara.Text(t(lang, "interventions.next_day", day=next_day), classes=["groupsim-hint"])
@@ -231,34 +272,71 @@ def InterventionPanel(room: Classroom, target: solara.Reactive[str], lang: str):
         solara.Text(t(lang, "interventions.done"), classes=["groupsim-hint"])
     with solara.Column(classes=["groupsim-iv"], gap="0px"):
         for button in BUTTONS:
-            solara.Button(t(lang, f"action.{button.key}", **button.label_values()), outlined=True, color="primary",
-                          disabled=not usable, on_click=lambda b=button: press(b), classes=[f"groupsim-iv-{button.key}"])
+            solara.Button(
+                t(lang, f"action.{button.key}", **button.label_values()),
+                outlined=True,
+                color="primary",
+                disabled=not usable,
+                on_click=lambda b=button: press(b),
+                classes=[f"groupsim-iv-{button.key}"],
+            )
     for run in room.runs:
         queued = room.pending(run)
         if queued:
-            names = ", ".join(figures.marker_text({"action": i.action, "detail": i.model_dump(mode="json")}, lang)
-                              for i in queued)
+            names = ", ".join(
+                figures.marker_text({"action": i.action, "detail": i.model_dump(mode="json")}, lang)
+                for i in queued
+            )
             prefix = f"{t(lang, f'run.{run.key}')}: " if room.comparing else ""
-            solara.Text(prefix + t(lang, "interventions.queued", day=next_day, names=names),
-                        classes=["groupsim-hint", "groupsim-queued"])
+            solara.Text(
+                prefix + t(lang, "interventions.queued", day=next_day, names=names),
+                classes=["groupsim-hint", "groupsim-queued"],
+            )
     if message.value:
         solara.Error(message.value)
 
 
 @solara.component
-def RunButtons(playing: solara.Reactive[bool], finished: bool, day: int, on_step: Callable[[], None],
-               on_reset: Callable[[], None], lang: str):
+def RunButtons(
+    playing: solara.Reactive[bool],
+    finished: bool,
+    day: int,
+    on_step: Callable[[], None],
+    on_reset: Callable[[], None],
+    lang: str,
+):
     """Play/pause, step one day, reset."""
     with solara.Row(gap="4px"):
         if playing.value:
-            solara.Button(t(lang, "btn.pause"), icon_name="mdi-pause", color="primary",
-                          on_click=lambda: playing.set(False), classes=["groupsim-pause"])
+            solara.Button(
+                t(lang, "btn.pause"),
+                icon_name="mdi-pause",
+                color="primary",
+                on_click=lambda: playing.set(False),
+                classes=["groupsim-pause"],
+            )
         else:
-            solara.Button(t(lang, "btn.play"), icon_name="mdi-play", color="primary", disabled=finished,
-                          on_click=lambda: playing.set(True), classes=["groupsim-play"])
-        solara.Button(t(lang, "btn.step"), icon_name="mdi-skip-next", disabled=playing.value or finished,
-                      on_click=on_step, classes=["groupsim-step"])
-        solara.Button(t(lang, "btn.reset"), icon_name="mdi-restore", on_click=on_reset, classes=["groupsim-reset"])
+            solara.Button(
+                t(lang, "btn.play"),
+                icon_name="mdi-play",
+                color="primary",
+                disabled=finished,
+                on_click=lambda: playing.set(True),
+                classes=["groupsim-play"],
+            )
+        solara.Button(
+            t(lang, "btn.step"),
+            icon_name="mdi-skip-next",
+            disabled=playing.value or finished,
+            on_click=on_step,
+            classes=["groupsim-step"],
+        )
+        solara.Button(
+            t(lang, "btn.reset"),
+            icon_name="mdi-restore",
+            on_click=on_reset,
+            classes=["groupsim-reset"],
+        )
     if finished:
         solara.Text(t(lang, "run.finished", day=day), classes=["groupsim-hint"])
 
@@ -292,7 +370,14 @@ def Page():
                 current.step()
         except Exception as exc:  # a model bug must not freeze the page in the middle of a class
             playing.set(False)
-            error.set(t(LANG.value, "error.step", day=current.day + 1, problem=f"{type(exc).__name__}: {exc}"))
+            error.set(
+                t(
+                    LANG.value,
+                    "error.step",
+                    day=current.day + 1,
+                    problem=f"{type(exc).__name__}: {exc}",
+                )
+            )
             return False
         started.set(current.day > 0)
         finished.set(not current.running)
@@ -317,7 +402,7 @@ def Page():
                 playing.set(False)
                 return
             began = time.perf_counter()
-            # keep the chosen days/second: when drawing a day takes longer than a day may, draw every
+            # keep the chosen days/second: if drawing a day takes longer than a day may, draw every
             # few days (the charts still show every day; the network view jumps)
             days = max(1, min(MAX_DAYS_PER_FRAME, round(speed.value * frame)))
             if not advance(current, min(days, current.horizon - current.day)):
@@ -333,9 +418,15 @@ def Page():
     solara.Title(t(lang, "app.title"))
     with solara.AppBar():
         solara.ToggleButtonsSingle(
-            value=LANG, dense=True, classes=["groupsim-lang"],
-            children=[solara.Button(LANGUAGE_NAMES[code], value=code, text=True, classes=[f"groupsim-lang-{code}"])
-                      for code in LANGUAGES],
+            value=LANG,
+            dense=True,
+            classes=["groupsim-lang"],
+            children=[
+                solara.Button(
+                    LANGUAGE_NAMES[code], value=code, text=True, classes=[f"groupsim-lang-{code}"]
+                )
+                for code in LANGUAGES
+            ],
         )
 
     files = scenario_files(scenarios_dir(), settings.value.scenario_a)
@@ -343,28 +434,54 @@ def Page():
     with solara.Sidebar():
         with solara.Card(t(lang, "panel.run"), classes=["groupsim-run-panel"]):
             solara.v.Autocomplete(
-                label=t(lang, "scenario.label"), v_model=str(settings.value.scenario_a), dense=True,
-                items=[{"text": p.stem, "value": str(p)} for p in files], class_="groupsim-scenario",
-                on_v_model=lambda value: value and rebuild(
-                    Settings(by_name[value], settings.value.scenario_b, seed_draft.value)),
+                label=t(lang, "scenario.label"),
+                v_model=str(settings.value.scenario_a),
+                dense=True,
+                items=[{"text": p.stem, "value": str(p)} for p in files],
+                class_="groupsim-scenario",
+                on_v_model=lambda value: (
+                    value
+                    and rebuild(
+                        Settings(by_name[value], settings.value.scenario_b, seed_draft.value)
+                    )
+                ),
             )
             Description(settings.value.scenario_a, lang)
             none = "-"
             solara.v.Autocomplete(
-                label=t(lang, "compare.label"), dense=True, class_="groupsim-compare",
+                label=t(lang, "compare.label"),
+                dense=True,
+                class_="groupsim-compare",
                 v_model=str(settings.value.scenario_b) if settings.value.scenario_b else none,
-                items=[{"text": t(lang, "compare.none"), "value": none}] + [{"text": p.stem, "value": str(p)} for p in files],
-                on_v_model=lambda value: value and rebuild(Settings(
-                    settings.value.scenario_a, None if value == none else by_name[value], seed_draft.value,
-                    settings.value.levers)),
+                items=[{"text": t(lang, "compare.none"), "value": none}]
+                + [{"text": p.stem, "value": str(p)} for p in files],
+                on_v_model=lambda value: (
+                    value
+                    and rebuild(
+                        Settings(
+                            settings.value.scenario_a,
+                            None if value == none else by_name[value],
+                            seed_draft.value,
+                            settings.value.levers,
+                        )
+                    )
+                ),
             )
             if settings.value.scenario_b is not None:
                 Description(settings.value.scenario_b, lang)
             solara.InputInt(t(lang, "seed.label"), value=seed_draft, classes=["groupsim-seed"])
             if room.value is not None:
-                RunButtons(playing, finished.value, room.value.day, lambda: advance(room.value),
-                           lambda: rebuild(_reseeded(settings.value, seed_draft.value)), lang)
-            solara.SliderValue(t(lang, "speed.label", speed=speed.value), value=speed, values=list(SPEEDS))
+                RunButtons(
+                    playing,
+                    finished.value,
+                    room.value.day,
+                    lambda: advance(room.value),
+                    lambda: rebuild(_reseeded(settings.value, seed_draft.value)),
+                    lang,
+                )
+            solara.SliderValue(
+                t(lang, "speed.label", speed=speed.value), value=speed, values=list(SPEEDS)
+            )
             if error.value:
                 solara.Error(error.value, classes=["groupsim-error"])
         if room.value is not None:
@@ -390,10 +507,18 @@ def DayDrawn(room: Classroom, drawn: DrawnDays):
 
 
 @solara.component
-def Levers(room: Classroom, started: bool, settings: solara.Reactive[Settings], rebuild: Callable[[Settings], None],
-           error: solara.Reactive[str], lang: str):
+def Levers(
+    room: Classroom,
+    started: bool,
+    settings: solara.Reactive[Settings],
+    rebuild: Callable[[Settings], None],
+    error: solara.Reactive[str],
+    lang: str,
+):
     """The lever controls for run A (values: the settings' overrides, else scenario A's own)."""
-    base = solara.use_memo(lambda: _load_quietly(settings.value.scenario_a), [str(settings.value.scenario_a)])
+    base = solara.use_memo(
+        lambda: _load_quietly(settings.value.scenario_a), [str(settings.value.scenario_a)]
+    )
     if base is None:
         return
     chosen = dict(settings.value.levers)
@@ -405,7 +530,9 @@ def Levers(room: Classroom, started: bool, settings: solara.Reactive[Settings], 
             return
         if lever.live:
             try:
-                room.schedule(lever_intervention(room.day + 1, {lever.path: value}), room.targets("a"))
+                room.schedule(
+                    lever_intervention(room.day + 1, {lever.path: value}), room.targets("a")
+                )
             except ValueError as exc:
                 error.set(t(lang, "error.lever", problem=str(exc)))
                 return
@@ -415,12 +542,18 @@ def Levers(room: Classroom, started: bool, settings: solara.Reactive[Settings], 
 
     solara.Text(t(lang, "levers.live"), classes=["groupsim-hint"])
     for lever in LEVERS:
-        LeverControl(lever, chosen.get(lever.path, lever.read(base)), lambda v, lv=lever: change(lv, v), lang, started)
+        LeverControl(
+            lever,
+            chosen.get(lever.path, lever.read(base)),
+            lambda v, lv=lever: change(lv, v),
+            lang,
+            started,
+        )
 
 
 @solara.component
 def Description(path: Path, lang: str):
-    """The scenario's own description, in the page's language (nothing if the file does not load)."""
+    """The scenario's own description in the page's language (nothing if it does not load)."""
     scenario = solara.use_memo(lambda: _load_quietly(path), [str(path)])
     if scenario is not None:
         text = getattr(scenario.description, lang) or scenario.description.en
@@ -428,14 +561,21 @@ def Description(path: Path, lang: str):
 
 
 def _reseeded(settings: Settings, seed: int | None) -> Settings:
-    return Settings(settings.scenario_a, settings.scenario_b, settings.seed if seed is None else int(seed), settings.levers)
+    return Settings(
+        settings.scenario_a,
+        settings.scenario_b,
+        settings.seed if seed is None else int(seed),
+        settings.levers,
+    )
 
 
 def _try_open(settings: Settings) -> tuple[Classroom | None, str]:
     """The classroom for `settings` and "", or None and why it could not be built."""
     try:
         return open_classroom(settings), ""
-    except Exception as exc:  # a scenario or lever problem, shown to the trainer instead of a traceback
+    except (
+        Exception
+    ) as exc:  # a scenario or lever problem, shown to the trainer instead of a traceback
         return None, t(LANG.value, "error.scenario", problem=first_problem(exc))
 
 

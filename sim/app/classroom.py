@@ -56,7 +56,9 @@ class Classroom(mesa.Model):
 
     def __init__(self, scenarios: Sequence[Scenario], seed: int = 1) -> None:
         if not 1 <= len(scenarios) <= len(RUN_KEYS):
-            raise ValueError(f"a classroom shows 1 or {len(RUN_KEYS)} scenarios, got {len(scenarios)}")
+            raise ValueError(
+                f"a classroom shows 1 or {len(RUN_KEYS)} scenarios, got {len(scenarios)}"
+            )
         super().__init__(rng=np.random.default_rng(seed))
         self.seed = int(seed)
         self.lock = threading.RLock()
@@ -93,7 +95,8 @@ class Classroom(mesa.Model):
         return [self.runs[0]]
 
     def can_intervene(self, run: Run) -> bool:
-        """False once a run's community was dissolved (no group is left to act on) or the horizon is reached."""
+        """False once a run's community was dissolved (no group is left to act on) or the
+        horizon is reached."""
         return self.running and run.model.ended_by != "dissolved"
 
     def schedule(self, item, runs: Iterable[Run]) -> int:
@@ -111,7 +114,9 @@ class Classroom(mesa.Model):
                     apply_overrides(run.model.current, item.changes)
             for run in chosen:
                 model = run.model
-                model.scenario = model.scenario.model_copy(update={"timeline": (*model.scenario.timeline, item)})
+                model.scenario = model.scenario.model_copy(
+                    update={"timeline": (*model.scenario.timeline, item)}
+                )
             return day
 
     def pending(self, run: Run) -> list:

@@ -35,8 +35,12 @@ TIE_COLOR = "#dadada"  # opaque: transparency doubles the drawing time
 SATISFACTION_BINS = np.round(np.arange(-1.5, 1.5001, 0.1), 2)
 DASHES = ("solid", "dash")
 ROLE_COLORS = {
-    Role.LURKER: COLORS["lurkers"], Role.COMMENTER: COLORS["commenters"], Role.CREATOR: COLORS["creators"],
-    Role.KOL: COLORS["kols"], Role.ADMIN: COLORS["admins"], Role.KOC: COLORS["kocs"],
+    Role.LURKER: COLORS["lurkers"],
+    Role.COMMENTER: COLORS["commenters"],
+    Role.CREATOR: COLORS["creators"],
+    Role.KOL: COLORS["kols"],
+    Role.ADMIN: COLORS["admins"],
+    Role.KOC: COLORS["kocs"],
 }
 ROLE_SYMBOLS = {Role.KOL: "star", Role.ADMIN: "square", Role.KOC: "diamond"}
 MUTED_COLOR = "#d0d0d0"
@@ -45,7 +49,9 @@ FIGURE_HEIGHT = 370
 #: Plotly's built-in empty template: "plotly_white" costs ~20 ms per figure to validate, and
 #: the styling below (white background, light grid) is all the app needs from it.
 TEMPLATE = "none"
-_AXIS_STYLE = dict(gridcolor="#ebebeb", zeroline=False, linecolor="#cccccc", showline=True, automargin=True)
+_AXIS_STYLE = dict(
+    gridcolor="#ebebeb", zeroline=False, linecolor="#cccccc", showline=True, automargin=True
+)
 
 
 class RunLike(Protocol):
@@ -114,7 +120,10 @@ def status(model: CommunityModel) -> Status:
 
 
 def status_lines(st: Status, lang: str) -> tuple[str, str]:
-    """(headline, details) for the alive indicator, e.g. ("ALIVE · Day 12", "lifespan so far 12 days · ...")."""
+    """(headline, details) for the alive indicator.
+
+    For example ("ALIVE · Day 12", "lifespan so far 12 days · ...").
+    """
     head = f"{t(lang, f'status.{st.state}')} · {t(lang, 'status.day', day=st.day)}"
     parts = []
     if st.alive:
@@ -136,7 +145,7 @@ def series(model: CommunityModel, *columns: str) -> tuple[np.ndarray, ...]:
 
 
 def run_label(run: RunLike, lang: str) -> str:
-    """"A: baseline" (the run's letter and its scenario's name)."""
+    """ "A: baseline" (the run's letter and its scenario's name)."""
     return f"{t(lang, f'run.{run.key}')}: {run.name}"
 
 
@@ -177,21 +186,64 @@ def markers(runs: Sequence[RunLike], lang: str, xref: str = "x") -> tuple[list[d
         prefix = f"{t(lang, f'run.{run.key}')}: " if compare else ""
         for entry in run.model.intervention_log:
             day = entry["day"]
-            shapes.append(dict(type="line", xref=xref, yref="paper", x0=day, x1=day, y0=0, y1=1,
-                               line=dict(color="#666", width=1, dash="dot" if dash == "solid" else "dashdot")))
-            notes.append(dict(x=day, y=1, xref=xref, yref="paper", text=prefix + marker_text(entry, lang),
-                              showarrow=False, textangle=-90, xanchor="right", yanchor="top",
-                              font=dict(size=10, color="#444")))
+            shapes.append(
+                dict(
+                    type="line",
+                    xref=xref,
+                    yref="paper",
+                    x0=day,
+                    x1=day,
+                    y0=0,
+                    y1=1,
+                    line=dict(color="#666", width=1, dash="dot" if dash == "solid" else "dashdot"),
+                )
+            )
+            notes.append(
+                dict(
+                    x=day,
+                    y=1,
+                    xref=xref,
+                    yref="paper",
+                    text=prefix + marker_text(entry, lang),
+                    showarrow=False,
+                    textangle=-90,
+                    xanchor="right",
+                    yanchor="top",
+                    font=dict(size=10, color="#444"),
+                )
+            )
         st = status(run.model)
         if st.died_on is not None:
-            shapes.append(dict(type="line", xref=xref, yref="paper", x0=st.died_on, x1=st.died_on, y0=0, y1=1,
-                               line=dict(color=DEAD_COLOR, width=2, dash=dash)))
-            notes.append(dict(x=st.died_on, y=0.02, xref=xref, yref="paper", xanchor="left", showarrow=False,
-                              text=prefix + t(lang, f"marker.{st.state}"), font=dict(size=11, color=DEAD_COLOR)))
+            shapes.append(
+                dict(
+                    type="line",
+                    xref=xref,
+                    yref="paper",
+                    x0=st.died_on,
+                    x1=st.died_on,
+                    y0=0,
+                    y1=1,
+                    line=dict(color=DEAD_COLOR, width=2, dash=dash),
+                )
+            )
+            notes.append(
+                dict(
+                    x=st.died_on,
+                    y=0.02,
+                    xref=xref,
+                    yref="paper",
+                    xanchor="left",
+                    showarrow=False,
+                    text=prefix + t(lang, f"marker.{st.state}"),
+                    font=dict(size=11, color=DEAD_COLOR),
+                )
+            )
     return shapes, notes
 
 
-def _figure(traces: list[dict], title: str, y_title: str, runs: Sequence[RunLike], lang: str, **layout) -> go.Figure:
+def _figure(
+    traces: list[dict], title: str, y_title: str, runs: Sequence[RunLike], lang: str, **layout
+) -> go.Figure:
     shapes, notes = markers(runs, lang)
     base = dict(
         title=dict(text=title, font=dict(size=15)),
@@ -199,26 +251,40 @@ def _figure(traces: list[dict], title: str, y_title: str, runs: Sequence[RunLike
         margin=dict(l=50, r=15, t=45, b=40),
         template=TEMPLATE,
         legend=dict(orientation="h", y=-0.18, font=dict(size=11)),
-        xaxis=dict(title=dict(text=t(lang, "axis.day"), standoff=4), range=[0, x_max(runs)], **_AXIS_STYLE),
+        xaxis=dict(
+            title=dict(text=t(lang, "axis.day"), standoff=4), range=[0, x_max(runs)], **_AXIS_STYLE
+        ),
         yaxis=dict(title=dict(text=y_title), rangemode="tozero", **_AXIS_STYLE),
         shapes=shapes,
         annotations=notes,
         hovermode="x unified",
-        autosize=True, uirevision="keep",  # a trainer's zoom survives the next day's redraw
+        autosize=True,
+        uirevision="keep",  # a trainer's zoom survives the next day's redraw
     )
     base.update(layout)
     return go.Figure(data=traces, layout=base)
 
 
-def _lines(runs: Sequence[RunLike], lang: str, items: Sequence[tuple[str, str, str]], **extra) -> list[dict]:
+def _lines(
+    runs: Sequence[RunLike], lang: str, items: Sequence[tuple[str, str, str]], **extra
+) -> list[dict]:
     """One line per (column, label key, colour) per run; B dashed."""
     compare = len(runs) > 1
     traces = []
     for run, dash in zip(runs, DASHES):
         x, *ys = series(run.model, *(column for column, _, _ in items))
-        for (column, key, color), y in zip(items, ys):
-            traces.append(dict(type="scatter", mode="lines", x=x, y=y, name=_name(lang, key, run, compare),
-                               line=dict(color=color, dash=dash, width=2), **extra))
+        for (_, key, color), y in zip(items, ys):
+            traces.append(
+                dict(
+                    type="scatter",
+                    mode="lines",
+                    x=x,
+                    y=y,
+                    name=_name(lang, key, run, compare),
+                    line=dict(color=color, dash=dash, width=2),
+                    **extra,
+                )
+            )
     return traces
 
 
@@ -227,28 +293,46 @@ def _lines(runs: Sequence[RunLike], lang: str, items: Sequence[tuple[str, str, s
 
 def members_figure(runs: Sequence[RunLike], lang: str) -> go.Figure:
     """Members (the vanity figure) against value contributors (the yardstick), per day."""
-    traces = _lines(runs, lang, (("members", "series.members", COLORS["members"]),
-                                 ("value_contributors", "series.contributors", COLORS["contributors"])))
+    traces = _lines(
+        runs,
+        lang,
+        (
+            ("members", "series.members", COLORS["members"]),
+            ("value_contributors", "series.contributors", COLORS["contributors"]),
+        ),
+    )
     return _figure(traces, t(lang, "chart.members"), t(lang, "axis.people"), runs, lang)
 
 
 def activity_figure(runs: Sequence[RunLike], lang: str) -> go.Figure:
     """Value posts, chatter and ads per day."""
-    traces = _lines(runs, lang, (("value_posts", "series.value_posts", COLORS["value"]),
-                                 ("chatter", "series.chatter", COLORS["chatter"]),
-                                 ("ads", "series.ads", COLORS["ads"])))
+    traces = _lines(
+        runs,
+        lang,
+        (
+            ("value_posts", "series.value_posts", COLORS["value"]),
+            ("chatter", "series.chatter", COLORS["chatter"]),
+            ("ads", "series.ads", COLORS["ads"]),
+        ),
+    )
     return _figure(traces, t(lang, "chart.activity"), t(lang, "axis.messages"), runs, lang)
 
 
 _ROLE_COLUMNS = (
-    (Role.LURKER, "lurkers"), (Role.COMMENTER, "commenters"), (Role.CREATOR, "creators"),
-    (Role.KOL, "kols"), (Role.KOC, "kocs"), (Role.ADMIN, "admins"),
+    (Role.LURKER, "lurkers"),
+    (Role.COMMENTER, "commenters"),
+    (Role.CREATOR, "creators"),
+    (Role.KOL, "kols"),
+    (Role.KOC, "kocs"),
+    (Role.ADMIN, "admins"),
 )
 
 
 def roles_figure(runs: Sequence[RunLike], lang: str) -> go.Figure:
     """Present members by role per day: stacked areas for one run, lines (B dashed) for two."""
-    items = tuple((column, f"role.{ROLE_LABELS[role]}", ROLE_COLORS[role]) for role, column in _ROLE_COLUMNS)
+    items = tuple(
+        (column, f"role.{ROLE_LABELS[role]}", ROLE_COLORS[role]) for role, column in _ROLE_COLUMNS
+    )
     if len(runs) == 1:
         traces = _lines(runs, lang, items, stackgroup="roles")
     else:
@@ -262,15 +346,26 @@ def flows_figure(runs: Sequence[RunLike], lang: str) -> go.Figure:
     traces = []
     for run, dash in zip(runs, DASHES):
         x, joins, leaves, kicks, mutes = series(run.model, "joins", "leaves", "kicks", "mutes")
-        for key, y, color in (("series.joins", joins, COLORS["members"]), ("series.leaves", leaves + kicks, COLORS["left"]),
-                              ("series.mutes", mutes, "#888888")):
-            traces.append(dict(type="scatter", mode="lines", x=x, y=y, name=_name(lang, key, run, compare),
-                               line=dict(color=color, dash=dash, width=2, shape="hv")))
+        for key, y, color in (
+            ("series.joins", joins, COLORS["members"]),
+            ("series.leaves", leaves + kicks, COLORS["left"]),
+            ("series.mutes", mutes, "#888888"),
+        ):
+            traces.append(
+                dict(
+                    type="scatter",
+                    mode="lines",
+                    x=x,
+                    y=y,
+                    name=_name(lang, key, run, compare),
+                    line=dict(color=color, dash=dash, width=2, shape="hv"),
+                )
+            )
     return _figure(traces, t(lang, "chart.flows"), t(lang, "axis.people"), runs, lang)
 
 
 def satisfaction_counts(model: CommunityModel) -> tuple[np.ndarray, np.ndarray]:
-    """Counts of present ordinary members (not the owner/admins) per satisfaction bin: (active, muted).
+    """Present ordinary members (not the owner/admins) per satisfaction bin: (active, muted).
 
     Bins are `SATISFACTION_BINS` (left edges of the bars are bins[:-1]); values beyond the
     ends fall in the end bins. Both arrays are zero when nobody is present.
@@ -285,33 +380,68 @@ def satisfaction_counts(model: CommunityModel) -> tuple[np.ndarray, np.ndarray]:
 
 
 def satisfaction_figure(runs: Sequence[RunLike], lang: str) -> go.Figure:
-    """Today's satisfaction distribution: active and muted stacked for one run; A and B overlaid for two."""
+    """Today's satisfaction distribution: active and muted stacked (one run), A and B overlaid."""
     centres = (SATISFACTION_BINS[:-1] + SATISFACTION_BINS[1:]) / 2
     width = float(SATISFACTION_BINS[1] - SATISFACTION_BINS[0])
     traces = []
     if len(runs) == 1:
         active, muted = satisfaction_counts(runs[0].model)
-        traces.append(dict(type="bar", x=centres, y=active, width=width, name=t(lang, "series.active"),
-                           marker=dict(color=COLORS["active"])))
-        traces.append(dict(type="bar", x=centres, y=muted, width=width, name=t(lang, "series.muted"),
-                           marker=dict(color=MUTED_COLOR)))
+        traces.append(
+            dict(
+                type="bar",
+                x=centres,
+                y=active,
+                width=width,
+                name=t(lang, "series.active"),
+                marker=dict(color=COLORS["active"]),
+            )
+        )
+        traces.append(
+            dict(
+                type="bar",
+                x=centres,
+                y=muted,
+                width=width,
+                name=t(lang, "series.muted"),
+                marker=dict(color=MUTED_COLOR),
+            )
+        )
         barmode = "stack"
     else:
         for run, color in zip(runs, (COLORS["active"], "#f58518")):
             active, muted = satisfaction_counts(run.model)
-            traces.append(dict(type="bar", x=centres, y=active + muted, width=width, opacity=0.55,
-                               name=_name(lang, "series.present", run, True), marker=dict(color=color)))
+            traces.append(
+                dict(
+                    type="bar",
+                    x=centres,
+                    y=active + muted,
+                    width=width,
+                    opacity=0.55,
+                    name=_name(lang, "series.present", run, True),
+                    marker=dict(color=color),
+                )
+            )
         barmode = "overlay"
     day = max(r.model.day for r in runs)
-    return go.Figure(data=traces, layout=dict(
-        title=dict(text=t(lang, "chart.satisfaction", day=day), font=dict(size=15)),
-        height=FIGURE_HEIGHT, margin=dict(l=50, r=15, t=45, b=40), template=TEMPLATE, barmode=barmode, autosize=True,
-        legend=dict(orientation="h", y=-0.18, font=dict(size=11)),
-        xaxis=dict(title=dict(text=t(lang, "axis.satisfaction"), standoff=4),
-                   range=[float(SATISFACTION_BINS[0]), float(SATISFACTION_BINS[-1])], **_AXIS_STYLE),
-        yaxis=dict(title=dict(text=t(lang, "axis.people")), rangemode="tozero", **_AXIS_STYLE),
-        uirevision="keep",
-    ))
+    return go.Figure(
+        data=traces,
+        layout=dict(
+            title=dict(text=t(lang, "chart.satisfaction", day=day), font=dict(size=15)),
+            height=FIGURE_HEIGHT,
+            margin=dict(l=50, r=15, t=45, b=40),
+            template=TEMPLATE,
+            barmode=barmode,
+            autosize=True,
+            legend=dict(orientation="h", y=-0.18, font=dict(size=11)),
+            xaxis=dict(
+                title=dict(text=t(lang, "axis.satisfaction"), standoff=4),
+                range=[float(SATISFACTION_BINS[0]), float(SATISFACTION_BINS[-1])],
+                **_AXIS_STYLE,
+            ),
+            yaxis=dict(title=dict(text=t(lang, "axis.people")), rangemode="tozero", **_AXIS_STYLE),
+            uirevision="keep",
+        ),
+    )
 
 
 def network_data(run: RunLike) -> dict[str, np.ndarray]:
@@ -349,7 +479,7 @@ def network_data(run: RunLike) -> dict[str, np.ndarray]:
 
 
 def node_size(value_posts: np.ndarray) -> np.ndarray:
-    """Marker size in pixels: 5 for a member who never posted value, growing with sqrt(posts), at most 26."""
+    """Marker size in pixels: 5 without value posts, growing with sqrt(posts), at most 26."""
     return np.minimum(5.0 + 2.0 * np.sqrt(value_posts), 26.0)
 
 
@@ -368,35 +498,100 @@ def network_figure(runs: Sequence[RunLike], lang: str) -> go.Figure:
         data = network_data(run)
         axis = "" if i == 0 else str(i + 1)
         xa, ya = f"x{axis}", f"y{axis}"
-        domain = [i * width + (0.02 if i else 0), (i + 1) * width - (0.02 if i + 1 < len(runs) else 0)]
-        layout[f"xaxis{axis}"] = dict(domain=domain, visible=False, scaleanchor=ya, constrain="domain",
-                                      range=_span(data["x"]))
+        domain = [
+            i * width + (0.02 if i else 0),
+            (i + 1) * width - (0.02 if i + 1 < len(runs) else 0),
+        ]
+        layout[f"xaxis{axis}"] = dict(
+            domain=domain, visible=False, scaleanchor=ya, constrain="domain", range=_span(data["x"])
+        )
         layout[f"yaxis{axis}"] = dict(visible=False, constrain="domain", range=_span(data["y"]))
         if len(runs) > 1:
-            notes.append(dict(x=(domain[0] + domain[1]) / 2, y=1.0, xref="paper", yref="paper", showarrow=False,
-                              text=run_label(run, lang), yanchor="bottom", font=dict(size=12)))
-        traces.append(dict(type="scatter", mode="lines", x=data["edge_x"], y=data["edge_y"], xaxis=xa, yaxis=ya,
-                           line=dict(color=TIE_COLOR, width=0.8), hoverinfo="skip",
-                           name=t(lang, "series.ties"), showlegend=i == 0))
+            notes.append(
+                dict(
+                    x=(domain[0] + domain[1]) / 2,
+                    y=1.0,
+                    xref="paper",
+                    yref="paper",
+                    showarrow=False,
+                    text=run_label(run, lang),
+                    yanchor="bottom",
+                    font=dict(size=12),
+                )
+            )
+        traces.append(
+            dict(
+                type="scatter",
+                mode="lines",
+                x=data["edge_x"],
+                y=data["edge_y"],
+                xaxis=xa,
+                yaxis=ya,
+                line=dict(color=TIE_COLOR, width=0.8),
+                hoverinfo="skip",
+                name=t(lang, "series.ties"),
+                showlegend=i == 0,
+            )
+        )
         custom = np.column_stack([data["fit"], data["satisfaction"], data["value_posts"]])
         for role in Role:
             pick = (data["role"] == role) & ~data["muted"]
-            traces.append(_nodes(data, pick, custom, xa, ya, t(lang, f"role.{ROLE_LABELS[role]}"),
-                                 ROLE_COLORS[role], ROLE_SYMBOLS.get(role, "circle"), hover, i == 0,
-                                 role in ROLE_SYMBOLS))
+            traces.append(
+                _nodes(
+                    data,
+                    pick,
+                    custom,
+                    xa,
+                    ya,
+                    t(lang, f"role.{ROLE_LABELS[role]}"),
+                    ROLE_COLORS[role],
+                    ROLE_SYMBOLS.get(role, "circle"),
+                    hover,
+                    i == 0,
+                    role in ROLE_SYMBOLS,
+                )
+            )
         pick = data["muted"]
-        symbols = np.array([ROLE_SYMBOLS.get(Role(r), "circle") for r in range(len(Role))])[data["role"][pick]]
-        traces.append(_nodes(data, pick, custom, xa, ya, t(lang, "series.muted"), MUTED_COLOR, symbols, hover,
-                             i == 0, False))
+        symbols = np.array([ROLE_SYMBOLS.get(Role(r), "circle") for r in range(len(Role))])[
+            data["role"][pick]
+        ]
+        traces.append(
+            _nodes(
+                data,
+                pick,
+                custom,
+                xa,
+                ya,
+                t(lang, "series.muted"),
+                MUTED_COLOR,
+                symbols,
+                hover,
+                i == 0,
+                False,
+            )
+        )
     day = max(r.model.day for r in runs)
-    return go.Figure(data=traces, layout=dict(
-        title=dict(text=f"{t(lang, 'chart.network', day=day)}<br><sup>{t(lang, 'chart.network_hint')}</sup>",
-                   font=dict(size=15)),
-        height=FIGURE_HEIGHT, margin=dict(l=10, r=10, t=60, b=10), template=TEMPLATE, autosize=True,
-        legend=dict(font=dict(size=11), itemsizing="constant", orientation="h", y=0, yanchor="top"),
-        annotations=notes, uirevision="keep",
-        hovermode="closest", **layout,
-    ))
+    return go.Figure(
+        data=traces,
+        layout=dict(
+            title=dict(
+                text=f"{t(lang, 'chart.network', day=day)}"
+                f"<br><sup>{t(lang, 'chart.network_hint')}</sup>",
+                font=dict(size=15),
+            ),
+            height=FIGURE_HEIGHT,
+            margin=dict(l=10, r=10, t=60, b=10),
+            template=TEMPLATE,
+            autosize=True,
+            legend=dict(
+                font=dict(size=11), itemsizing="constant", orientation="h", y=0, yanchor="top"
+            ),
+            annotations=notes,
+            uirevision="keep",
+            hovermode="closest",
+            **layout,
+        ),
+    )
 
 
 def _span(values: np.ndarray) -> list[float]:
@@ -411,9 +606,19 @@ def _span(values: np.ndarray) -> list[float]:
 def _nodes(data, pick, custom, xa, ya, name, color, symbol, hover, legend, outline) -> dict:
     line = dict(color="#222222", width=1.5) if outline else dict(width=0)
     return dict(
-        type="scatter", mode="markers", x=data["x"][pick], y=data["y"][pick], xaxis=xa, yaxis=ya,
-        name=name, showlegend=legend, customdata=custom[pick], hovertemplate=hover,
-        marker=dict(color=color, size=node_size(data["value_posts"][pick]), symbol=symbol, line=line),
+        type="scatter",
+        mode="markers",
+        x=data["x"][pick],
+        y=data["y"][pick],
+        xaxis=xa,
+        yaxis=ya,
+        name=name,
+        showlegend=legend,
+        customdata=custom[pick],
+        hovertemplate=hover,
+        marker=dict(
+            color=color, size=node_size(data["value_posts"][pick]), symbol=symbol, line=line
+        ),
     )
 
 

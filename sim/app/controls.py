@@ -19,7 +19,13 @@ from typing import Any, Callable
 from sim.scenario import Scenario, ScenarioError, apply_overrides, load_scenario
 from sim.scenario.fields import FieldSpec, field_spec
 from sim.scenario.schema import (
-    InviteKOL, MassAdd, PromoteKOCs, RunEvent, SendRedPackets, SetParameters, StartSelling,
+    InviteKOL,
+    MassAdd,
+    PromoteKOCs,
+    RunEvent,
+    SendRedPackets,
+    SetParameters,
+    StartSelling,
 )
 
 # ------------------------------------------------------------------------------------ levers
@@ -42,7 +48,7 @@ class Lever:
 
     @property
     def kind(self) -> str:
-        """"int", "float", "bool" or "choice" (as in `FieldSpec.kind`)."""
+        """ "int", "float", "bool" or "choice" (as in `FieldSpec.kind`)."""
         return self.spec.kind
 
     def read(self, scenario: Scenario) -> Any:
@@ -71,7 +77,9 @@ class Lever:
         else:
             values = {v for v in _ladder(hi) if lo <= v <= hi}
             if integer:
-                values = {int(round(v)) for v in values} | {v for v in range(0, 11) if lo <= v <= hi}
+                values = {int(round(v)) for v in values} | {
+                    v for v in range(0, 11) if lo <= v <= hi
+                }
         values |= {lo, hi}
         if current is not None and lo <= current <= hi:
             values.add(current)
@@ -79,7 +87,25 @@ class Lever:
         return tuple(sorted({cast(v) for v in values}))
 
 
-_DAY_LADDER = (*range(0, 11), 14, 21, 28, 30, 45, 60, 90, 120, 180, 270, 365, 540, 730, 1095, 1825, 3650)
+_DAY_LADDER = (
+    *range(0, 11),
+    14,
+    21,
+    28,
+    30,
+    45,
+    60,
+    90,
+    120,
+    180,
+    270,
+    365,
+    540,
+    730,
+    1095,
+    1825,
+    3650,
+)
 
 
 def _ladder(upper: float) -> list[float]:
@@ -109,7 +135,9 @@ LEVERS_BY_PATH: dict[str, Lever] = {lever.path: lever for lever in LEVERS}
 
 def lever_changes(base: Scenario, values: dict[str, Any]) -> dict[str, Any]:
     """The entries of `values` (lever path -> value) that differ from `base`."""
-    return {path: value for path, value in values.items() if LEVERS_BY_PATH[path].read(base) != value}
+    return {
+        path: value for path, value in values.items() if LEVERS_BY_PATH[path].read(base) != value
+    }
 
 
 # ------------------------------------------------------------------------------- buttons
@@ -133,12 +161,20 @@ class Button:
 BUTTONS: tuple[Button, ...] = (
     Button("red_packets", lambda day: SendRedPackets(action="red_packets", day=day)),
     # hard selling: the case seed 002 warns about (三天群就被屏蔽了)
-    Button("start_selling", lambda day: StartSelling(action="start_selling", day=day, every_days=1, posts=2)),
+    Button(
+        "start_selling",
+        lambda day: StartSelling(action="start_selling", day=day, every_days=1, posts=2),
+    ),
     Button("invite_kol", lambda day: InviteKOL(action="invite_kol", day=day)),
     Button("mass_add", lambda day: MassAdd(action="mass_add", day=day, count=100)),
     Button("run_event", lambda day: RunEvent(action="run_event", day=day)),
     Button("promote_kocs", lambda day: PromoteKOCs(action="promote_kocs", day=day)),
-    Button("ban_ads", lambda day: SetParameters(action="set", day=day, changes=dict(BAN_ADS_CHANGES), note="ban ads")),
+    Button(
+        "ban_ads",
+        lambda day: SetParameters(
+            action="set", day=day, changes=dict(BAN_ADS_CHANGES), note="ban ads"
+        ),
+    ),
 )
 BUTTONS_BY_KEY: dict[str, Button] = {button.key: button for button in BUTTONS}
 
@@ -169,8 +205,10 @@ def default_scenarios_dir() -> Path:
 
 
 def scenario_files(directory: Path, chosen: Path | None = None) -> list[Path]:
-    """Scenario files the picker offers: `*.yaml`/`*.yml` in `directory`, plus `chosen` if elsewhere."""
-    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]) if directory.is_dir() else []
+    """Scenario files the picker offers: `*.yaml`/`*.yml` in `directory`, and `chosen`."""
+    files = (
+        sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]) if directory.is_dir() else []
+    )
     resolved = {f.resolve() for f in files}
     if chosen is not None and chosen.resolve() not in resolved:
         files.insert(0, chosen)

@@ -23,7 +23,10 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "panel.interventions": {"en": "Interventions", "zh": "干预"},
     "panel.language": {"en": "Language", "zh": "语言"},
     "scenario.label": {"en": "Scenario (group A)", "zh": "场景（A 组）"},
-    "compare.label": {"en": "Compare with (group B, same seed)", "zh": "对照场景（B 组，同一随机种子）"},
+    "compare.label": {
+        "en": "Compare with (group B, same seed)",
+        "zh": "对照场景（B 组，同一随机种子）",
+    },
     "compare.none": {"en": "(no comparison)", "zh": "（不对照）"},
     "seed.label": {"en": "Seed", "zh": "随机种子"},
     "speed.label": {"en": "Speed: {speed} days/second", "zh": "速度：每秒 {speed} 天"},
@@ -31,22 +34,38 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "btn.pause": {"en": "Pause", "zh": "暂停"},
     "btn.step": {"en": "Step 1 day", "zh": "前进一天"},
     "btn.reset": {"en": "Reset", "zh": "重置"},
-    "run.finished": {"en": "Horizon reached (day {day}). Reset to run again.", "zh": "已到模拟终点（第 {day} 天）。重置后可再运行。"},
+    "run.finished": {
+        "en": "Horizon reached (day {day}). Reset to run again.",
+        "zh": "已到模拟终点（第 {day} 天）。重置后可再运行。",
+    },
     "error.scenario": {"en": "Cannot start: {problem}", "zh": "无法启动：{problem}"},
-    "error.step": {"en": "The simulation stopped on day {day}: {problem}", "zh": "模拟在第 {day} 天出错停止：{problem}"},
+    "error.step": {
+        "en": "The simulation stopped on day {day}: {problem}",
+        "zh": "模拟在第 {day} 天出错停止：{problem}",
+    },
     "error.lever": {"en": "Not applied: {problem}", "zh": "未生效：{problem}"},
-    "levers.live": {"en": "Changes during a run apply from the next day and are marked on the charts.",
-                    "zh": "运行中修改从下一天起生效，并在图上标出。"},
+    "levers.live": {
+        "en": "Changes during a run apply from the next day and are marked on the charts.",
+        "zh": "运行中修改从下一天起生效，并在图上标出。",
+    },
     "levers.founding": {"en": "takes effect on reset", "zh": "重置后生效"},
     "levers.pending": {"en": "Applies on reset: {names}", "zh": "重置后生效：{names}"},
-    "interventions.next_day": {"en": "Each button acts on day {day} (the next day simulated).",
-                               "zh": "每个按钮作用于第 {day} 天（下一个模拟日）。"},
+    "interventions.next_day": {
+        "en": "Each button acts on day {day} (the next day simulated).",
+        "zh": "每个按钮作用于第 {day} 天（下一个模拟日）。",
+    },
     "interventions.target": {"en": "Apply to", "zh": "作用于"},
     "target.a": {"en": "A", "zh": "A 组"},
     "target.b": {"en": "B", "zh": "B 组"},
     "target.both": {"en": "both", "zh": "两组"},
-    "interventions.queued": {"en": "Queued for day {day}: {names}", "zh": "已安排在第 {day} 天：{names}"},
-    "interventions.done": {"en": "The run has ended; reset to try again.", "zh": "本次运行已结束，请重置后再试。"},
+    "interventions.queued": {
+        "en": "Queued for day {day}: {names}",
+        "zh": "已安排在第 {day} 天：{names}",
+    },
+    "interventions.done": {
+        "en": "The run has ended; reset to try again.",
+        "zh": "本次运行已结束，请重置后再试。",
+    },
     # --- status banner
     "status.alive": {"en": "ALIVE", "zh": "存活"},
     "status.dead": {"en": "DEAD", "zh": "已死亡"},
@@ -54,10 +73,14 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "status.day": {"en": "Day {day}", "zh": "第 {day} 天"},
     "status.lifespan_alive": {"en": "lifespan so far {days} days", "zh": "目前寿命 {days} 天"},
     "status.lifespan_dead": {"en": "lifespan {days} days", "zh": "寿命 {days} 天"},
-    "status.quiet": {"en": "no value post for {quiet} days (dead after {limit})",
-                     "zh": "已连续 {quiet} 天无价值内容（满 {limit} 天判定死亡）"},
-    "status.members": {"en": "{members} members, {contributors} value contributors",
-                       "zh": "{members} 名成员，{contributors} 名价值贡献者"},
+    "status.quiet": {
+        "en": "no value post for {quiet} days (dead after {limit})",
+        "zh": "已连续 {quiet} 天无价值内容（满 {limit} 天判定死亡）",
+    },
+    "status.members": {
+        "en": "{members} members, {contributors} value contributors",
+        "zh": "{members} 名成员，{contributors} 名价值贡献者",
+    },
     "run.a": {"en": "A", "zh": "A"},
     "run.b": {"en": "B", "zh": "B"},
     # --- charts
@@ -65,13 +88,24 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "axis.people": {"en": "people", "zh": "人数"},
     "axis.messages": {"en": "messages per day", "zh": "每天消息数"},
     "axis.satisfaction": {"en": "satisfaction (0 = indifferent)", "zh": "满意度（0 = 无所谓）"},
-    "chart.network": {"en": "Members and their ties (day {day})", "zh": "成员与关系（第 {day} 天）"},
-    "chart.network_hint": {"en": "colour = role · size = value posts · grey = muted · gone = left",
-                           "zh": "颜色 = 角色 · 大小 = 价值内容数 · 灰色 = 已屏蔽 · 消失 = 已退群"},
+    "chart.network": {
+        "en": "Members and their ties (day {day})",
+        "zh": "成员与关系（第 {day} 天）",
+    },
+    "chart.network_hint": {
+        "en": "colour = role · size = value posts · grey = muted · gone = left",
+        "zh": "颜色 = 角色 · 大小 = 价值内容数 · 灰色 = 已屏蔽 · 消失 = 已退群",
+    },
     "chart.members": {"en": "Members vs value contributors", "zh": "成员数 vs 价值贡献者"},
-    "chart.activity": {"en": "Value posts vs chatter vs ads, per day", "zh": "每天的价值内容、闲聊与广告"},
+    "chart.activity": {
+        "en": "Value posts vs chatter vs ads, per day",
+        "zh": "每天的价值内容、闲聊与广告",
+    },
     "chart.roles": {"en": "Role mix of present members", "zh": "在群成员的角色构成"},
-    "chart.satisfaction": {"en": "Satisfaction of members (day {day})", "zh": "成员满意度分布（第 {day} 天）"},
+    "chart.satisfaction": {
+        "en": "Satisfaction of members (day {day})",
+        "zh": "成员满意度分布（第 {day} 天）",
+    },
     "chart.flows": {"en": "Joins, leaves and mutes per day", "zh": "每天入群、退群与屏蔽"},
     "series.members": {"en": "members", "zh": "成员数"},
     "series.contributors": {"en": "value contributors (7 days)", "zh": "价值贡献者（近 7 天）"},
@@ -86,10 +120,12 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "series.mutes": {"en": "muted the group", "zh": "屏蔽群"},
     "series.ties": {"en": "ties", "zh": "关系"},
     "series.run": {"en": "{series} ({run})", "zh": "{series}（{run}）"},
-    "hover.member": {"en": "%{fullData.name}<br>fit %{customdata[0]:.2f}<br>satisfaction %{customdata[1]:.2f}"
-                           "<br>value posts %{customdata[2]}<extra></extra>",
-                     "zh": "%{fullData.name}<br>契合度 %{customdata[0]:.2f}<br>满意度 %{customdata[1]:.2f}"
-                           "<br>价值内容 %{customdata[2]} 条<extra></extra>"},
+    "hover.member": {
+        "en": "%{fullData.name}<br>fit %{customdata[0]:.2f}<br>satisfaction %{customdata[1]:.2f}"
+        "<br>value posts %{customdata[2]}<extra></extra>",
+        "zh": "%{fullData.name}<br>契合度 %{customdata[0]:.2f}<br>满意度 %{customdata[1]:.2f}"
+        "<br>价值内容 %{customdata[2]} 条<extra></extra>",
+    },
     "marker.dead": {"en": "dead", "zh": "死亡"},
     "marker.dissolved": {"en": "dissolved", "zh": "解散"},
     # --- roles (sim.enums.Role)
@@ -100,9 +136,14 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "role.admin": {"en": "owner/admin", "zh": "群主/管理员"},
     "role.koc": {"en": "KOC", "zh": "KOC 核心成员"},
     # --- intervention buttons and chart markers (one per timeline action)
-    "action.red_packets": {"en": "Send a red packet ({amount_yuan:g} yuan)", "zh": "发红包（{amount_yuan:g} 元）"},
-    "action.start_selling": {"en": "Start selling: {posts} ads every {every_days} day(s)",
-                             "zh": "开始推商品：每 {every_days} 天 {posts} 条广告"},
+    "action.red_packets": {
+        "en": "Send a red packet ({amount_yuan:g} yuan)",
+        "zh": "发红包（{amount_yuan:g} 元）",
+    },
+    "action.start_selling": {
+        "en": "Start selling: {posts} ads every {every_days} day(s)",
+        "zh": "开始推商品：每 {every_days} 天 {posts} 条广告",
+    },
     "action.invite_kol": {"en": "Invite a KOL", "zh": "邀请一位 KOL"},
     "action.mass_add": {"en": "Mass-add {count} people", "zh": "拉 {count} 人进群"},
     "action.run_event": {"en": "Run an event", "zh": "办一场活动"},
@@ -129,7 +170,10 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "marker.set": {"en": "set", "zh": "修改"},
     # --- levers (sim.app.controls.LEVERS): names; units and meanings follow
     "lever.population.initial_members": {"en": "Founding members", "zh": "初始成员"},
-    "lever.population.organic_prospects_per_day": {"en": "People asking to join", "zh": "主动申请入群的人"},
+    "lever.population.organic_prospects_per_day": {
+        "en": "People asking to join",
+        "zh": "主动申请入群的人",
+    },
     "lever.positioning.focus": {"en": "Focus of the theme", "zh": "定位聚焦度"},
     "lever.entry.threshold": {"en": "Entry threshold", "zh": "入群门槛"},
     "lever.operator.hours_per_day": {"en": "Operator time", "zh": "运营时间"},
@@ -140,27 +184,50 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "lever.cadence.promotion.every_days": {"en": "Selling every", "zh": "推商品间隔"},
     "lever.referral.enabled": {"en": "Members invite friends", "zh": "成员邀请朋友"},
     "lever.horizon.days": {"en": "Days to simulate", "zh": "模拟天数"},
-    "doc.population.initial_members": {"en": "People the owner asked personally, who join on day 0.",
-                                       "zh": "群主亲自邀请、在第 0 天入群的人。"},
-    "doc.population.organic_prospects_per_day": {"en": "People who find the group and ask to join, before the entry threshold.",
-                                                 "zh": "自己找到群并申请加入的人（门槛筛选之前）。"},
-    "doc.positioning.focus": {"en": "A focused theme brings better-fitting but fewer newcomers (定位).",
-                              "zh": "定位越聚焦，新人越契合，但人数越少。"},
-    "doc.entry.threshold": {"en": "None, vetting a name card, share-to-join, or paid/deposit (入群门槛).",
-                            "zh": "无门槛、名片审核、转发入群或付费/押金。"},
-    "doc.operator.hours_per_day": {"en": "The operator's time for this group each day; the SOP stops when it runs out.",
-                                   "zh": "运营者每天能投入的时间；用完后 SOP 就停了。"},
-    "doc.rules.admins": {"en": "Volunteer admins besides the owner; they enforce the rules.",
-                         "zh": "群主之外的志愿管理员，负责执行群规。"},
-    "doc.kol.count": {"en": "Opinion leaders seeded on day 0 (每个群务必有一到两个KOL).",
-                      "zh": "建群时安排的意见领袖（每个群务必有一到两个 KOL）。"},
-    "doc.cadence.promotion.enabled": {"en": "Whether the operator posts promotions (发商品/推商品).",
-                                      "zh": "运营者是否在群里推商品。"},
-    "doc.cadence.promotion.start_day": {"en": "Selling from day 3, before relationships exist, gets the group muted.",
-                                        "zh": "关系建立之前（如第 3 天）就卖货，群会被屏蔽。"},
-    "doc.cadence.promotion.every_days": {"en": "Days between promotions.", "zh": "两次推商品之间的天数。"},
-    "doc.referral.enabled": {"en": "Satisfied members invite friends (转介绍 / 裂变).",
-                             "zh": "满意的成员会邀请朋友（转介绍/裂变）。"},
+    "doc.population.initial_members": {
+        "en": "People the owner asked personally, who join on day 0.",
+        "zh": "群主亲自邀请、在第 0 天入群的人。",
+    },
+    "doc.population.organic_prospects_per_day": {
+        "en": "People who find the group and ask to join, before the entry threshold.",
+        "zh": "自己找到群并申请加入的人（门槛筛选之前）。",
+    },
+    "doc.positioning.focus": {
+        "en": "A focused theme brings better-fitting but fewer newcomers (定位).",
+        "zh": "定位越聚焦，新人越契合，但人数越少。",
+    },
+    "doc.entry.threshold": {
+        "en": "None, vetting a name card, share-to-join, or paid/deposit (入群门槛).",
+        "zh": "无门槛、名片审核、转发入群或付费/押金。",
+    },
+    "doc.operator.hours_per_day": {
+        "en": "The operator's time for this group each day; the SOP stops when it runs out.",
+        "zh": "运营者每天能投入的时间；用完后 SOP 就停了。",
+    },
+    "doc.rules.admins": {
+        "en": "Volunteer admins besides the owner; they enforce the rules.",
+        "zh": "群主之外的志愿管理员，负责执行群规。",
+    },
+    "doc.kol.count": {
+        "en": "Opinion leaders seeded on day 0 (每个群务必有一到两个KOL).",
+        "zh": "建群时安排的意见领袖（每个群务必有一到两个 KOL）。",
+    },
+    "doc.cadence.promotion.enabled": {
+        "en": "Whether the operator posts promotions (发商品/推商品).",
+        "zh": "运营者是否在群里推商品。",
+    },
+    "doc.cadence.promotion.start_day": {
+        "en": "Selling from day 3, before relationships exist, gets the group muted.",
+        "zh": "关系建立之前（如第 3 天）就卖货，群会被屏蔽。",
+    },
+    "doc.cadence.promotion.every_days": {
+        "en": "Days between promotions.",
+        "zh": "两次推商品之间的天数。",
+    },
+    "doc.referral.enabled": {
+        "en": "Satisfied members invite friends (转介绍 / 裂变).",
+        "zh": "满意的成员会邀请朋友（转介绍/裂变）。",
+    },
     "doc.horizon.days": {"en": "How many days a run lasts.", "zh": "一次模拟运行多少天。"},
     "choice.entry.threshold.none": {"en": "none", "zh": "无门槛"},
     "choice.entry.threshold.vetting": {"en": "vetting", "zh": "名片审核"},

@@ -33,7 +33,9 @@ def new_widget() -> FigureWidget:
 
 def same_traces(widget: FigureWidget, fig: go.Figure) -> bool:
     """True when `fig` has as many traces as `widget`, of the same types, in the same order."""
-    return len(widget.data) == len(fig.data) and all(old.type == new.type for old, new in zip(widget.data, fig.data))
+    return len(widget.data) == len(fig.data) and all(
+        old.type == new.type for old, new in zip(widget.data, fig.data)
+    )
 
 
 def _assign(target, source) -> None:
