@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sim import ScenarioError, load_scenario
+from sim import Scenario, ScenarioError, apply_overrides, build_model, load_scenario
 from sim.cli.common import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -314,3 +314,40 @@ def test_a_bad_set_fails_before_any_day_is_simulated(tmp_path, monkeypatch):
     monkeypatch.setattr("sim.cli.run.run_scenario", boom)
     result = runner.invoke(app, ["run", str(UNMANAGED), "--set", "positioning.focus=7", "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
+
+
+# -------------------------------------------------------------- apply_overrides (--set, timeline 'set')
+
+
+def test_a_section_mapping_changes_only_the_fields_it_names_at_any_depth():
+    baseline = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    changed = apply_overrides(baseline, {"cadence": {"promotion": {"posts": 2}}, "behaviour.replies": {"rate": {"lurker": 0.0}}})
+    assert changed.cadence.promotion.posts == 2
+    assert changed.cadence.promotion.start_day == baseline.cadence.promotion.start_day == 45  # not reset to 1
+    assert changed.cadence.promotion.enabled and changed.cadence.red_packets == baseline.cadence.red_packets
+    assert changed.behaviour.replies.rate.lurker == 0.0
+    assert changed.behaviour.replies.rate.commenter == baseline.behaviour.replies.rate.commenter
+
+
+def test_a_timeline_set_of_a_section_keeps_the_fields_it_does_not_name(tmp_path):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"extends: {ROOT / 'scenarios' / 'baseline.yaml'}\nname: s\ntimeline:\n"
+                        "  - {day: 1, action: set, changes: {cadence: {promotion: {posts: 3}}}}\n", encoding="utf-8")
+    loaded = load_scenario(scenario)
+    model = build_model(loaded, seed=1)
+    model.step()
+    assert model.current.cadence.promotion.posts == 3 and model.current.cadence.promotion.start_day == 45
+
+
+@pytest.mark.parametrize("changes, says", [
+    ({"horizon.sustained_min_weeks": 8}, "horizon: sustained_min_weeks must not exceed sustained_weeks"),
+    ({"cadence.red_packets": 3}, "cadence.red_packets is a section: give a mapping of its fields, got 3"),
+    ({"cadence": {"red_packetz": {"enabled": True}}}, "no scenario parameter 'cadence.red_packetz'"),
+    ({"behaviour.replies.rate": {"lurker": "x"}}, "behaviour.replies.rate.lurker: Input should be a valid number (got 'x')"),
+    ({"description.en": "x" * 500, "positioning.focus": 9}, "positioning.focus"),
+])
+def test_apply_overrides_says_which_path_is_wrong_and_why(changes, says):
+    with pytest.raises(ValueError) as caught:
+        apply_overrides(Scenario(name="x"), changes)
+    assert says in str(caught.value)
+    assert "{'days'" not in str(caught.value) and len(str(caught.value)) < 300  # no section dumped as 'got'

@@ -6,7 +6,8 @@ scenario), the browser app's sliders and `groupsim run --set`.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+import reprlib
+from typing import Any, Iterator, Mapping
 
 from pydantic import ValidationError
 
@@ -27,35 +28,49 @@ def apply_overrides(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     for path, value in changes.items():
         if not isinstance(path, str):
             raise ValueError(f"parameter paths are dotted strings, got {path!r}")
-        node = data
-        *parents, leaf = path.split(".")
-        if section_at(path) is not None:
-            if not isinstance(value, Mapping):
-                raise ValueError(f"{path} is a section: give a mapping of its fields, got {value!r}")
-            for part in path.split("."):
+        for leaf_path, leaf_value in _leaves(path, value):
+            try:
+                field_spec(leaf_path)
+            except KeyError as exc:
+                raise ValueError(exc.args[0]) from None
+            node = data
+            *parents, leaf = leaf_path.split(".")
+            for part in parents:
                 node = node[part]
-            for key, sub in value.items():
-                apply_path = f"{path}.{key}"
-                if section_at(apply_path) is None:
-                    try:
-                        field_spec(apply_path)
-                    except KeyError as exc:
-                        raise ValueError(exc.args[0]) from None
-                node[key] = _coerce(apply_path, sub) if section_at(apply_path) is None else sub
-            continue
-        try:
-            field_spec(path)
-        except KeyError as exc:
-            raise ValueError(exc.args[0]) from None
-        for part in parents:
-            node = node[part]
-        node[leaf] = _coerce(path, value)
+            node[leaf] = _coerce(leaf_path, leaf_value)
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"{where}: {first['msg']} (got {first.get('input')!r})") from None
+        if first["type"] == "value_error":  # a rule across fields; its input is the whole section
+            raise ValueError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+        raise ValueError(f"{where}: {first['msg']} (got {_short(first.get('input'))})") from None
+
+
+def _leaves(path: str, value: Any) -> Iterator[tuple[str, Any]]:
+    """The (parameter path, value) pairs a change sets.
+
+    A section's mapping is expanded key by key, recursively, so the fields it does not name keep
+    the scenario's values (replacing a nested section's dict wholesale would reset them to the
+    class defaults, e.g. cadence.red_packets.every_days from 7 to 1).
+    """
+    if section_at(path) is None:
+        yield path, value
+        return
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{path} is a section: give a mapping of its fields, got {_short(value)}")
+    for key, sub in value.items():
+        yield from _leaves(f"{path}.{key}", sub)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 60
+
+
+def _short(value: Any) -> str:
+    """repr() cut to a readable length."""
+    return _REPR.repr(value)
 
 
 def _coerce(path: str, value: Any) -> Any:
