@@ -253,3 +253,14 @@ def test_in_place_update_removes_properties_the_new_figure_lacks():
     )
     assert widget.data[0].customdata is None and list(widget.data[0].x) == [1, 2, 3]
     assert widget.layout.title.text is None and tuple(widget.layout.xaxis.range) == (0, 9)
+
+
+def test_chart_widget_keeps_array_styles_when_the_browser_reports_defaults():
+    from sim.app.widgets import ChartWidget
+
+    props = {"marker": {"size": np.array([5.0, 7.0]), "color": "#123456"}, "uid": "u", "x": [1, 2]}
+    defaults = {"marker": {"size": {"0": 5, "1": 7}, "color": "#123456"}, "uid": "u"}
+    removed = ChartWidget._remove_overlapping_props(props, defaults)
+    assert removed == [("marker", "color")]
+    np.testing.assert_array_equal(props["marker"]["size"], [5.0, 7.0])
+    assert props["uid"] == "u" and props["x"] == [1, 2]

@@ -24,7 +24,6 @@ from typing import Any, Callable
 
 import solara
 import solara.lab
-from plotly.graph_objs import FigureWidget
 from solara.components.applayout import sidebar_portal
 
 from sim.app import components as figures
@@ -43,7 +42,7 @@ from sim.app.controls import (
     scenario_files,
 )
 from sim.app.i18n import LANGUAGE_NAMES, LANGUAGES, t
-from sim.app.widgets import Drawing, update_widget
+from sim.app.widgets import ChartWidget, Drawing, update_widget
 
 with warnings.catch_warnings():
     # Mesa 3.3.1's ComponentsView trips Solara's hook linter when imported; harmless there.
@@ -95,7 +94,7 @@ def scenarios_dir() -> Path:
 @solara.component
 def PlotlyInPlace(drawing: Drawing):
     """A Plotly figure widget that is updated in place each day (see `sim.app.widgets`)."""
-    element = FigureWidget.element()
+    element = ChartWidget.element()
 
     def sync() -> None:
         update_widget(solara.get_widget(element), drawing.figure)

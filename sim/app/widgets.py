@@ -9,7 +9,10 @@ day; it replaces the traces only when their number or types change.
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
+from plotly.basedatatypes import BaseFigure
 from plotly.graph_objs import FigureWidget
 
 
@@ -26,9 +29,41 @@ class Drawing:
         self.figure = figure
 
 
-def new_widget() -> FigureWidget:
+class ChartWidget(FigureWidget):
+    """Plotly's figure widget, tolerant of array-valued style properties (marker sizes, symbols).
+
+    After drawing, the browser reports each trace's defaults back to Python, with arrays as
+    {"0": ..., "1": ...} objects; plotly 7.1's `_remove_overlapping_props` then evaluates
+    `not numpy_array` and raises (a traceback in the server log for every redraw of the network
+    view). Here an array the app set is simply kept; everything else is handled as before.
+    """
+
+    @staticmethod
+    def _remove_overlapping_props(input_data: Any, delta_data: Any, prop_path: tuple = ()) -> list:
+        if not (isinstance(input_data, dict) and isinstance(delta_data, dict)):
+            return FigureWidget._remove_overlapping_props(input_data, delta_data, prop_path)
+        removed: list = []
+        for key, delta in delta_data.items():
+            if key not in input_data or key == "uid":
+                continue
+            value = input_data[key]
+            nested = isinstance(delta, dict) or BaseFigure._is_dict_list(delta)
+            if nested and isinstance(value, (dict, list)):
+                removed.extend(
+                    ChartWidget._remove_overlapping_props(value, delta, prop_path + (key,))
+                )
+                if not value:
+                    input_data.pop(key)
+                    removed.append(prop_path + (key,))
+            elif not nested:
+                input_data.pop(key)
+                removed.append(prop_path + (key,))
+        return removed
+
+
+def new_widget() -> ChartWidget:
     """An empty figure widget, as the app creates one per chart."""
-    return FigureWidget()
+    return ChartWidget()
 
 
 def same_traces(widget: FigureWidget, fig: go.Figure) -> bool:
