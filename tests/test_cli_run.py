@@ -257,3 +257,13 @@ def test_params_with_a_prefix_that_matches_nothing_is_an_error():
     result = runner.invoke(app, ["params", "cadense"])
     assert result.exit_code == 2
     assert "no scenario parameter starts with 'cadense'" in flat(result.stderr) and "cadence" in result.stderr
+
+
+def test_report_and_console_leave_out_report_days_past_a_shortened_horizon(campaign):
+    out, result = campaign  # 50 days: report days 7 and 30 were simulated, 90 and 180 were not
+    summary = strict_json(out / "summary.json")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    (sentence,) = re.findall(r"Value contributors \(posted value in the last 7 days\) — ([^.<]*)\.", html)
+    assert sentence == f"day 7: {summary['value_contributors_at']['7']}, day 30: {summary['value_contributors_at']['30']}"
+    shown = flat(result.stdout)
+    assert "day 30:" in shown and "day 90:" not in shown and "day 180:" not in shown

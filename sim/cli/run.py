@@ -13,7 +13,7 @@ from rich.table import Table
 from sim.batch.seeds import SEED_BITS
 from sim.cli.common import app, console, fail, load_or_exit, parse_sets
 from sim.outputs import OutputExistsError, check_free, new_results_dir, write_atomically, write_json, write_parquet
-from sim.report.single import write_run_report
+from sim.report.single import reported_days, write_run_report
 from sim.runner import run_scenario
 from sim.scenario import apply_overrides
 
@@ -73,7 +73,7 @@ def _print_summary(s: dict) -> None:
     fate = "censored (still alive)" if s["censored"] else s["ended_by"]
     table.add_row("lifespan", f"{s['lifespan_days']} days ({fate})")
     table.add_row("members peak / final", f"{s['peak_members']} (day {s['peak_day']}) / {s['final_members']}")
-    table.add_row("value contributors", ", ".join(f"day {d}: {v}" for d, v in s["value_contributors_at"].items()))
+    table.add_row("value contributors", ", ".join(f"day {d}: {v}" for d, v in reported_days(s).items()) or "–")
     table.add_row("value posts", f"{s['value_posts_total']} ({s['value_posts_per_member']:.2f} per member)")
     table.add_row("never posted value", f"{s['participation']['never_posted_value_share']:.0%}")
     table.add_row("operator cost", f"{s['operator_cost_yuan']:,.0f} yuan ({s['operator_hours']:.0f} h)")

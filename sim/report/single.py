@@ -106,11 +106,20 @@ def _headline(s: dict) -> str:
     else:
         fate = (f"The group died: its last value post was on day {s['lifespan_days']}, followed by "
                 f"{s['dead_after_days']} days without one.")
-    days = s["value_contributors_at"]
-    contributors = ", ".join(f"day {d}: {v}" for d, v in days.items())
+    contributors = ", ".join(f"day {d}: {v}" for d, v in reported_days(s).items())
     return (f"{fate} Peak size {s['peak_members']} members (day {s['peak_day']}), final {s['final_members']}. "
-            f"Value contributors (posted value in the last 7 days) — {contributors}. "
-            f"{s['participation']['never_posted_value_share']:.0%} of members never posted value content.")
+            + (f"Value contributors (posted value in the last 7 days) — {contributors}. " if contributors else "")
+            + f"{s['participation']['never_posted_value_share']:.0%} of members never posted value content.")
+
+
+def reported_days(s: dict) -> dict[str, int]:
+    """Value contributors on the summary's report days within the horizon.
+
+    The summary also lists report days past a shortened horizon (--days 50 still gives day 90 and
+    day 180) as 0, which would read as "the group had no contributors then"; they were never
+    simulated, so they are left out. Days after a group died stay in: it had none.
+    """
+    return {d: v for d, v in s["value_contributors_at"].items() if int(d) <= s["horizon_days"]}
 
 
 def _headline_zh(s: dict) -> str:
