@@ -11,7 +11,6 @@ from sim.app.controls import (
     BUTTONS,
     LEVERS,
     LEVERS_BY_PATH,
-    lever_changes,
     load_for_app,
     marker_key,
     scenario_files,
@@ -73,14 +72,6 @@ def test_wide_ranges_reach_both_small_and_large_values():
     assert {0, 3, 7, 30, 45, 365, 3650} <= set(days) and len(days) < 40
     members = LEVERS_BY_PATH["population.initial_members"].positions()
     assert {20, 50, 500, 5000} <= set(members)
-
-
-def test_lever_changes_are_only_real_differences():
-    base = Scenario(name="x")
-    focus = base.positioning.focus
-    assert lever_changes(
-        base, {"positioning.focus": focus, "rules.admins": base.rules.admins + 1}
-    ) == {"rules.admins": base.rules.admins + 1}
 
 
 def test_buttons_build_the_intervention_they_name():

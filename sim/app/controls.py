@@ -133,13 +133,6 @@ LEVERS: tuple[Lever, ...] = tuple(Lever(field_spec(path), live) for path, live i
 LEVERS_BY_PATH: dict[str, Lever] = {lever.path: lever for lever in LEVERS}
 
 
-def lever_changes(base: Scenario, values: dict[str, Any]) -> dict[str, Any]:
-    """The entries of `values` (lever path -> value) that differ from `base`."""
-    return {
-        path: value for path, value in values.items() if LEVERS_BY_PATH[path].read(base) != value
-    }
-
-
 # ------------------------------------------------------------------------------- buttons
 
 #: What "ban ads" changes: posted rules that forbid ads (a ban is only enforced with rules).
