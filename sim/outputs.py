@@ -69,9 +69,10 @@ def write_atomically(out: Path, write: Callable[[Path], None], overwrite: bool =
     os.chmod(staging, 0o755)  # mkdtemp makes it private; results are meant to be shared
     try:
         write(staging)
-        if out.exists():
+        check_free(out, overwrite)  # again: another run may have taken the folder meanwhile
+        if overwrite and out.exists():
             shutil.rmtree(out)
-        os.replace(staging, out)
+        os.replace(staging, out)  # fails, rather than deleting, if the folder filled up since
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

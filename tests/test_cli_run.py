@@ -267,3 +267,19 @@ def test_report_and_console_leave_out_report_days_past_a_shortened_horizon(campa
     assert sentence == f"day 7: {summary['value_contributors_at']['7']}, day 30: {summary['value_contributors_at']['30']}"
     shown = flat(result.stdout)
     assert "day 30:" in shown and "day 90:" not in shown and "day 180:" not in shown
+
+
+def test_a_folder_filled_by_another_run_meanwhile_is_not_deleted(tmp_path):
+    from sim.outputs import OutputExistsError, write_atomically
+
+    out = tmp_path / "results" / "same-name"
+
+    def slow_write(folder: Path) -> None:
+        (folder / "summary.json").write_text("{}", encoding="utf-8")
+        out.mkdir(parents=True)  # another run with the same default folder name finishes first
+        (out / "summary.json").write_text('{"theirs": true}', encoding="utf-8")
+
+    with pytest.raises(OutputExistsError):
+        write_atomically(out, slow_write)
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == {"theirs": True}
+    assert [p.name for p in out.parent.iterdir()] == ["same-name"]  # and no staging folder is left
