@@ -263,7 +263,7 @@ def test_report_and_console_leave_out_report_days_past_a_shortened_horizon(campa
     out, result = campaign  # 50 days: report days 7 and 30 were simulated, 90 and 180 were not
     summary = strict_json(out / "summary.json")
     html = (out / "report.html").read_text(encoding="utf-8")
-    (sentence,) = re.findall(r"Value contributors \(posted value in the last 7 days\) — ([^.<]*)\.", html)
+    (sentence,) = re.findall(r"Value contributors \(posted value in the last \d+ days\) — ([^.<]*)\.", html)
     assert sentence == f"day 7: {summary['value_contributors_at']['7']}, day 30: {summary['value_contributors_at']['30']}"
     shown = flat(result.stdout)
     assert "day 30:" in shown and "day 90:" not in shown and "day 180:" not in shown
@@ -283,3 +283,12 @@ def test_a_folder_filled_by_another_run_meanwhile_is_not_deleted(tmp_path):
         write_atomically(out, slow_write)
     assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == {"theirs": True}
     assert [p.name for p in out.parent.iterdir()] == ["same-name"]  # and no staging folder is left
+
+
+def test_report_names_the_scenarios_contributor_window(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli(UNMANAGED, "--days", 10, "--set", "horizon.contributor_window_days=3", "--out", out)
+    assert result.exit_code == 0, result.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "posted value in the last 3 days" in html and "value contributors, last 3 days" in html
+    assert "last 7 days" not in html

@@ -54,7 +54,8 @@ def run(
         write_parquet(result.members, folder / "members.parquet")
         write_json({**result.summary, "interventions": result.interventions}, folder / "summary.json")
         write_json(scenario.model_dump(mode="json"), folder / "scenario.json")
-        write_run_report(result, folder / "report.html", scenario.description.model_dump())
+        write_run_report(result, folder / "report.html", scenario.description.model_dump(),
+                         scenario.horizon.contributor_window_days)
 
     try:
         write_atomically(target, write, overwrite=overwrite)

@@ -51,10 +51,10 @@ def members_by_state(daily: pd.DataFrame) -> go.Figure:
     return _layout(fig, "Members by state 成员状态", "members 人")
 
 
-def contributors_vs_members(daily: pd.DataFrame) -> go.Figure:
+def contributors_vs_members(daily: pd.DataFrame, window_days: int = 7) -> go.Figure:
     fig = go.Figure()
     fig.add_scatter(x=daily["day"], y=daily["members"], name="members 成员数 (vanity)", line_color=COLORS["members"])
-    fig.add_scatter(x=daily["day"], y=daily["value_contributors"], name="value contributors, last 7 days 价值贡献者",
+    fig.add_scatter(x=daily["day"], y=daily["value_contributors"], name=f"value contributors, last {window_days} days 价值贡献者",
                     line_color=COLORS["contributors"], yaxis="y2", line_width=3)
     fig.add_scatter(x=daily["day"], y=daily["sustained_contributors"], name="sustained contributors 持续贡献者",
                     line_color=COLORS["sustained"], yaxis="y2", line_dash="dash")
@@ -98,7 +98,7 @@ def satisfaction(daily: pd.DataFrame) -> go.Figure:
     return _layout(fig, "Satisfaction and fit 满意度与契合度", "")
 
 
-def _headline(s: dict) -> str:
+def _headline(s: dict, window_days: int = 7) -> str:
     if s["ended_by"] == "dissolved":
         fate = f"The group was dissolved on day {s['days_simulated']}."
     elif s["censored"]:
@@ -108,7 +108,7 @@ def _headline(s: dict) -> str:
                 f"{s['dead_after_days']} days without one.")
     contributors = ", ".join(f"day {d}: {v}" for d, v in reported_days(s).items())
     return (f"{fate} Peak size {s['peak_members']} members (day {s['peak_day']}), final {s['final_members']}. "
-            + (f"Value contributors (posted value in the last 7 days) — {contributors}. " if contributors else "")
+            + (f"Value contributors (posted value in the last {window_days} days) — {contributors}. " if contributors else "")
             + f"{s['participation']['never_posted_value_share']:.0%} of members never posted value content.")
 
 
@@ -132,8 +132,9 @@ def _headline_zh(s: dict) -> str:
     return f"{fate} 人数峰值 {s['peak_members']}（第 {s['peak_day']} 天），最终 {s['final_members']} 人。"
 
 
-def write_run_report(result: RunResult, path: Path, scenario_description: dict[str, str] | None = None) -> None:
-    """Write report.html for one run."""
+def write_run_report(result: RunResult, path: Path, scenario_description: dict[str, str] | None = None,
+                     contributor_window_days: int = 7) -> None:
+    """Write report.html for one run (`contributor_window_days`: the scenario's horizon.contributor_window_days)."""
     s = result.summary
     page = Page(f"groupsim run: {s['scenario']} (seed {s['seed']})")
     page.paragraph(f"scenario hash {s['scenario_hash']} · seed {s['seed']} · groupsim {s['version']} · "
@@ -142,7 +143,7 @@ def write_run_report(result: RunResult, path: Path, scenario_description: dict[s
         for text in (scenario_description.get("en"), scenario_description.get("zh")):
             if text:
                 page.paragraph(text, css="note")
-    page.paragraph(_headline(s), css="lead")
+    page.paragraph(_headline(s, contributor_window_days), css="lead")
     page.paragraph(_headline_zh(s), css="lead")
     page.heading("Summary 摘要")
     p = s["participation"]
@@ -160,8 +161,9 @@ def write_run_report(result: RunResult, path: Path, scenario_description: dict[s
     ]
     page.table(["measure", "value", "note"], rows)
     daily = result.daily
-    for make in (contributors_vs_members, members_by_state, content_mix, role_mix, flows, satisfaction):
-        fig = make(daily)
+    figures = [contributors_vs_members(daily, contributor_window_days)]
+    figures += [make(daily) for make in (members_by_state, content_mix, role_mix, flows, satisfaction)]
+    for fig in figures:
         _markers(fig, result)
         page.figure(fig)
     if result.interventions:
