@@ -124,6 +124,7 @@ class CommunityModel(mesa.Model):
         self._prev_replies = np.zeros(0)
         self._kol_last_post = np.zeros(0, dtype=np.int64)
         self._trait_pool = traits.TraitPool(self.rng)
+        self._scheduled: list = []  # interventions scheduled during the run (the app's buttons)
         self._kocs_exist = False  # set at the first promotion; spares KOC lookups until then
         self._operator_added = False  # set when someone is added without consent
         self._new_ties: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # added in one batch
@@ -158,6 +159,7 @@ class CommunityModel(mesa.Model):
             self._tie(np.zeros(rows.shape[0], dtype=np.int64), rows, 0.5)
         for item in self._timeline_for(0):
             self.intervene(item)
+        self._flush_ties()  # founders' ties exist from day 0
 
     # -------------------------------------------------------------- membership
 
@@ -749,7 +751,23 @@ class CommunityModel(mesa.Model):
     # ---------------------------------------------------------- interventions
 
     def _timeline_for(self, day: int) -> list:
-        return [item for item in self.scenario.timeline if item.day == day]
+        return [item for item in (*self.scenario.timeline, *self._scheduled) if item.day == day]
+
+    def schedule(self, item) -> None:
+        """Add an intervention for a coming day (`item.day` > today), as if it were on the timeline.
+
+        A `set` is validated now against the current parameters, so a bad value fails here rather
+        than in the middle of a simulated day. Raises ValueError for a day already simulated.
+        """
+        if item.day <= self.day:
+            raise ValueError(f"day {item.day} has already been simulated (today is day {self.day})")
+        if isinstance(item, SetParameters):
+            apply_overrides(self.current, item.changes)
+        self._scheduled.append(item)
+
+    def pending_interventions(self) -> list:
+        """Interventions (timeline and scheduled) for days not yet simulated, in day order."""
+        return sorted((i for i in (*self.scenario.timeline, *self._scheduled) if i.day > self.day), key=lambda i: i.day)
 
     def intervene(self, item) -> None:
         """Carry out one intervention today (timeline entries, and the browser app's buttons)."""

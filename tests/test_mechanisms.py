@@ -446,3 +446,35 @@ def test_a_lottery_draws_entries_from_members_and_pays_one_winner_per_draw():
     assert _mean(draws, chatter, days=20) > 2 * _mean(base, chatter, days=20)
     r = run_scenario(draws, 1, days=20)
     assert r.summary["cost_breakdown_yuan"]["prizes"] == pytest.approx(5 * 50.0)  # days 2, 6, 10, 14, 18
+
+
+def test_founders_are_tied_to_the_owner_from_day_zero():
+    m = build_model(load_scenario("scenarios/baseline.yaml"), 1)
+    n = m.members.n
+    founders = np.flatnonzero(m.members.role[:n] != ADMIN)
+    assert m.ties.n > 0 and (m.members.tie_strength[founders] > 0).any()
+
+
+def test_interventions_scheduled_during_a_run_happen_on_their_day():
+    from sim.scenario.schema import MassAdd, SetParameters
+
+    m = build_model(load_scenario("scenarios/baseline.yaml"), 1)
+    simulate(m, 5)
+    m.schedule(MassAdd(action="mass_add", day=7, count=50))
+    with pytest.raises(ValueError):
+        m.schedule(MassAdd(action="mass_add", day=5, count=50))  # already simulated
+    with pytest.raises(ValueError):
+        m.schedule(SetParameters(action="set", day=8, changes={"rules.ban_adz": True}))
+    assert [i.day for i in m.pending_interventions()] == [7]
+    simulate(m, 7)
+    assert m.intervention_log[-1]["day"] == 7 and m.intervention_log[-1]["action"] == "mass_add"
+    assert m.daily_array()[-1, 0] == 7  # column 0 is the day: the last recorded day is day 7
+    assert m.pending_interventions() == []
+
+
+def test_a_sales_kpi_comes_first_when_operator_hours_run_short():
+    s = apply_overrides(load_scenario("scenarios/baseline.yaml"), {
+        "operator.hours_per_day": 0.2, "cadence.promotion.start_day": 1, "cadence.promotion.every_days": 1, "cadence.promotion.posts": 2})
+    r = run_scenario(s, 1, days=10)
+    assert r.summary["cost_breakdown_yuan"]["operator_hours"] > 0
+    assert (r.daily["operator_posts"] >= 2).all()  # both promotions posted every day, even with little time

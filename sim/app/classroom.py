@@ -110,18 +110,15 @@ class Classroom(mesa.Model):
             item = item.model_copy(update={"day": day})
             chosen = [run for run in runs if self.can_intervene(run)]
             if isinstance(item, SetParameters):
-                for run in chosen:
+                for run in chosen:  # validate for every run before scheduling any
                     apply_overrides(run.model.current, item.changes)
             for run in chosen:
-                model = run.model
-                model.scenario = model.scenario.model_copy(
-                    update={"timeline": (*model.scenario.timeline, item)}
-                )
+                run.model.schedule(item)
             return day
 
     def pending(self, run: Run) -> list:
         """Interventions on `run`'s timeline that have not happened yet (day after today)."""
-        return [item for item in run.model.scenario.timeline if item.day > run.model.day]
+        return run.model.pending_interventions()
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """The operator's content SOP under limited operator hours (seeds 002, 003 SOP).
 
-Each day the operator works down a fixed priority list — morning report, topic prompt, guided
-replies, @-mentions, red packets, lotteries, promotions — in every open group, until the day's hours are
-spent. Whatever time is left goes to moderation. A matrix of groups therefore thins the operator's
-attention (seed 002: 一个人可能会负责较多个的群).
+Each day the operator works down a fixed priority list — promotions (a sales KPI comes first),
+morning report, topic prompt, guided replies, @-mentions, red packets, lotteries — in every open
+group, until the day's hours are spent. Whatever time is left goes to moderation. A matrix of
+groups therefore thins the operator's attention (seed 002: 一个人可能会负责较多个的群).
 Scheduled events and timeline interventions are campaigns prepared ahead: they always happen and
 their hours are charged on top of the day's budget.
 """
@@ -53,14 +53,15 @@ def plan_day(scenario: Scenario, day: int, open_groups: list[int], n_groups: int
         hours -= affordable * cost
         return affordable
 
+    # selling first: an operator under a sales KPI posts the promotion before anything else
     steps = [
+        ("promotion_posts", c.promotion.due(day), c.promotion.hours, c.promotion.posts),
         ("morning_report", c.morning_report.due(day), c.morning_report.hours, 1),
         ("topic_prompt", c.topic_prompts.due(day), c.topic_prompts.hours, 1),
         ("guided_replies", c.guided_discussion.enabled, c.guided_discussion.hours, c.guided_discussion.replies_per_day),
         ("mentions", c.mentions.enabled, c.mentions.hours, c.mentions.per_day),
         ("red_packets", c.red_packets.due(day), c.red_packets.hours, 1),
         ("lottery", c.lottery.due(day), c.lottery.hours, 1),
-        ("promotion_posts", c.promotion.due(day), c.promotion.hours, c.promotion.posts),
     ]
     for name, due, cost, units in steps:
         if not due or units <= 0:
