@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,6 @@ class Case:
     field: str
     says: tuple[str, ...]
     located_in: str = ""  # the file the problem is in, when not `target` (a parent file)
-    extra: dict = field(default_factory=dict)
 
 
 CASES = [
