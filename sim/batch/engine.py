@@ -175,7 +175,8 @@ class _Loop:
         if result.fingerprint != self.fingerprint:
             raise BatchError(f"worker {result.worker} runs different groupsim model code (code fingerprint "
                              f"{result.fingerprint}, here {self.fingerprint}); every worker must run the same "
-                             "version. Finished runs are saved; fix the workers and run the command again")
+                             "version (in a notebook or long-lived session, restart it after editing the model). "
+                             "Finished runs are saved; fix the workers and run the command again")
         self.returned += 1
         self._add(result)
         self.planner.record(len(chunk.tasks), result.seconds)
