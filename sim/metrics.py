@@ -75,7 +75,8 @@ def participation(members: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def value_at_days(daily: pd.DataFrame, column: str, days: tuple[int, ...]) -> dict[str, int]:
-    """`column` on each of `days`; 0 after the run stopped (a dead group has no contributors)."""
+def value_at_days(daily: pd.DataFrame, column: str, days: tuple[int, ...], horizon: int) -> dict[str, int | None]:
+    """`column` on each of `days`: 0 after the run stopped early (a dead group has no
+    contributors), None for a day beyond the horizon (never simulated)."""
     by_day = daily.set_index("day")[column]
-    return {str(d): int(by_day.get(d, 0)) for d in days}
+    return {str(d): (int(by_day.get(d, 0)) if d <= horizon else None) for d in days}

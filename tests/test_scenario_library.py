@@ -147,12 +147,6 @@ def test_promote_kocs_after_a_few_days_promotes_active_members():
     assert result.interventions[-1]["action"] == "promote_kocs"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "sim/scenario/fields.py: iter_fields() reads FieldSpec.default from the field's class, not from the "
-    "section instance its parent holds: cadence.red_packets.every_days is 1 (Scheduled) but Scenario() has 7, "
-    "cadence.promotion.start_day/every_days 1/1 vs 30/3, events.every_days 1 vs 30; the PerRole rates "
-    "(behaviour.*.rate.*, value_rate, chatter_rate) give PydanticUndefined. Anything generated from the "
-    "specs (groupsim params worked around it, sweeps, sliders) shows the wrong default."))
 def test_field_specs_give_the_defaults_a_scenario_really_gets():
     actual = Scenario().model_dump(mode="python")
     wrong = {}

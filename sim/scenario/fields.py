@@ -72,15 +72,23 @@ def _submodel(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def iter_fields(model: type[BaseModel] = Scenario, prefix: str = "") -> Iterator[FieldSpec]:
-    """Every leaf parameter of `model`, depth first, as `FieldSpec`s (timeline excluded)."""
+def iter_fields(model: type[BaseModel] = Scenario, prefix: str = "", defaults: BaseModel | None = None) -> Iterator[FieldSpec]:
+    """Every leaf parameter of `model`, depth first, as `FieldSpec`s (timeline excluded).
+
+    Defaults are read from the default scenario itself, not from each section's class: a section
+    may be held with its own defaults (e.g. `red_packets: RedPackets(every_days=7)`), and a
+    generated slider or table must show what a scenario really gets.
+    """
+    if defaults is None:
+        defaults = Scenario() if model is Scenario else None
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
         if name == "timeline" and model is Scenario:
             continue
+        value = getattr(defaults, name) if defaults is not None else info.default
         sub = _submodel(info.annotation)
         if sub is not None:
-            yield from iter_fields(sub, path + ".")
+            yield from iter_fields(sub, path + ".", value if isinstance(value, BaseModel) else None)
             continue
         kind, choices = _kind(info.annotation)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
@@ -88,7 +96,7 @@ def iter_fields(model: type[BaseModel] = Scenario, prefix: str = "") -> Iterator
         yield FieldSpec(
             path=path,
             kind=kind,
-            default=info.default,
+            default=value,
             unit=str(extra.get("unit", "")),
             doc=info.description or "",
             source=str(extra.get("source", "")),
