@@ -9,12 +9,13 @@ from typing import Optional
 import typer
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
+from rich.markup import escape
 from rich.table import Table
 
 from sim.batch import BatchError, BatchExecutor, BatchProgress, ExecutorError, StoreError, make_executor
 from sim.batch.compare import CompareRun, compare_job, default_folder, run_compare, scenario_labels
 from sim.batch.seeds import SEED_BITS
-from sim.cli.common import app, console, err_console, fail, load_or_exit, parse_sets
+from sim.cli.common import app, console, err_console, fail, load_or_exit, parse_sets, print_error
 from sim.report.compare import write_compare_report
 
 INTERRUPTED = 130
@@ -77,7 +78,7 @@ def compare(
 
     def on_start(now: BatchProgress, ex: BatchExecutor) -> None:
         if now.done:
-            console.print(f"Resuming {folder}: {now.done} of {now.total} runs already done.")
+            console.print(f"Resuming {escape(str(folder))}: {now.done} of {now.total} runs already done.")
         console.print(f"Running {now.total - now.done} runs on {ex.describe()}.")
         progress.start()
         bar["id"] = progress.add_task(" vs ".join(labels), total=now.total, completed=now.done, failed="")
@@ -101,16 +102,17 @@ def compare(
             progress.stop()
         report = write_compare_report(result.folder)
     except KeyboardInterrupt:
-        err_console.print(f"[bold yellow]interrupted:[/] finished runs are saved in {folder}; "
+        err_console.print(f"[bold yellow]interrupted:[/] finished runs are saved in {escape(str(folder))}; "
                           "run the same command again to resume.", highlight=False, soft_wrap=True)
         raise typer.Exit(INTERRUPTED) from None
     except StoreError as exc:
         fail(str(exc))
     except BatchError as exc:  # the batch could not go on (not the user's input): exit 1
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        print_error(exc)
         raise typer.Exit(1) from None
     _print_outcome(result)
-    console.print(f"Report: [bold]{report}[/]  (runs.parquet, daily.parquet and summary.json in {result.folder}/)")
+    console.print(f"Report: [bold]{escape(str(report))}[/]  (runs.parquet, daily.parquet and summary.json in "
+                  f"{escape(str(result.folder))}/)")
 
 
 def _print_outcome(result: CompareRun) -> None:
