@@ -125,6 +125,7 @@ class CommunityModel(mesa.Model):
         self._kol_last_post = np.zeros(0, dtype=np.int64)
         self._trait_pool = traits.TraitPool(self.rng)
         self._scheduled: list = []  # interventions scheduled during the run (the app's buttons)
+        self._row_index = np.arange(0)
         self._kocs_exist = False  # set at the first promotion; spares KOC lookups until then
         self._operator_added = False  # set when someone is added without consent
         self._new_ties: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # added in one batch
@@ -443,22 +444,28 @@ class CommunityModel(mesa.Model):
                                         activation, crowd, beh, restraint, inc_chatter) * speak
         norm = sc.rules.norm_effect if sc.rules.enabled else 0.0
         rates[2] = posting.ad_rate(m.spammer[:n], m.warnings[:n], beh, norm, sc.rules.deterrence)
-        rates[:, ~behaving] = 0.0
+        rates *= behaving  # only active members post
         counts = small_counts(u[:3].ravel(), rates.ravel()).reshape(3, n)
         value, chatter, ads = counts[0], counts[1], counts[2]
 
-        # --- moderation
-        admins_g = np.bincount(group, present & ((role == ADMIN) | (role == KOC)), minlength=G)
-        enf = moderation.enforce(rng, ads, chatter, group, m.warnings[:n],
-                                 moderation.capacity(admins_g, plan.hours_left, sc.rules), sc.rules)
+        # --- moderation (moderators are counted only on days with something to moderate)
+        def capacity() -> np.ndarray:
+            moderators_g = np.bincount(group, present & ((role == ADMIN) | (role == KOC)), minlength=G)
+            return moderation.capacity(moderators_g, plan.hours_left, sc.rules)
+
+        enf = moderation.enforce(rng, ads, chatter, group, m.warnings[:n], capacity, sc.rules, n_groups=G)
         if enf.caught.any():
             m.warnings[:n][enf.caught] += 1
 
         # --- what there is to read in each group
         is_kol = role == KOL
-        quality = np.where(is_kol, sc.kol.quality, beh.posting.member_quality) * value
+        if is_kol.any():  # KOL posts carry more information
+            quality = np.where(is_kol, sc.kol.quality, beh.posting.member_quality) * value
+            kol_posts_g = np.bincount(group, value * is_kol, minlength=G)
+        else:
+            quality = beh.posting.member_quality * value
+            kol_posts_g = np.zeros(G)
         value_g = np.bincount(group, value, minlength=G)
-        kol_posts_g = np.bincount(group, value * is_kol, minlength=G) if sc.kol.count or is_kol.any() else np.zeros(G)
         quality_g = np.bincount(group, quality, minlength=G) + plan.morning_report * sc.cadence.morning_report.quality
         unseen = 1.0 - sc.rules.seen_before_removal
         chatter_g = np.bincount(group, chatter, minlength=G) - unseen * enf.removed_chatter
@@ -478,7 +485,7 @@ class CommunityModel(mesa.Model):
         # and KOCs all answer today's value posts; one targeting pass serves all three.
         given = replies.reply_counts(u[3], self._reply_rate[role], fit, exposure.value_posts_read, activation, need,
                                      group, value_g, beh.replies.max_per_post, beh.activation.value_gain, inc_reply * engagement * speak)
-        repliers = np.repeat(np.arange(n), given)
+        repliers = np.repeat(self._rows(n), given)
         koc_repliers = self._koc_repliers()
         operator_groups = np.repeat(np.arange(G), plan.guided_replies)
         n_member, n_koc = repliers.shape[0], koc_repliers.shape[0]
@@ -630,6 +637,12 @@ class CommunityModel(mesa.Model):
                     activation[people] += ev.activation
                     self.ledger.spend("events", ev.cost_yuan)
                     today.notes.append(f"event in group {g}: {people.shape[0]} attended")
+
+    def _rows(self, n: int) -> np.ndarray:
+        """0..n-1 (cached: the daily step needs it several times)."""
+        if self._row_index.shape[0] < n:
+            self._row_index = np.arange(max(n, 2 * self._row_index.shape[0]))
+        return self._row_index[:n]
 
     def _koc_repliers(self) -> np.ndarray:
         """Rows of active KOCs, each repeated once per reply they give today (guided discussion)."""

@@ -9,6 +9,7 @@ them; violators are warned and, past the allowed warnings, kicked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -36,17 +37,27 @@ def enforce(
     chatter: np.ndarray,
     group: np.ndarray,
     warnings: np.ndarray,
-    cap: np.ndarray,
+    cap: np.ndarray | Callable[[], np.ndarray],
     rules: Rules,
+    n_groups: int | None = None,
 ) -> Enforcement:
-    """Catch violations with probability min(1, capacity / violations) in each group."""
-    n_groups = cap.shape[0]
+    """Catch violations with probability min(1, capacity / violations) in each group.
+
+    `cap` may be a function computing the capacity, called only if there is something to catch.
+    """
+    if n_groups is None:
+        if callable(cap):
+            raise ValueError("n_groups is needed when the capacity is computed lazily")
+        n_groups = cap.shape[0]
     viol_ads = ads if rules.ban_ads else np.zeros_like(ads)
     viol_chat = chatter if rules.ban_off_topic else np.zeros_like(chatter)
     violations = viol_ads + viol_chat
     if not rules.enabled or not violations.any():
         none = np.zeros(ads.shape[0], dtype=bool)
         return Enforcement(none, none, np.zeros(n_groups), np.zeros(n_groups))
+    if callable(cap):
+        cap = cap()
+        n_groups = cap.shape[0]
     per_group = np.bincount(group, violations, minlength=n_groups)
     p_catch = np.minimum(1.0, cap / np.maximum(per_group, 1.0))
     caught = (violations > 0) & (rng.random(ads.shape[0]) < per_member(p_catch, group))
