@@ -27,7 +27,9 @@ class Job:
 
     `scenarios` maps each label used by a task to its (validated, frozen) scenario.
     `simulate(scenario, seed)` must be a module-level function (it is pickled by reference)
-    returning a `RunResult`; `daily_columns` limits the stored daily columns (None: all).
+    returning a `RunResult`; `daily_columns` limits the stored daily columns (None: all; an
+    empty tuple: no daily table, only run rows). `extra_identity` holds whatever else must match
+    for a folder to be resumed (e.g. a sweep's design hash); it is part of `identity()`.
     """
 
     kind: str
@@ -37,6 +39,7 @@ class Job:
     simulate: Simulate = run_scenario
     daily_columns: tuple[str, ...] | None = None
     details: Mapping[str, Any] = field(default_factory=dict)  # shown in the manifest, not part of identity
+    extra_identity: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -57,7 +60,7 @@ class Job:
         Not the task list: a job with more replicates of the same scenarios and root seed
         continues an earlier one (the seeds of the earlier replicates do not change).
         """
-        return {
+        identity = {
             "kind": self.kind,
             "root_seed": self.root_seed,
             "scenarios": [{"label": label, "name": sc.name, "hash": scenario_hash(sc)}
@@ -67,6 +70,9 @@ class Job:
             "code_fingerprint": code_fingerprint(),
             "version": __version__,
         }
+        if self.extra_identity:  # absent when empty, so earlier folders keep their identity
+            identity["extra"] = dict(self.extra_identity)
+        return identity
 
     def identity_hash(self) -> str:
         """A short hash of `identity()` (e.g. to name a default results folder)."""

@@ -78,11 +78,17 @@ class StoredRow:
 
 
 class ResultStore:
-    """The results folder of one batch job. Use as a context manager: `with ResultStore(dir).open(job):`."""
+    """The results folder of one batch job. Use as a context manager: `with ResultStore(dir).open(job):`.
 
-    def __init__(self, folder: Path) -> None:
+    With `keep_rows=False` only each row's key, status and part are held in memory (a sweep of
+    100,000 runs); `rows()` then returns just `_key` and `status`, `consolidate` is unavailable,
+    and the full rows are read back from the parts (`part_of`, `read_part_rows`).
+    """
+
+    def __init__(self, folder: Path, *, keep_rows: bool = True) -> None:
         self.folder = Path(folder)
         self.parts = self.folder / PARTS
+        self.keep_rows = keep_rows
         self._lock_file: Any = None
         self._rows: dict[str, StoredRow] = {}
         self._duplicates = 0
@@ -118,7 +124,7 @@ class ResultStore:
             write_json_atomically(self.folder / TASKS, [t.key for t in job.tasks])
             self.parts.mkdir(exist_ok=True)
             self._remove_staging()
-            self._rows, self._duplicates = read_parts(self.parts)
+            self._rows, self._duplicates = read_parts(self.parts, keep_rows=self.keep_rows)
         except BaseException:
             self.close()
             raise
@@ -204,6 +210,11 @@ class ResultStore:
         stored = self._rows.get(key)
         return None if stored is None else str(stored.row.get("status"))
 
+    def part_of(self, key: str) -> str | None:
+        """The name of the part (in `parts/`) holding the row kept for `key`, None if it has none."""
+        stored = self._rows.get(key)
+        return None if stored is None else stored.part
+
     @property
     def duplicates_ignored(self) -> int:
         """Rows found twice in the parts and ignored (should stay 0)."""
@@ -231,7 +242,7 @@ class ResultStore:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         for row in json.loads(text)["rows"]:  # exactly what a resumed session will read back
-            _remember(self._rows, row["_key"], StoredRow(row, name, written_ns))
+            _remember(self._rows, row["_key"], StoredRow(row if self.keep_rows else _slim(row), name, written_ns))
 
     def log_session(self, session: dict[str, Any]) -> None:
         """Append one invocation's record (executor, runs, seconds...) to the manifest."""
@@ -251,6 +262,8 @@ class ResultStore:
 
         Raises StoreError if some task has no row yet.
         """
+        if not self.keep_rows:
+            raise TypeError("consolidate needs the full rows: open the store with keep_rows=True")
         keys = [task.key for task in job.tasks]
         missing = [key for key in keys if key not in self._rows]
         if missing:
@@ -318,10 +331,11 @@ class ResultStore:
 # ---------------------------------------------------------------------- reading parts
 
 
-def read_parts(parts: Path, *, set_aside: bool = True) -> tuple[dict[str, StoredRow], int]:
+def read_parts(parts: Path, *, set_aside: bool = True, keep_rows: bool = True) -> tuple[dict[str, StoredRow], int]:
     """Every stored row by task key (ok beats error; a later error beats an earlier one), and the
     number of duplicate rows ignored. Unreadable parts (not produced by `add`) are skipped and,
-    with `set_aside` (only when holding the folder's lock), renamed `.bad-*`."""
+    with `set_aside` (only when holding the folder's lock), renamed `.bad-*`. Without
+    `keep_rows`, each row is cut down to its key and status."""
     rows: dict[str, StoredRow] = {}
     duplicates = 0
     if not parts.is_dir():
@@ -338,8 +352,18 @@ def read_parts(parts: Path, *, set_aside: bool = True) -> tuple[dict[str, Stored
                 entry.rename(entry.with_name(f".bad-{entry.name}"))
             continue
         for row in part_rows:
-            duplicates += _remember(rows, row["_key"], StoredRow(row, entry.name, written_ns))
+            duplicates += _remember(rows, row["_key"], StoredRow(row if keep_rows else _slim(row), entry.name, written_ns))
     return rows, duplicates
+
+
+def read_part_rows(parts: Path, part: str) -> list[dict[str, Any]]:
+    """The run rows stored in one part (as written by `ResultStore.add`)."""
+    return json.loads((Path(parts) / part / PART_ROWS).read_text(encoding="utf-8"))["rows"]
+
+
+def _slim(row: dict[str, Any]) -> dict[str, Any]:
+    """What a store opened with keep_rows=False remembers of a row."""
+    return {"_key": row["_key"], "status": row.get("status")}
 
 
 def _remember(rows: dict[str, StoredRow], key: str, new: StoredRow) -> int:
@@ -448,6 +472,10 @@ def check_same_job(manifest: dict[str, Any], job: Job, folder: Path) -> None:
     for name in ("simulate", "daily_columns"):
         if old.get(name) != new[name]:
             reasons.append(f"its {name.replace('_', ' ')} setting differs")
+    old_extra, new_extra = old.get("extra") or {}, new.get("extra") or {}
+    for name in sorted(set(old_extra) | set(new_extra)):
+        if old_extra.get(name) != new_extra.get(name):
+            reasons.append(f"its {name.replace('_', ' ')} differs")
     why = "; ".join(reasons) or "its job description differs"
     raise StoreError(f"{folder} holds a different batch: {why}. Finishing it would mix incomparable runs; "
                      "pick another --out, or pass --overwrite to start it again")

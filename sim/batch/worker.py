@@ -1,7 +1,8 @@
 """What runs on a worker: a chunk of tasks of one scenario, turned into table rows.
 
-A *task* is one run: a stable key, the label of its scenario, a seed, and identity columns
-(`meta`, e.g. scenario and replicate) copied into its rows. A *chunk* is a few tasks of the
+A *task* is one run: a stable key, the label of its scenario, a seed, identity columns
+(`meta`, e.g. scenario and replicate) copied into its rows, and optional parameter `overrides`
+applied to the scenario for that run only (a sweep's point). A *chunk* is a few tasks of the
 same scenario, shipped to a worker together so the scenario is pickled and loaded once per
 chunk rather than once per run. Everything here is picklable by reference and imports only the
 model side of the package, so local processes and Dask workers alike can run it.
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sim.runner import RunResult, run_scenario
-from sim.scenario import Scenario
+from sim.scenario import Scenario, apply_overrides
 
 #: Values of the `status` column of a run row.
 STATUS_OK = "ok"
@@ -40,12 +41,14 @@ Simulate = Callable[[Scenario, int], RunResult]
 
 @dataclass(frozen=True)
 class Task:
-    """One run to do: `key` is unique and stable across resumes; `scenario` is a label in the job."""
+    """One run to do: `key` is unique and stable across resumes; `scenario` is a label in the job;
+    `overrides` ({dotted.path: value}, see `apply_overrides`) change that scenario for this run only."""
 
     key: str
     scenario: str
     seed: int
     meta: Mapping[str, Any] = field(default_factory=dict)
+    overrides: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class Chunk:
     scenario: Scenario
     tasks: tuple[Task, ...]
     simulate: Simulate = run_scenario
-    daily_columns: tuple[str, ...] | None = None  # None: every column of the daily table
+    daily_columns: tuple[str, ...] | None = None  # None: every column of the daily table; (): no daily table
 
 
 @dataclass
@@ -77,14 +80,16 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     dailies: list[pd.DataFrame] = []
     for task in chunk.tasks:
         try:
-            result = chunk.simulate(chunk.scenario, task.seed)
+            scenario = apply_overrides(chunk.scenario, task.overrides) if task.overrides else chunk.scenario
+            result = chunk.simulate(scenario, task.seed)
             row = run_row(task, result.summary)
-            daily = daily_rows(task, result.daily, chunk.daily_columns)
+            daily = None if chunk.daily_columns == () else daily_rows(task, result.daily, chunk.daily_columns)
         except Exception as exc:  # noqa: BLE001 - one bad replicate must not sink the batch
             rows.append(error_row(task, exc))
             continue
         rows.append(row)
-        dailies.append(daily)
+        if daily is not None:
+            dailies.append(daily)
     daily_all = pd.concat(dailies, ignore_index=True) if dailies else None
     return ChunkResult(rows, daily_all, code_fingerprint(), time.perf_counter() - started, worker_name(),
                        time.process_time() - cpu_started)
@@ -163,9 +168,11 @@ def _plain(value: Any) -> Any:
 
 
 #: Folders and modules of `sim` that cannot change what a run produces (presentation, analysis,
-#: orchestration). Every other module - the model, mechanisms, scenario schema, runner, metrics,
-#: and the row building in this file - is part of the code fingerprint.
-_NOT_IN_FINGERPRINT_DIRS = frozenset({"cli", "report", "app"})
+#: orchestration; `sweep` only builds tasks and reads tables - a sweep's points are identified by
+#: their values, not by the code that drew them). Every other module - the model, mechanisms,
+#: scenario schema, runner, metrics, and the row building in this file - is part of the code
+#: fingerprint.
+_NOT_IN_FINGERPRINT_DIRS = frozenset({"cli", "report", "app", "sweep"})
 _NOT_IN_FINGERPRINT_FILES = frozenset({
     "api.py", "stats.py", "__main__.py",
     "batch/__init__.py", "batch/analysis.py", "batch/compare.py", "batch/daily.py", "batch/engine.py",
