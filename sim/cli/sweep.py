@@ -1,0 +1,159 @@
+"""`groupsim sweep` (run an experiment file, resumably) and `groupsim analyze` (what its runs say)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
+from rich.table import Table
+
+from sim.batch import BatchError, BatchExecutor, BatchProgress, ExecutorError, StoreError, make_executor
+from sim.cli.common import app, console, err_console, fail, fail_problems
+from sim.scenario import ScenarioError
+
+INTERRUPTED = 130
+
+
+@app.command()
+def sweep(
+    experiment_file: Path = typer.Argument(..., metavar="EXPERIMENT", help="Experiment YAML file (see experiments/)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder. Default: results/sweep-<name>-seed<S>-<id>; "
+                                       "running the same command again resumes it."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Worker processes (local) or local-cluster "
+                                          "workers (dask). Default: the experiment's, else one per core."),
+    executor: Optional[str] = typer.Option(None, "--executor", "-e", help="local (processes on this machine), dask "
+                                           "(a Dask cluster) or serial (this process). Default: the experiment's."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
+                                            "(implies --executor dask)."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Run points whose runs failed in an earlier session again."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Delete the earlier sweep in the output folder and start again."),
+) -> None:
+    """Run every point of an experiment's design, replicates times: design.parquet, runs/ (Parquet), manifest.json.
+
+    Runs are saved as they finish. Interrupted (Ctrl-C, killed, crashed)? Run the same command again: finished runs are kept, the rest are run. Then: groupsim analyze OUT.
+    """
+    from sim.sweep.experiment import load_experiment
+    from sim.sweep.run import default_folder, prepare, run_sweep
+
+    if workers is not None and workers < 1:
+        fail(f"--workers must be at least 1, got {workers}")
+    try:
+        experiment = load_experiment(experiment_file)
+    except ScenarioError as exc:
+        fail_problems(exc)
+    kind = executor or ("dask" if scheduler else experiment.executor.kind)
+    if kind not in ("local", "dask", "serial"):
+        fail(f"--executor must be local, dask or serial, got {kind!r}")
+    address = scheduler or (experiment.executor.scheduler if kind == "dask" else None)
+    if scheduler and kind != "dask":
+        fail("--scheduler is for --executor dask")
+    count = workers if workers is not None else experiment.executor.workers
+    try:
+        design, job = prepare(experiment)
+    except ScenarioError as exc:
+        fail_problems(exc)
+    folder = out if out is not None else default_folder(experiment, job)
+    console.print(f"Sweep [bold]{experiment.name}[/]: {design.describe()}, {experiment.replicates} replicates "
+                  f"= {len(job.tasks):,} runs → {folder}", highlight=False)
+
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
+                        TextColumn("{task.fields[rate]}"), TextColumn("{task.fields[failed]}"), TimeElapsedColumn(),
+                        TextColumn("ETA"), TimeRemainingColumn(), console=console, transient=False)
+    bar: dict[str, int] = {}
+
+    def on_start(now: BatchProgress, ex: BatchExecutor) -> None:
+        if now.done:
+            console.print(f"Resuming {folder}: {now.done:,} of {now.total:,} runs already done.")
+        console.print(f"Running {now.total - now.done:,} runs on {ex.describe()}.")
+        progress.start()
+        bar["id"] = progress.add_task(experiment.name, total=now.total, completed=now.done, failed="", rate="")
+
+    def on_progress(now: BatchProgress) -> None:
+        if "id" in bar:
+            failed = f"[yellow]{now.failed} failed[/]" if now.failed else ""
+            rate = f"{now.ran / now.elapsed:.1f} runs/s" if now.ran and now.elapsed > 0 else ""
+            progress.update(bar["id"], completed=now.done, failed=failed, rate=rate)
+
+    def start_executor() -> BatchExecutor:
+        try:
+            return make_executor(kind, count, address)
+        except ExecutorError as exc:
+            fail(str(exc))
+
+    try:
+        try:
+            result = run_sweep(experiment, design, job, folder, start_executor, overwrite=overwrite,
+                               retry_failed=retry_failed, on_start=on_start, on_progress=on_progress)
+        finally:
+            progress.stop()
+    except KeyboardInterrupt:
+        err_console.print(f"[bold yellow]interrupted:[/] finished runs are saved in {folder}; "
+                          "run the same command again to resume.", highlight=False, soft_wrap=True)
+        raise typer.Exit(INTERRUPTED) from None
+    except StoreError as exc:
+        fail(str(exc))
+    except BatchError as exc:  # the batch could not go on (not the user's input): exit 1
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    outcome = result.outcome
+    failed = f", [yellow]{result.failed} failed[/]" if result.failed else ""
+    if outcome is None:
+        console.print(f"Every run was already done; runs/ rewritten{failed}.")
+    elif outcome.runs_per_second:
+        per_run = outcome.worker_seconds / outcome.ran
+        console.print(f"Ran {outcome.ran:,} runs in {outcome.elapsed:.1f} s: [bold]{outcome.runs_per_second:.1f} runs/s[/] "
+                      f"({per_run:.3f} s of worker time per run){failed}.", highlight=False)
+    console.print(f"Results: [bold]{result.folder}[/] (runs/ holds one row per run, design.parquet one per point). "
+                  f"Next: groupsim analyze {result.folder}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def analyze(
+    folder: Path = typer.Argument(..., metavar="DIR", help="The output folder of a finished groupsim sweep."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to write report.html and the tables. Default: DIR/analysis."),
+    survival_day: Optional[int] = typer.Option(None, "--survival-day", help="Day of the survival outcome and tipping "
+                                               "points (default: the experiment's analysis.survival_day, 90)."),
+    also: Optional[list[str]] = typer.Option(None, "--outcome", help="Also analyse this recorded run column, e.g. "
+                                             "peak_members (repeatable; default: the experiment's analysis.extra_outcomes)."),
+) -> None:
+    """Which levers drive lifespan, value contributors and value output; tipping points; report.html and CSV tables."""
+    from sim.report.sweep import write_sweep_report
+    from sim.sweep.analysis import INDEX_LABEL, analyze_sweep, drivers_sentence, write_analysis
+    from sim.sweep.tables import SweepError, load_sweep
+
+    try:
+        tables = load_sweep(folder)
+        analysis = analyze_sweep(tables, survival_day=survival_day, extra=also or ())
+    except SweepError as exc:
+        fail(str(exc))
+    target = out if out is not None else Path(folder) / "analysis"
+    written = write_analysis(analysis, target)
+    report = write_sweep_report(analysis, target, {"description": tables.experiment.get("description")})
+
+    ranking = analysis.ranking("lifespan")
+    if len(ranking):
+        index = str(ranking["index"].iloc[0])
+        table = Table(title=f"What drives lifespan: {INDEX_LABEL[index]}",
+                      title_justify="left")
+        table.add_column("lever", style="bold")
+        table.add_column(index, justify="right")
+        intervals = ranking["low"].notna().any()
+        if intervals:
+            table.add_column("95% interval", justify="right")
+        for row in ranking.itertuples():
+            cells = [row.parameter, f"{row.estimate:.3g}"]
+            if intervals:
+                cells.append(f"{row.low:.3g} to {row.high:.3g}" if row.low == row.low else "")
+            table.add_row(*cells)
+        console.print(table)
+    for sentence in analysis.summary["sentences"]:
+        console.print(f"• {sentence}", highlight=False, soft_wrap=True)
+    for note in analysis.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+    if drivers_sentence(analysis) is None and not len(ranking):
+        console.print("No sensitivity indices for lifespan (see the notes).")
+    console.print(f"Report: [bold]{report}[/]  (tables: {', '.join(p.name for p in written.values())})",
+                  highlight=False, soft_wrap=True)
