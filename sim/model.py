@@ -63,6 +63,7 @@ class _Today:
     mentions: np.ndarray  # @-mentions received
     identity: np.ndarray  # recognition (leaderboard) received
     red_packets: np.ndarray  # extra packets per group from interventions
+    red_packet_yuan: np.ndarray  # money in those extra packets, per group
     events: np.ndarray  # extra events per group from interventions
     promotion_posts: np.ndarray  # extra promotional posts per group from interventions
     joins: dict[int, int] = field(default_factory=dict)
@@ -76,7 +77,7 @@ class _Today:
     def start(cls, n_members: int, n_groups: int) -> "_Today":
         zeros = lambda k: np.zeros(k)  # noqa: E731
         ints = lambda k: np.zeros(k, dtype=np.int64)  # noqa: E731
-        return cls(zeros(n_members), zeros(n_members), zeros(n_members), ints(n_groups), ints(n_groups), ints(n_groups))
+        return cls(zeros(n_members), zeros(n_members), zeros(n_members), ints(n_groups), zeros(n_groups), ints(n_groups), ints(n_groups))
 
     def grow(self, capacity: int, n_groups: int) -> None:
         """Make room after the member table grew or groups opened today."""
@@ -84,7 +85,7 @@ class _Today:
             for name in ("money", "mentions", "identity"):
                 arr = getattr(self, name)
                 setattr(self, name, np.concatenate([arr, np.zeros(capacity - arr.shape[0])]))
-        for name in ("red_packets", "events", "promotion_posts"):
+        for name in ("red_packets", "red_packet_yuan", "events", "promotion_posts"):
             arr = getattr(self, name)
             if arr.shape[0] < n_groups:
                 setattr(self, name, np.concatenate([arr, np.zeros(n_groups - arr.shape[0], dtype=np.int64)]))
@@ -164,8 +165,8 @@ class CommunityModel(mesa.Model):
 
     # -------------------------------------------------------------- membership
 
-    def _open_group(self, focus_interest: int = -1, fit_bonus: float = 0.0) -> int:
-        g = self.groups.open(self.day, focus_interest, fit_bonus)
+    def _open_group(self, focus_slot: int = 0, focus_modulus: int = 0, fit_bonus: float = 0.0) -> int:
+        g = self.groups.open(self.day, focus_slot, focus_modulus, fit_bonus)
         self._prev_replies = np.concatenate([self._prev_replies, [0.0]])
         self._kol_last_post = np.concatenate([self._kol_last_post, [NEVER]])
         return g
@@ -200,7 +201,9 @@ class CommunityModel(mesa.Model):
                 cols["spammer"] = np.zeros(count, dtype=bool)
         cols["group"] = self._route(cols["interest"])
         if self.groups.count > 1 or self.groups.fit_bonus[0]:
-            cols["fit"] = np.minimum(fit + np.asarray(self.groups.fit_bonus)[cols["group"]], 1.0)
+            # a focused sub-group fits better those whose sub-topic it serves
+            served = np.array([self.groups.serves(g, i) for g, i in zip(cols["group"], cols["interest"])], dtype=bool)
+            cols["fit"] = np.minimum(fit + served * np.asarray(self.groups.fit_bonus)[cols["group"]], 1.0)
         newcomer = 0.0 if channel == OPERATOR else sc.behaviour.activation.newcomer
         self._operator_added |= channel == OPERATOR
         # columns left out keep the table's fill value (state ACTIVE, inviter -1, speak 1, counters 0 ...)
@@ -239,12 +242,12 @@ class CommunityModel(mesa.Model):
         counts = self._present_sizes()
         open_groups = self.groups.open_groups()
         sizes = {g: int(counts[g]) for g in open_groups}
-        focus = {g: self.groups.focus_interest[g] for g in open_groups}
+        focus = {g: (self.groups.focus_slot[g], self.groups.focus_modulus[g]) for g in open_groups}
         out = matrix.route(interest, sizes, focus, cap)
         while (out < 0).any():
             g = self._open_group()
             self._note(f"overflow group {g} opened")
-            sizes[g], focus[g] = 0, -1
+            sizes[g], focus[g] = 0, (0, 0)
             missing = out < 0
             out[missing] = matrix.route(interest[missing], sizes, focus, cap)
         return out
@@ -352,7 +355,7 @@ class CommunityModel(mesa.Model):
                 self.ledger.spend("referral_rewards", sc.referral.reward_yuan * rows.shape[0])
                 if channel == BAIT:
                     self.ledger.spend("bait_gifts", sc.referral.bait.cost_yuan_per_joiner * rows.shape[0])
-        active_kols = int(np.count_nonzero(day - self._kol_last_post < 7)) if sc.kol.draw else 0
+        active_kols = self._active_kols(day) if sc.kol.draw else 0
         prospects = rng.poisson(arrivals.organic_prospect_rate(sc, day, active_kols, self._share_bonus))
         self._share_bonus = 0.0
         if prospects:
@@ -392,7 +395,7 @@ class CommunityModel(mesa.Model):
         if sc.matrix.split.enabled:
             sizes = self._present_sizes()
             for g in self.groups.open_groups():
-                if sizes[g] >= sc.matrix.split.at_size and self.groups.focus_interest[g] < 0:
+                if sizes[g] >= sc.matrix.split.at_size and not self.groups.focused(g):
                     self.split(g, sc.matrix.split.subgroups)
         rl = sc.matrix.remove_lurkers
         if rl.enabled and day % rl.every_days == 0:
@@ -424,7 +427,7 @@ class CommunityModel(mesa.Model):
         present = state <= MUTED
         behaving = (state == ACTIVE) & ordinary
         present_g = np.bincount(group, present, minlength=G)
-        need = satisfaction.need_remaining(day - m.join_day[:n], sc.lifecycle.need_half_life_days)
+        need = satisfaction.need_remaining(day - m.join_day[:n], sc.lifecycle.need_half_life())
         activation, buzz = m.activation[:n], m.buzz[:n]
         # one block of uniforms for the day: value, chatter, ads, replies, roles, invitations, churn
         u = rng.random((7, n))
@@ -442,18 +445,20 @@ class CommunityModel(mesa.Model):
         restraint = sc.rules.norm_effect if (sc.rules.enabled and sc.rules.ban_off_topic) else 0.0
         rates[1] = posting.chatter_rate(self._chatter_rate[role], fit, m.sociability[:n], m.activity[:n], buzz,
                                         activation, crowd, beh, restraint, inc_chatter) * speak
-        norm = sc.rules.norm_effect if sc.rules.enabled else 0.0
+        norm = sc.rules.norm_effect if (sc.rules.enabled and sc.rules.ban_ads) else 0.0  # rules deter what they ban
         rates[2] = posting.ad_rate(m.spammer[:n], m.warnings[:n], beh, norm, sc.rules.deterrence)
         rates *= behaving  # only active members post
         counts = small_counts(u[:3].ravel(), rates.ravel()).reshape(3, n)
         value, chatter, ads = counts[0], counts[1], counts[2]
 
         # --- moderation (moderators are counted only on days with something to moderate)
-        def capacity() -> np.ndarray:
-            moderators_g = np.bincount(group, present & ((role == ADMIN) | (role == KOC)), minlength=G)
-            return moderation.capacity(moderators_g, plan.hours_left, sc.rules)
+        def moderators() -> np.ndarray:
+            return np.bincount(group, present & ((role == ADMIN) | (role == KOC)), minlength=G)
 
-        enf = moderation.enforce(rng, ads, chatter, group, m.warnings[:n], capacity, sc.rules, n_groups=G)
+        open_g = np.asarray(self.groups.dissolved_day) < 0
+        enf = moderation.enforce(rng, ads, chatter, group, m.warnings[:n], moderators, plan.hours_left, open_g, sc.rules)
+        if enf.operator_hours:
+            self.ledger.hours(enf.operator_hours, sc.operator.hourly_cost_yuan)
         if enf.caught.any():
             m.warnings[:n][enf.caught] += 1
 
@@ -540,7 +545,8 @@ class CommunityModel(mesa.Model):
         m.trust[:n] = satisfaction.build_trust(m.trust[:n], m.satisfaction[:n], beh.satisfaction)
 
         # --- roles move both ways
-        role[:] = roles.transition(u[4], role, behaving, fit, activation, received > 0, m.reward[:n], m.satisfaction[:n], beh.roles)
+        role[:] = roles.transition(u[4], role, behaving, fit, activation + beh.roles.tie_pull * tie, received > 0,
+                                   m.reward[:n], m.satisfaction[:n], beh.roles)
 
         # --- referral: invitations sent today arrive tomorrow
         invites_sent = 0
@@ -596,11 +602,13 @@ class CommunityModel(mesa.Model):
             for g in np.flatnonzero(mentions_g):
                 candidates = rows if G == 1 else rows[group == g]
                 chosen = replies.draw(rng, candidates, weight[candidates], int(mentions_g[g]))
-                today.mentions[chosen] += 1
-                m.mentions_received[chosen] += 1
-                activation[chosen] += c.mentions.boost
-                muted = chosen[state[chosen] == MUTED]
-                back = muted[rng.random(muted.shape[0]) < c.mentions.unmute_probability]
+                np.add.at(today.mentions, chosen, 1)  # a member @-ed twice gets both mentions
+                np.add.at(m.mentions_received, chosen, 1)
+                np.add.at(activation, chosen, c.mentions.boost)
+                muted = np.unique(chosen[state[chosen] == MUTED])
+                # each mention is a chance to break through the mute
+                times = np.bincount(chosen, minlength=n)[muted]
+                back = muted[rng.random(muted.shape[0]) < 1.0 - (1.0 - c.mentions.unmute_probability) ** times]
                 state[back] = ACTIVE
                 today.unmutes += back.shape[0]
             behaving = (state == ACTIVE) & ordinary
@@ -613,8 +621,9 @@ class CommunityModel(mesa.Model):
             buzz += rp.buzz * strength * grabbing
             activation += rp.activation * strength * grabbing
             grabbers = np.bincount(group, grabbing > 0, minlength=G)
-            today.money[:n] += grabbing * per_member(rp.amount_yuan / np.maximum(grabbers, 1), group)
-            self.ledger.spend("red_packets", float(packets.sum() * rp.amount_yuan))
+            pool = plan.red_packets * rp.amount_yuan + today.red_packet_yuan  # campaigns carry their own amounts
+            today.money[:n] += (grabbing > 0) * per_member(pool / np.maximum(grabbers, 1), group)
+            self.ledger.spend("red_packets", float(pool.sum()))
         if plan.lottery.any():
             # a draw: members drawn in by the prize enter by posting; one winner per draw
             lot = c.lottery
@@ -637,6 +646,11 @@ class CommunityModel(mesa.Model):
                     activation[people] += ev.activation
                     self.ledger.spend("events", ev.cost_yuan)
                     today.notes.append(f"event in group {g}: {people.shape[0]} attended")
+
+    def _active_kols(self, day: int) -> int:
+        """Present KOLs who posted value content within the last week."""
+        m, n = self.members, self.members.n
+        return int(np.count_nonzero((m.role[:n] == KOL) & (m.state[:n] <= MUTED) & (day - m.last_value_day[:n] < 7)))
 
     def _rows(self, n: int) -> np.ndarray:
         """0..n-1 (cached: the daily step needs it several times)."""
@@ -795,9 +809,10 @@ class CommunityModel(mesa.Model):
         elif isinstance(item, MassAdd):
             self.mass_add(item.count)
         elif isinstance(item, SendRedPackets):
-            if item.amount_yuan != sc.cadence.red_packets.amount_yuan:
-                self._set({"cadence.red_packets.amount_yuan": item.amount_yuan})
-            self._campaign_day().red_packets[open_groups] += item.count
+            campaign = self._campaign_day()
+            campaign.red_packets[open_groups] += item.count
+            campaign.red_packet_yuan[open_groups] += item.count * item.amount_yuan
+            self.ledger.hours(item.count * len(open_groups) * sc.cadence.red_packets.hours, sc.operator.hourly_cost_yuan)
         elif isinstance(item, RunEvent):
             self._campaign_day().events[open_groups] += 1
             self.ledger.hours(sc.events.hours, sc.operator.hourly_cost_yuan)
@@ -872,9 +887,8 @@ class CommunityModel(mesa.Model):
         bonus = self.current.matrix.split.focus_bonus
         m, n = self.members, self.members.n
         in_g = np.flatnonzero((m.group[:n] == g) & (m.state[:n] <= MUTED))
-        new_ids = [g] + [self._open_group(focus_interest=k, fit_bonus=bonus) for k in range(1, subgroups)]
-        self.groups.focus_interest[g] = 0
-        self.groups.fit_bonus[g] = bonus
+        new_ids = [g] + [self._open_group(k, subgroups, bonus) for k in range(1, subgroups)]
+        self.groups.focus_slot[g], self.groups.focus_modulus[g], self.groups.fit_bonus[g] = 0, subgroups, bonus
         slot = matrix.split_assignment(m.interest[in_g], subgroups)
         # the owner stays in the first group; KOLs are shared out so every sub-group has a voice
         kols = m.role[in_g] == KOL
@@ -882,7 +896,9 @@ class CommunityModel(mesa.Model):
         admins = m.role[in_g] == ADMIN
         slot[admins] = 0
         m.group[in_g] = np.asarray(new_ids)[slot]
-        m.fit[in_g[~admins]] = np.minimum(1.0, m.fit[in_g[~admins]] + bonus)
+        # the focus bonus goes to those whose sub-topic their new group serves (a reassigned KOL may not)
+        served = in_g[~admins & (m.interest[in_g] % subgroups == slot)]
+        m.fit[served] = np.minimum(1.0, m.fit[served] + bonus)
         for new in new_ids[1:]:
             self.groups.last_value_day[new] = self.groups.last_value_day[g]
         self._note(f"group {g} split into {subgroups} focused sub-groups")
@@ -918,7 +934,7 @@ class CommunityModel(mesa.Model):
         self._note(f"community dissolved{': ' + reason if reason else ''}")
 
     def _planned_dissolution(self, day: int) -> bool:
-        planned = self.current.lifecycle.planned_days
+        planned = self.current.lifecycle.dissolution_day()
         return planned > 0 and day >= planned
 
     # ---------------------------------------------------------------- results

@@ -233,19 +233,31 @@ class GroupTable:
     dead_day: list[int] = field(default_factory=list)  # -1 while alive
     lifespan: list[int] = field(default_factory=list)  # last value day before death
     dissolved_day: list[int] = field(default_factory=list)  # -1 unless dissolved/merged away
-    focus_interest: list[int] = field(default_factory=list)  # -1 = the general theme
-    fit_bonus: list[float] = field(default_factory=list)
+    # a focused group serves the sub-topics i with i % focus_modulus == focus_slot (modulus 0: all)
+    focus_slot: list[int] = field(default_factory=list)
+    focus_modulus: list[int] = field(default_factory=list)
+    fit_bonus: list[float] = field(default_factory=list)  # fit gain of members whose sub-topic it serves
 
-    def open(self, day: int, focus_interest: int = -1, fit_bonus: float = 0.0) -> int:
-        """Open a new group on `day`; returns its index."""
+    def open(self, day: int, focus_slot: int = 0, focus_modulus: int = 0, fit_bonus: float = 0.0) -> int:
+        """Open a new group on `day` (general unless focused); returns its index."""
         self.founded_day.append(day)
         self.last_value_day.append(day)
         self.dead_day.append(-1)
         self.lifespan.append(-1)
         self.dissolved_day.append(-1)
-        self.focus_interest.append(focus_interest)
+        self.focus_slot.append(focus_slot)
+        self.focus_modulus.append(focus_modulus)
         self.fit_bonus.append(fit_bonus)
         return len(self.founded_day) - 1
+
+    def focused(self, g: int) -> bool:
+        return self.focus_modulus[g] > 0
+
+    def serves(self, g: int, interest: np.ndarray) -> np.ndarray:
+        """Whether group `g` is focused on each of these sub-topics (a general group serves none)."""
+        if self.focus_modulus[g] == 0:
+            return np.zeros(np.shape(interest), dtype=bool)
+        return np.asarray(interest) % self.focus_modulus[g] == self.focus_slot[g]
 
     @property
     def count(self) -> int:

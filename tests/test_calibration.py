@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow
 SEEDS = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(11).spawn(10)]
 
 
-def test_most_members_of_an_unmanaged_group_never_post_and_a_few_produce_most_value():
+def test_with_no_lever_pulled_most_members_never_post_and_a_few_produce_most_value():
     p = participation(Scenario(name="default"), SEEDS)
     assert p.never_posted_anything > 0.6, p  # van Mierlo 2014: < 25% ever posted
     assert p.never_posted_value > 0.85, p  # Nielsen 2006: ~90% lurk

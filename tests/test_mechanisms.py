@@ -255,14 +255,30 @@ def test_more_admins_catch_more_violations():
     n = 400
     ads = np.ones(n, dtype=np.int32)
     rules = Scenario().rules
-    few = moderation.enforce(rng, ads, np.zeros(n, np.int32), np.zeros(n, np.int64), np.zeros(n, np.int16),
-                             moderation.capacity(np.array([1]), 0.0, rules), rules)
-    many = moderation.enforce(rng, ads, np.zeros(n, np.int32), np.zeros(n, np.int64), np.zeros(n, np.int16),
-                              moderation.capacity(np.array([20]), 0.0, rules), rules)
+    one = np.array([True])
+    enforce = lambda admins, hours=0.0, warnings=0: moderation.enforce(  # noqa: E731
+        rng, ads, np.zeros(n, np.int32), np.zeros(n, np.int64), np.full(n, warnings, np.int16), lambda: np.array([admins]), hours, one, rules)
+    few, many = enforce(1), enforce(20)
     assert many.caught.sum() > 5 * few.caught.sum() > 0
-    repeat = moderation.enforce(rng, ads, np.zeros(n, np.int32), np.zeros(n, np.int64), np.full(n, 5, np.int16),
-                                moderation.capacity(np.array([100]), 0.0, rules), rules)
+    repeat = enforce(100, warnings=5)
     assert repeat.kicked.sum() == repeat.caught.sum() > 0
+
+
+def test_the_owner_moderates_with_spare_hours_and_the_time_is_costed():
+    rng = np.random.default_rng(9)
+    n, rules = 200, Scenario().rules
+    ads = np.ones(n, dtype=np.int32)
+    no_admins = lambda: np.array([0, 0])  # noqa: E731
+    open_both = np.array([True, True])
+    group = np.repeat([0, 1], n // 2)
+    idle = moderation.enforce(rng, ads, np.zeros(n, np.int32), group, np.zeros(n, np.int16), no_admins, 0.0, open_both, rules)
+    busy = moderation.enforce(rng, ads, np.zeros(n, np.int32), group, np.zeros(n, np.int16), no_admins, 2.0, open_both, rules)
+    assert idle.caught.sum() == 0 and busy.caught.sum() > 0
+    assert 0 < busy.operator_hours <= 2.0
+    # a closed group takes no share of the owner's time
+    one_open = moderation.enforce(rng, ads, np.zeros(n, np.int32), group, np.zeros(n, np.int16), no_admins, 2.0,
+                                  np.array([True, False]), rules)
+    assert one_open.removed_ads[1] == 0 and one_open.removed_ads[0] > busy.removed_ads[0]
 
 
 def test_events_tie_attendees_together_up_to_capacity():
@@ -280,8 +296,11 @@ def test_the_leaderboard_recognises_the_weeks_top_scorers():
 
 
 def test_groups_fill_to_the_cap_then_overflow_and_splits_follow_sub_topics():
-    sizes, focus = {0: 499}, {0: -1}
+    sizes, focus = {0: 499}, {0: (0, 0)}
     assert matrix.route(np.array([0, 1], dtype=np.int16), sizes, focus, 500).tolist() == [0, -1]
+    # sub-topic 3 goes to the group serving 3 % 2 == 1, not to the other focused group
+    focused = matrix.route(np.array([3], dtype=np.int16), {0: 10, 1: 200}, {0: (0, 2), 1: (1, 2)}, 500)
+    assert focused.tolist() == [1]
     assert matrix.split_assignment(np.array([0, 1, 2, 3, 4]), 2).tolist() == [0, 1, 0, 1, 0]
     quiet = matrix.lurkers_to_remove(np.ones(3, bool), np.ones(3, bool), np.array([50, 95, -10**6]), np.array([0, 0, 90]), 100, 30)
     assert quiet.tolist() == [0]

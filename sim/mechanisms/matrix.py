@@ -7,15 +7,17 @@ from __future__ import annotations
 import numpy as np
 
 
-def route(interest: np.ndarray, sizes: dict[int, int], focus: dict[int, int], cap: int) -> np.ndarray:
-    """Group for each newcomer: a group focused on their sub-topic, else any open group with room.
+def route(interest: np.ndarray, sizes: dict[int, int], focus: dict[int, tuple[int, int]], cap: int) -> np.ndarray:
+    """Group for each newcomer: a group focused on their sub-topic, else a general group, else any
+    open group with room. `focus[g]` is (slot, modulus): g serves sub-topic i if i % modulus == slot
+    (modulus 0: a general group).
 
     Returns -1 where no open group has room (the caller opens an overflow group). `sizes` is updated.
     """
     out = np.full(interest.shape[0], -1, dtype=np.int64)
     for k in range(interest.shape[0]):
-        matching = [g for g in sizes if focus[g] == interest[k] and sizes[g] < cap]
-        general = [g for g in sizes if focus[g] < 0 and sizes[g] < cap]
+        matching = [g for g in sizes if focus[g][1] and interest[k] % focus[g][1] == focus[g][0] and sizes[g] < cap]
+        general = [g for g in sizes if not focus[g][1] and sizes[g] < cap]
         options = matching or general or [g for g in sizes if sizes[g] < cap]
         if options:
             g = min(options, key=lambda x: (sizes[x], x))

@@ -37,7 +37,7 @@ def value_rate(
     behaviour: Behaviour,
     incentive: float,
 ) -> np.ndarray:
-    """Expected value posts per member today (zero for members not active)."""
+    """Expected value posts per member today (the caller zeroes members who are not active)."""
     gain = 1.0 + behaviour.activation.value_gain * activation
     return role_rate * fit ** behaviour.posting.fit_exponent * activity * speak * motivation * gain * crowd * need * incentive
 

@@ -1,7 +1,8 @@
 """Traits a newcomer brings: fit, attention, tolerance, activity, sociability, role, spam intent.
 
-Fit comes from the join channel (see `arrivals.channel_fit_mean`); everything else is drawn here
-from the population parameters, so every channel shares one definition of a member.
+Fit comes from the join channel (`arrivals.organic_fit_mean`, the referral and bait rules in
+`referral`, the mass-add and KOL means); everything else is drawn here from the population
+parameters, so every channel shares one definition of a member.
 """
 
 from __future__ import annotations

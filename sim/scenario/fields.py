@@ -72,7 +72,8 @@ def _submodel(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def iter_fields(model: type[BaseModel] = Scenario, prefix: str = "", defaults: BaseModel | None = None) -> Iterator[FieldSpec]:
+def iter_fields(model: type[BaseModel] = Scenario, prefix: str = "", defaults: BaseModel | None = None,
+                parent: FieldInfo | None = None) -> Iterator[FieldSpec]:
     """Every leaf parameter of `model`, depth first, as `FieldSpec`s (timeline excluded).
 
     Defaults are read from the default scenario itself, not from each section's class: a section
@@ -88,17 +89,22 @@ def iter_fields(model: type[BaseModel] = Scenario, prefix: str = "", defaults: B
         value = getattr(defaults, name) if defaults is not None else info.default
         sub = _submodel(info.annotation)
         if sub is not None:
-            yield from iter_fields(sub, path + ".", value if isinstance(value, BaseModel) else None)
+            yield from iter_fields(sub, path + ".", value if isinstance(value, BaseModel) else None, info)
             continue
         kind, choices = _kind(info.annotation)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         lower, upper = _bounds(info)
+        doc = info.description or ""
+        if not doc and parent is not None:  # a per-role rate: its table's unit, meaning and source
+            parent_extra = parent.json_schema_extra if isinstance(parent.json_schema_extra, dict) else {}
+            extra = {**parent_extra, **extra}
+            doc = f"{parent.description} ({name})" if parent.description else ""
         yield FieldSpec(
             path=path,
             kind=kind,
             default=value,
             unit=str(extra.get("unit", "")),
-            doc=info.description or "",
+            doc=doc,
             source=str(extra.get("source", "")),
             lower=lower,
             upper=upper,

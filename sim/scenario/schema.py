@@ -113,7 +113,7 @@ class Population(Section):
     )
     attention_median_msgs: float = param(
         60.0, "messages/day", "Median number of group messages a member reads per day before overload.",
-        source="Dunbar 1992; WeChat reading habits (docs/model.md)", gt=0, le=2000,
+        source="modelling choice (docs/model.md)", gt=0, le=2000,
     )
     attention_spread: float = param(
         0.6, "log-sd", "Spread of attention between members (lognormal sigma).", ge=0, le=3
@@ -417,7 +417,7 @@ class KOC(Section):
                           source="seed 002 打造KOC")
     count: int = param(3, "KOCs", "Target number of KOCs per group.", ge=0, le=200)
     start_day: int = param(14, "day", "First day the operator looks for KOCs.", ge=0, le=3650)
-    review_every_days: int = param(14, "days", "How often KOCs are reviewed and vacancies filled.", ge=1, le=3650)
+    review_every_days: int = param(14, "days", "How often KOC vacancies (KOCs who left) are filled; KOCs are not demoted.", ge=1, le=3650)
     monthly_reward_yuan: float = param(100.0, "yuan/KOC/month", "Monthly reward per KOC.", ge=0, le=1e6)
     mentions_per_day: int = param(2, "mentions/KOC/day", "@-mentions each KOC makes (they guide discussion).", ge=0, le=100)
     replies_per_day: int = param(2, "replies/KOC/day", "Replies each KOC gives to others' posts.", ge=0, le=100)
@@ -446,7 +446,7 @@ class Incentives(Section):
         0.25, "x propensity", "Extra posting propensity when a behaviour earns points.", ge=0, le=10
     )
     leaderboard_size: int = param(10, "members", "Members recognised on the weekly leaderboard.", ge=0, le=10000)
-    recognition: float = param(0.4, "utility", "Satisfaction a leaderboard mention gives.", ge=0, le=10)
+    recognition: float = param(0.4, "utility", "Satisfaction (and activation) a leaderboard mention gives.", ge=0, le=10)
     level_points: float = param(
         50.0, "points", "Points for level 1; each further level needs twice as many (等级).", gt=0, le=1e9,
     )
@@ -477,7 +477,7 @@ class Matrix(Section):
         source="WeChat's 500-member group cap", ge=2, le=100000,
     )
     split: Split = Split()
-    merge_dead: bool = param(False, "flag", "Move the active members of a dead group into a live one.")
+    merge_dead: bool = param(False, "flag", "Move the present (active and muted) members of a dead group into a live one.")
     dissolve_dead: bool = param(False, "flag", "Dissolve dead groups (their members leave).")
     remove_lurkers: RemoveLurkers = RemoveLurkers()
 
@@ -485,15 +485,38 @@ class Matrix(Section):
 class Lifecycle(Section):
     type: Literal["persistent", "flash"] = param(
         "persistent", "choice",
-        "persistent: members' need lasts; flash: a short-lived event or flash-sale group (快闪群).",
+        "persistent: members' need lasts (有用); flash: a short-lived event or flash-sale group (快闪群) whose "
+        "members' need fades and which the operator dissolves after a while.",
         source="seed 003 社群生命周期 (持续性群 vs 非持续性群)",
     )
     planned_days: int = param(
-        0, "days", "Day the operator dissolves the group (0 = never). Flash groups usually set this.", ge=0, le=3650
+        0, "days", "Day the operator dissolves the group (0 = never for a persistent group, flash_days for a flash group).",
+        ge=0, le=3650,
     )
     need_half_life_days: float = param(
-        0.0, "days", "Half-life of members' need for the group (0 = the need lasts).", ge=0, le=3650
+        0.0, "days", "Half-life of members' need for the group (0 = it lasts; flash groups use flash_need_half_life_days).",
+        ge=0, le=3650,
     )
+    flash_days: int = param(
+        14, "days", "Day a flash group is dissolved when planned_days is not set (an active group lives > 21 days; a flash one less).",
+        source="seed 003 (七): 一个活跃的社群生命周期一般是>21天", ge=1, le=3650,
+    )
+    flash_need_half_life_days: float = param(
+        3.0, "days", "Half-life of a flash group's members' need when need_half_life_days is not set (新奇、好玩).",
+        source="seed 003 非持续性群", gt=0, le=3650,
+    )
+
+    def dissolution_day(self) -> int:
+        """Day the operator dissolves the community (0 = never)."""
+        if self.planned_days:
+            return self.planned_days
+        return self.flash_days if self.type == "flash" else 0
+
+    def need_half_life(self) -> float:
+        """Half-life of members' need, in days (0 = it lasts)."""
+        if self.need_half_life_days:
+            return self.need_half_life_days
+        return self.flash_need_half_life_days if self.type == "flash" else 0.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -539,7 +562,7 @@ class Posting(Section):
         1.5, "exponent", "Value posting scales with fit to this power (you post about what you care for).", ge=0, le=10
     )
     crowd_size: float = param(
-        150.0, "members", "Group size at which crowding starts to suppress each member's posting.",
+        150.0, "members", "Group size at which crowding has cut each member's posting by 1 - 2^-crowd_exponent (smoothly from the first member).",
         source="Dunbar 1992 (~150); seed 004 ⒊", gt=0, le=100000,
     )
     crowd_exponent: float = param(
@@ -640,11 +663,15 @@ class Churn(Section):
 
 
 class Roles(Section):
+    tie_pull: float = param(
+        0.3, "per tie unit", "How much each unit of tie strength draws a lurker in, like activation does (friends pull you into talk).",
+        source="MODEL.md: lurkers become commenters when drawn in (topics, @-mentions, ties)", ge=0, le=10,
+    )
     lurker_to_commenter: float = param(0.004, "probability/day", "Chance a fully drawn-in lurker starts commenting.", ge=0, le=1)
     commenter_to_creator: float = param(0.01, "probability/day", "Chance a commenter whose posts got answered starts creating.", ge=0, le=1)
     creator_to_commenter: float = param(0.03, "probability/day", "Chance an unrewarded creator stops creating.", ge=0, le=1)
     commenter_to_lurker: float = param(0.03, "probability/day", "Chance a disengaged commenter falls back to lurking.", ge=0, le=1)
-    reward_scale: float = param(1.0, "replies/post", "Replies per post at which recognition motivation is 63% of max.", gt=0, le=1000)
+    reward_scale: float = param(1.0, "replies/post", "Replies per post at which recognition motivation is 76% of max (tanh(1)).", gt=0, le=1000)
     reward_memory: float = param(0.2, "weight/day", "Weight of today's replies in a poster's remembered recognition.", gt=0, le=1)
 
 
