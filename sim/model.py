@@ -270,10 +270,10 @@ class CommunityModel(mesa.Model):
         if a.shape[0] == 0:
             return
         self.ties.add(a, b, w, self.day)
-        m = self.members
-        for ends in (a, b):
-            np.add.at(m.tie_strength, ends, w)
-            np.add.at(m.tie_count, ends, 1)
+        m, n = self.members, self.members.n
+        ends = np.concatenate([a, b])  # bincount is ~4x faster than np.add.at at these sizes
+        m.tie_strength[:n] += np.bincount(ends, np.concatenate([w, w]), minlength=n)
+        m.tie_count[:n] += np.bincount(ends, minlength=n).astype(np.int32)
 
     def _exit(self, rows: np.ndarray, state: State) -> None:
         """Members leave or are kicked: they stop counting, and their ties stop holding anyone."""
@@ -605,9 +605,8 @@ class CommunityModel(mesa.Model):
                 np.add.at(today.mentions, chosen, 1)  # a member @-ed twice gets both mentions
                 np.add.at(m.mentions_received, chosen, 1)
                 np.add.at(activation, chosen, c.mentions.boost)
-                muted = np.unique(chosen[state[chosen] == MUTED])
                 # each mention is a chance to break through the mute
-                times = np.bincount(chosen, minlength=n)[muted]
+                muted, times = np.unique(chosen[state[chosen] == MUTED], return_counts=True)
                 back = muted[rng.random(muted.shape[0]) < 1.0 - (1.0 - c.mentions.unmute_probability) ** times]
                 state[back] = ACTIVE
                 today.unmutes += back.shape[0]

@@ -131,7 +131,7 @@ class TieLog:
     _index_edges: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     _indexed: int = 0
 
-    TAIL = 2048  # unindexed edges tolerated before they are merged into the index
+    TAIL = 8192  # unindexed edges tolerated before they are merged into the index (a merge copies the log)
 
     def add(self, src: np.ndarray, dst: np.ndarray, weight: float | np.ndarray, day: int) -> None:
         """Append edges (self-loops are dropped by the caller)."""
@@ -192,10 +192,11 @@ class TieLog:
         if rows.shape[0] > 1:
             ids = np.unique(ids)  # an edge between two leavers appears twice
         self.alive[ids] = False
+        n = tie_strength.shape[0]
+        ends = np.concatenate([self.src[ids], self.dst[ids]])
         w = self.weight[ids].astype(np.float64)
-        for ends in (self.src[ids], self.dst[ids]):
-            np.subtract.at(tie_strength, ends, w)
-            np.subtract.at(tie_count, ends, 1)
+        tie_strength -= np.bincount(ends, np.concatenate([w, w]), minlength=n)
+        tie_count -= np.bincount(ends, minlength=n).astype(tie_count.dtype)
         np.maximum(tie_strength, 0.0, out=tie_strength)  # float round-off must not leave negative ties
 
     def edges(self, live_only: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
