@@ -65,7 +65,6 @@ class _Today:
     red_packets: np.ndarray  # extra packets per group from interventions
     red_packet_yuan: np.ndarray  # money in those extra packets, per group
     events: np.ndarray  # extra events per group from interventions
-    promotion_posts: np.ndarray  # extra promotional posts per group from interventions
     joins: dict[int, int] = field(default_factory=dict)
     leaves: int = 0
     kicks: int = 0
@@ -77,7 +76,7 @@ class _Today:
     def start(cls, n_members: int, n_groups: int) -> "_Today":
         zeros = lambda k: np.zeros(k)  # noqa: E731
         ints = lambda k: np.zeros(k, dtype=np.int64)  # noqa: E731
-        return cls(zeros(n_members), zeros(n_members), zeros(n_members), ints(n_groups), zeros(n_groups), ints(n_groups), ints(n_groups))
+        return cls(zeros(n_members), zeros(n_members), zeros(n_members), ints(n_groups), zeros(n_groups), ints(n_groups))
 
     def grow(self, capacity: int, n_groups: int) -> None:
         """Make room after the member table grew or groups opened today."""
@@ -85,7 +84,7 @@ class _Today:
             for name in ("money", "mentions", "identity"):
                 arr = getattr(self, name)
                 setattr(self, name, np.concatenate([arr, np.zeros(capacity - arr.shape[0])]))
-        for name in ("red_packets", "red_packet_yuan", "events", "promotion_posts"):
+        for name in ("red_packets", "red_packet_yuan", "events"):
             arr = getattr(self, name)
             if arr.shape[0] < n_groups:
                 setattr(self, name, np.concatenate([arr, np.zeros(n_groups - arr.shape[0], dtype=np.int64)]))
@@ -474,9 +473,9 @@ class CommunityModel(mesa.Model):
         quality_g = np.bincount(group, quality, minlength=G) + plan.morning_report * sc.cadence.morning_report.quality
         unseen = 1.0 - sc.rules.seen_before_removal
         chatter_g = np.bincount(group, chatter, minlength=G) - unseen * enf.removed_chatter
-        promotions_g = plan.promotion_posts + today.promotion_posts
+        promotions_g = plan.promotion_posts
         ads_g = np.bincount(group, ads, minlength=G) - unseen * enf.removed_ads + promotions_g
-        operator_posts_g = plan.operator_posts() + today.promotion_posts + today.red_packets
+        operator_posts_g = plan.operator_posts() + today.red_packets
         volume_g = value_g + chatter_g + ads_g + (operator_posts_g - promotions_g) + self._prev_replies
 
         # --- reading with overload
@@ -813,8 +812,8 @@ class CommunityModel(mesa.Model):
             campaign.red_packet_yuan[open_groups] += item.count * item.amount_yuan
             self.ledger.hours(item.count * len(open_groups) * sc.cadence.red_packets.hours, sc.operator.hourly_cost_yuan)
         elif isinstance(item, RunEvent):
-            self._campaign_day().events[open_groups] += 1
-            self.ledger.hours(sc.events.hours, sc.operator.hourly_cost_yuan)
+            self._campaign_day().events[open_groups] += 1  # an event in every open group
+            self.ledger.hours(sc.events.hours * len(open_groups), sc.operator.hourly_cost_yuan)
         elif isinstance(item, StartSelling):
             self._set({"cadence.promotion.enabled": True, "cadence.promotion.start_day": self.day,
                        "cadence.promotion.every_days": item.every_days, "cadence.promotion.posts": item.posts})
@@ -898,8 +897,9 @@ class CommunityModel(mesa.Model):
         # the focus bonus goes to those whose sub-topic their new group serves (a reassigned KOL may not)
         served = in_g[~admins & (m.interest[in_g] % subgroups == slot)]
         m.fit[served] = np.minimum(1.0, m.fit[served] + bonus)
-        for new in new_ids[1:]:
+        for new in new_ids[1:]:  # the sub-groups inherit the group's record
             self.groups.last_value_day[new] = self.groups.last_value_day[g]
+            self._kol_last_post[new] = self._kol_last_post[g]
         self._note(f"group {g} split into {subgroups} focused sub-groups")
         return new_ids
 

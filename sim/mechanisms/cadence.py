@@ -4,8 +4,9 @@ Each day the operator works down a fixed priority list — promotions (a sales K
 morning report, topic prompt, guided replies, @-mentions, red packets, lotteries — in every open
 group, until the day's hours are spent. Whatever time is left goes to moderation. A matrix of
 groups therefore thins the operator's attention (seed 002: 一个人可能会负责较多个的群).
-Scheduled events and timeline interventions are campaigns prepared ahead: they always happen and
-their hours are charged on top of the day's budget.
+Scheduled events and the timeline's campaigns are prepared ahead: they always happen, and the
+hours of events and red packets are charged on top of the day's budget (other interventions —
+mass-adding, inviting a KOL, promoting KOCs, changing a rule — are not costed in hours).
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ class OperatorDay:
     tasks: list[str] = field(default_factory=list)
 
     def operator_posts(self) -> np.ndarray:
-        """Messages the operator itself posts in each group (reading load)."""
-        return self.morning_report + self.topic_prompt + self.promotion_posts + self.red_packets + self.lottery + self.guided_replies
+        """Messages the operator itself posts in each group (reading load). Guided replies are
+        replies: they are counted with the day's replies, not here."""
+        return self.morning_report + self.topic_prompt + self.promotion_posts + self.red_packets + self.lottery
 
 
 def plan_day(scenario: Scenario, day: int, open_groups: list[int], n_groups: int) -> OperatorDay:

@@ -14,13 +14,15 @@ from sim.scenario.schema import Behaviour
 
 
 def crowding(present_in_group: np.ndarray, behaviour: Behaviour) -> np.ndarray:
-    """Per-group multiplier on each member's posting: 1 for a tiny group, falling past `crowd_size`."""
+    """Per-group multiplier on each member's posting: 1 for an empty group, falling smoothly with size
+    (at `crowd_size` members it is 2^-crowd_exponent)."""
     p = behaviour.posting
     return (1.0 + present_in_group / p.crowd_size) ** (-p.crowd_exponent)
 
 
 def recognition_motivation(reward: np.ndarray, satisfaction: np.ndarray, behaviour: Behaviour) -> np.ndarray:
-    """0.5 for an ignored, unhappy poster up to ~2 for a well-answered, happy one."""
+    """From 0.25 for an ignored, thoroughly unhappy poster (0.5 when indifferent) up to 2.25 for a
+    well-answered, happy one: (0.5 + tanh(reward / reward_scale)) * (1 + 0.5 * clip(satisfaction, -1, 1))."""
     scale = behaviour.roles.reward_scale
     return (0.5 + np.tanh(reward / scale)) * (1.0 + 0.5 * np.clip(satisfaction, -1.0, 1.0))
 
