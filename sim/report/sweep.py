@@ -27,6 +27,8 @@ from sim.sweep.analysis import CONFIDENCE, HEADLINE_INDEX, INDEX_LABEL, THRESHOL
 REPORT_FILE = "report.html"
 #: At most this many subplots per row.
 COLUMNS = 4
+#: Second-order Sobol indices: the table shows this many pairs.
+MAX_PAIRS = 10
 ZH = {"lifespan": "存活天数", "survival": "存活比例", "contributors": "价值贡献者", "value_output": "价值产出"}
 
 
@@ -81,9 +83,14 @@ def build_page(analysis: SweepAnalysis, meta: dict) -> Page:
         if analysis.method == "sobol":
             second = analysis.sensitivity[analysis.sensitivity["index"] == "S2"]
             if len(second):
+                pairs = (second[second["outcome"] == "lifespan"].sort_values("estimate", ascending=False)
+                         [["parameter", "parameter_b"]].drop_duplicates().head(MAX_PAIRS))
                 page.table(["second-order S2 二阶", *[_outcome_label(analysis, o) for o in _keys(analysis)]],
                            [[f"{a} × {b}", *[_interval_text(second, o, a, b) for o in _keys(analysis)]]
-                            for a, b in second[["parameter", "parameter_b"]].drop_duplicates().itertuples(index=False)])
+                            for a, b in pairs.itertuples(index=False)])
+                page.paragraph(f"The {len(pairs)} pairs with the largest S2 for lifespan; every pair is in "
+                               "sensitivity.csv (index S2). S2 is noisy: trust it only where its interval excludes 0.",
+                               css="note")
 
     page.heading("Tipping points 临界点")
     page.paragraph(f"Share of groups alive on day {analysis.survival_day} along each numeric lever (mean over every "
@@ -180,6 +187,10 @@ def _outcome_label(analysis: SweepAnalysis, key: str) -> str:
     return f"{label} {ZH.get(key, '')}".strip()
 
 
+def _outcome_title(analysis: SweepAnalysis, key: str) -> str:
+    return next(o.title for o in analysis.outcomes if o.key == key)
+
+
 def _num(x: float | None) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "–"
@@ -226,7 +237,7 @@ def sensitivity_figure(analysis: SweepAnalysis) -> go.Figure:
     order = list(analysis.ranking("lifespan")["parameter"])[::-1]
     order = [p.path for p in analysis.parameters if p.path not in order][::-1] + order
     fig = make_subplots(rows=1, cols=max(1, len(keys)), shared_yaxes=True, horizontal_spacing=0.03,
-                        subplot_titles=[_outcome_label(analysis, k) for k in keys])
+                        subplot_titles=[_outcome_title(analysis, k) for k in keys])
     for c, key in enumerate(keys, start=1):
         for i, index in enumerate(indices):
             rows = s[(s["outcome"] == key) & (s["index"] == index) & (s["parameter_b"] == "")].set_index("parameter")
@@ -249,7 +260,7 @@ def morris_figure(analysis: SweepAnalysis) -> go.Figure:
     s = analysis.sensitivity
     keys = [k for k in _keys(analysis) if (s["outcome"] == k).any()]
     fig = make_subplots(rows=1, cols=max(1, len(keys)), horizontal_spacing=0.06,
-                        subplot_titles=[_outcome_label(analysis, k) for k in keys])
+                        subplot_titles=[_outcome_title(analysis, k) for k in keys])
     for c, key in enumerate(keys, start=1):
         star = s[(s["outcome"] == key) & (s["index"] == "mu_star")].set_index("parameter")["estimate"]
         sigma = s[(s["outcome"] == key) & (s["index"] == "sigma")].set_index("parameter")["estimate"].reindex(star.index)
@@ -348,7 +359,7 @@ def heatmap_figure(analysis: SweepAnalysis, a: str, b: str) -> go.Figure:
     """One heatmap per outcome of the mean over runs in each (level of a, level of b) cell."""
     keys = _keys(analysis)
     fig = make_subplots(rows=1, cols=len(keys), horizontal_spacing=0.07,
-                        subplot_titles=[_outcome_label(analysis, k) for k in keys])
+                        subplot_titles=[_outcome_title(analysis, k) for k in keys])
     table = analysis.interactions[(analysis.interactions["parameter_a"] == a) & (analysis.interactions["parameter_b"] == b)]
     for c, key in enumerate(keys, start=1):
         t = table[table["outcome"] == key]

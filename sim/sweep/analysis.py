@@ -71,14 +71,20 @@ class Outcome:
     key: str
     label: str
     unit: str
+    short: str = ""   # a few words, for chart titles
+
+    @property
+    def title(self) -> str:
+        return self.short or self.label
 
 
 def outcome_definitions(survival_day: int, contributors_day: int, horizon: int) -> list[Outcome]:
     return [
-        Outcome("lifespan", f"days of value (restricted lifespan, of {horizon})", "days"),
-        Outcome("survival", f"share of groups alive on day {survival_day}", "share"),
-        Outcome("contributors", f"value contributors on day {contributors_day}", "members"),
-        Outcome("value_output", "value posts per day", "posts/day"),
+        Outcome("lifespan", f"days of value (restricted lifespan, of {horizon})", "days", "days of value"),
+        Outcome("survival", f"share of groups alive on day {survival_day}", "share", f"alive on day {survival_day}"),
+        Outcome("contributors", f"value contributors on day {contributors_day}", "members",
+                f"contributors, day {contributors_day}"),
+        Outcome("value_output", "value posts per day", "posts/day", "value posts/day"),
     ]
 
 
@@ -588,7 +594,15 @@ def summarize(analysis: SweepAnalysis, tables: SweepTables) -> dict[str, Any]:
     sentences = [s for s in (drivers_sentence(analysis, o.key) for o in analysis.outcomes) if s]
     tipping = analysis.tipping
     marginal = tipping[(tipping["condition"] == "") & tipping["clear"].astype(bool)] if len(tipping) else tipping
-    sentences += [str(t) for t in marginal["text"]] if len(marginal) else []
+    crossed = marginal[marginal["crossing"].astype(float).notna()] if len(marginal) else marginal
+    sentences += [str(t) for t in crossed["text"]] if len(crossed) else []
+    for side in ("at least", "below"):
+        flat = marginal[marginal["direction"] == f"always {side} 50%"] if len(marginal) else marginal
+        if len(flat):
+            levers = ", ".join(f"{t.parameter} ({t.survival_min:.0%}–{t.survival_max:.0%})" for t in flat.itertuples())
+            sentences.append(f"No tipping point along {'this lever' if len(flat) == 1 else 'these levers'}: the share "
+                             f"alive on day {analysis.survival_day} stays {side} 50% across {'its' if len(flat) == 1 else 'each'} "
+                             f"range (averaged over the other levers): {levers}.")
     unclear = int((~tipping["clear"].astype(bool)).sum()) if len(tipping) else 0
     crossing = tipping["crossing"].astype(float).notna() if len(tipping) else pd.Series(dtype=bool)
     given = (tipping[(tipping["condition"] != "") & tipping["clear"].astype(bool) & crossing]
