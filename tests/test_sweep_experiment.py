@@ -154,3 +154,11 @@ def test_the_sweep_command_prints_the_problems_and_exits_2(tmp_path):
     assert result.exit_code == 2, result.output
     assert "did you mean 'entry.threshold'" in " ".join(result.output.split())
     assert "Traceback" not in result.output and not (tmp_path / "o").exists()
+
+
+def test_the_readme_example_experiment_is_valid(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Parameter sweeps and sensitivity", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    experiment = load_experiment(write(tmp_path, example.replace("../scenarios/", f"{ROOT / 'scenarios'}/")))
+    assert experiment.paths == ["referral.reward_yuan", "kol.count"] and experiment.extra_outcomes == ("peak_members",)

@@ -250,3 +250,29 @@ def test_a_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path
     assert runs_files(out) == runs_files(uninterrupted)
     with ResultStore(out, keep_rows=False).open(prepare(load_experiment(path))[1]) as store:
         assert store.duplicates_ignored == 0
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_sweep_at_once_and_the_same_command_resumes(tmp_path, uninterrupted):
+    path = write(tmp_path, KILL_TEXT)
+    out = tmp_path / "out"
+    command = [*GROUPSIM, "sweep", str(path), "--workers", "2", "--out", str(out)]
+    proc = subprocess.Popen(command, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while _parts(out) < 2:
+            assert proc.poll() is None and time.monotonic() < deadline, "the sweep ended or stalled before Ctrl-C"
+            time.sleep(0.02)
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert proc.returncode == 130, stderr
+    assert "run the same command again to resume" in flat(stderr) and "Traceback" not in stderr
+    resumed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert runs_files(out) == runs_files(uninterrupted)
