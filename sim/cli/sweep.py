@@ -28,7 +28,7 @@ def sweep(
                                            "(a Dask cluster) or serial (this process). Default: the experiment's."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
                                             "(implies --executor dask)."),
-    retry_failed: bool = typer.Option(False, "--retry-failed", help="Run points whose runs failed in an earlier session again."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Run the runs that failed in an earlier session again."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Delete the earlier sweep in the output folder and start again."),
 ) -> None:
     """Run every point of an experiment's design, replicates times: design.parquet, runs/ (Parquet), manifest.json.

@@ -103,7 +103,7 @@ class SweepAnalysis:
     sensitivity: pd.DataFrame         # long: outcome, method, index, parameter, parameter_b, estimate, low, high
     effects: pd.DataFrame             # outcome, parameter, level, x, mean, low, high, runs
     interactions: pd.DataFrame        # outcome, parameter_a, level_a, x_a, parameter_b, level_b, x_b, mean, runs
-    tipping: pd.DataFrame             # parameter, condition, crossing, low_level, high_level, direction, text
+    tipping: pd.DataFrame             # parameter, condition, crossing, low_level, high_level, direction, clear, ...
     noise: pd.DataFrame               # outcome, noise_share, runs, points
     summary: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -323,17 +323,14 @@ def _interval_label(interval: pd.Interval, parameter: Parameter) -> str:
 
 
 def _interval(values: np.ndarray, outcome: str, confidence: float) -> tuple[float, float]:
-    """A `confidence` interval of the mean: Wilson for the survival share, Student t otherwise."""
+    """A `confidence` interval of the mean of `values`: Wilson for the survival share, Student t
+    otherwise (NaN, NaN when there are too few values)."""
     n = len(values)
-    mean = float(values.mean())
     if outcome == "survival":
-        if n == 0:
-            return math.nan, math.nan
-        ci = stats.binomtest(int(round(values.sum())), n).proportion_ci(confidence, method="wilson")
-        return float(ci.low), float(ci.high)
+        return wilson(float(values.mean()), n, confidence) if n else (math.nan, math.nan)
     if n < 2:
         return math.nan, math.nan
-    sd = float(values.std(ddof=1))
+    mean, sd = float(values.mean()), float(values.std(ddof=1))
     half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
     return mean - half, mean + half
 
