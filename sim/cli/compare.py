@@ -7,18 +7,14 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
 from rich.markup import escape
 from rich.table import Table
 
-from sim.batch import BatchError, BatchExecutor, BatchProgress, ExecutorError, StoreError, make_executor
 from sim.batch.compare import CompareRun, compare_job, default_folder, run_compare, scenario_labels
 from sim.batch.seeds import SEED_BITS
-from sim.cli.common import app, console, err_console, fail, load_or_exit, parse_sets, print_error
+from sim.cli.batch_run import check_executor_options, run_with_progress
+from sim.cli.common import app, console, err_console, fail, load_or_exit, parse_sets
 from sim.report.compare import write_compare_report
-
-INTERRUPTED = 130
 
 
 @app.command()
@@ -50,13 +46,8 @@ def compare(
         fail(f"--seed must be a whole number from 0 to 2**{SEED_BITS}-1, got {seed}")
     if days is not None and days < 1:
         fail(f"--days must be at least 1, got {days}")
-    if workers is not None and workers < 1:
-        fail(f"--workers must be at least 1, got {workers}")
     kind = executor or ("dask" if scheduler else "local")
-    if kind not in ("local", "dask", "serial"):
-        fail(f"--executor must be local, dask or serial, got {kind!r}")
-    if scheduler and kind != "dask":
-        fail("--scheduler is for --executor dask")
+    check_executor_options(kind, scheduler, workers)
     if scheduler and workers is not None:
         err_console.print("[yellow]note:[/] --workers is ignored with --scheduler: the cluster's workers run the batch",
                           highlight=False)
@@ -71,45 +62,12 @@ def compare(
         fail(str(exc))
     folder = out if out is not None else default_folder(job)
 
-    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
-                        TextColumn("{task.fields[failed]}"), TimeElapsedColumn(), TextColumn("ETA"),
-                        TimeRemainingColumn(), console=console, transient=False)
-    bar: dict[str, int] = {}
+    def run(start_executor, on_start, on_progress):
+        result = run_compare(job, folder, start_executor, overwrite=overwrite, retry_failed=retry_failed,
+                             on_start=on_start, on_progress=on_progress)
+        return result, write_compare_report(result.folder)  # inside: Ctrl-C here also gets the resume hint
 
-    def on_start(now: BatchProgress, ex: BatchExecutor) -> None:
-        if now.done:
-            console.print(f"Resuming {escape(str(folder))}: {now.done} of {now.total} runs already done.")
-        console.print(f"Running {now.total - now.done} runs on {ex.describe()}.")
-        progress.start()
-        bar["id"] = progress.add_task(" vs ".join(labels), total=now.total, completed=now.done, failed="")
-
-    def on_progress(now: BatchProgress) -> None:
-        if "id" in bar:
-            failed = f"[yellow]{now.failed} failed[/]" if now.failed else ""
-            progress.update(bar["id"], completed=now.done, failed=failed)
-
-    def start_executor() -> BatchExecutor:
-        try:
-            return make_executor(kind, workers, scheduler)
-        except ExecutorError as exc:
-            fail(str(exc))
-
-    try:
-        try:
-            result = run_compare(job, folder, start_executor, overwrite=overwrite, retry_failed=retry_failed,
-                                 on_start=on_start, on_progress=on_progress)
-        finally:
-            progress.stop()
-        report = write_compare_report(result.folder)
-    except KeyboardInterrupt:
-        err_console.print(f"[bold yellow]interrupted:[/] finished runs are saved in {escape(str(folder))}; "
-                          "run the same command again to resume.", highlight=False, soft_wrap=True)
-        raise typer.Exit(INTERRUPTED) from None
-    except StoreError as exc:
-        fail(str(exc))
-    except BatchError as exc:  # the batch could not go on (not the user's input): exit 1
-        print_error(exc)
-        raise typer.Exit(1) from None
+    result, report = run_with_progress(" vs ".join(labels), folder, kind, workers, scheduler, run)
     _print_outcome(result)
     console.print(f"Report: [bold]{escape(str(report))}[/]  (runs.parquet, daily.parquet and summary.json in "
                   f"{escape(str(result.folder))}/)")

@@ -6,15 +6,12 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
+from rich.markup import escape
 from rich.table import Table
 
-from sim.batch import BatchError, BatchExecutor, BatchProgress, ExecutorError, StoreError, make_executor
-from sim.cli.common import app, console, err_console, fail, fail_problems
+from sim.cli.batch_run import check_executor_options, run_with_progress
+from sim.cli.common import app, console, fail, fail_problems
 from sim.scenario import ScenarioError
-
-INTERRUPTED = 130
 
 
 @app.command()
@@ -38,18 +35,13 @@ def sweep(
     from sim.sweep.experiment import load_experiment
     from sim.sweep.run import default_folder, prepare, run_sweep
 
-    if workers is not None and workers < 1:
-        fail(f"--workers must be at least 1, got {workers}")
     try:
         experiment = load_experiment(experiment_file)
     except ScenarioError as exc:
         fail_problems(exc)
     kind = executor or ("dask" if scheduler else experiment.executor.kind)
-    if kind not in ("local", "dask", "serial"):
-        fail(f"--executor must be local, dask or serial, got {kind!r}")
+    check_executor_options(kind, scheduler, workers)
     address = scheduler or (experiment.executor.scheduler if kind == "dask" else None)
-    if scheduler and kind != "dask":
-        fail("--scheduler is for --executor dask")
     count = workers if workers is not None else experiment.executor.workers
     try:
         design, job = prepare(experiment)
@@ -59,45 +51,11 @@ def sweep(
     console.print(f"Sweep [bold]{experiment.name}[/]: {design.describe()}, {experiment.replicates} replicates "
                   f"= {len(job.tasks):,} runs → {folder}", highlight=False)
 
-    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
-                        TextColumn("{task.fields[rate]}"), TextColumn("{task.fields[failed]}"), TimeElapsedColumn(),
-                        TextColumn("ETA"), TimeRemainingColumn(), console=console, transient=False)
-    bar: dict[str, int] = {}
+    def run(start_executor, on_start, on_progress):
+        return run_sweep(experiment, design, job, folder, start_executor, overwrite=overwrite,
+                         retry_failed=retry_failed, on_start=on_start, on_progress=on_progress)
 
-    def on_start(now: BatchProgress, ex: BatchExecutor) -> None:
-        if now.done:
-            console.print(f"Resuming {folder}: {now.done:,} of {now.total:,} runs already done.")
-        console.print(f"Running {now.total - now.done:,} runs on {ex.describe()}.")
-        progress.start()
-        bar["id"] = progress.add_task(experiment.name, total=now.total, completed=now.done, failed="", rate="")
-
-    def on_progress(now: BatchProgress) -> None:
-        if "id" in bar:
-            failed = f"[yellow]{now.failed} failed[/]" if now.failed else ""
-            rate = f"{now.ran / now.elapsed:.1f} runs/s" if now.ran and now.elapsed > 0 else ""
-            progress.update(bar["id"], completed=now.done, failed=failed, rate=rate)
-
-    def start_executor() -> BatchExecutor:
-        try:
-            return make_executor(kind, count, address)
-        except ExecutorError as exc:
-            fail(str(exc))
-
-    try:
-        try:
-            result = run_sweep(experiment, design, job, folder, start_executor, overwrite=overwrite,
-                               retry_failed=retry_failed, on_start=on_start, on_progress=on_progress)
-        finally:
-            progress.stop()
-    except KeyboardInterrupt:
-        err_console.print(f"[bold yellow]interrupted:[/] finished runs are saved in {folder}; "
-                          "run the same command again to resume.", highlight=False, soft_wrap=True)
-        raise typer.Exit(INTERRUPTED) from None
-    except StoreError as exc:
-        fail(str(exc))
-    except BatchError as exc:  # the batch could not go on (not the user's input): exit 1
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+    result = run_with_progress(experiment.name, folder, kind, count, address, run)
     outcome = result.outcome
     failed = f", [yellow]{result.failed} failed[/]" if result.failed else ""
     if outcome is None:
@@ -106,8 +64,9 @@ def sweep(
         per_run = outcome.worker_seconds / outcome.ran
         console.print(f"Ran {outcome.ran:,} runs in {outcome.elapsed:.1f} s: [bold]{outcome.runs_per_second:.1f} runs/s[/] "
                       f"({per_run:.3f} s of worker time per run){failed}.", highlight=False)
-    console.print(f"Results: [bold]{result.folder}[/] (runs/ holds one row per run, design.parquet one per point). "
-                  f"Next: groupsim analyze {result.folder}", highlight=False, soft_wrap=True)
+    folder_text = escape(str(result.folder))
+    console.print(f"Results: [bold]{folder_text}[/] (runs/ holds one row per run, design.parquet one per point). "
+                  f"Next: groupsim analyze {folder_text}", highlight=False, soft_wrap=True)
 
 
 @app.command()
