@@ -11,7 +11,7 @@ mass-adding, inviting a KOL, promoting KOCs, changing a rule — are not costed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -32,7 +32,6 @@ class OperatorDay:
     event: np.ndarray
     hours_used: float = 0.0
     hours_left: float = 0.0
-    tasks: list[str] = field(default_factory=list)
 
     def operator_posts(self) -> np.ndarray:
         """Messages the operator itself posts in each group (reading load). Guided replies are
