@@ -11,7 +11,7 @@ Layers, each usable alone (a parameter sweep reuses all of them):
 * `compare`, `analysis`, `daily` - the `groupsim compare` job, its statistics and day-by-day bands.
 """
 
-from sim.batch.engine import BatchError, BatchOutcome, BatchProgress, run_job
+from sim.batch.engine import BatchError, BatchOutcome, BatchProgress, run_job, run_remaining
 from sim.batch.executors import EXECUTORS, BatchExecutor, ExecutorError, make_executor
 from sim.batch.job import ChunkPlanner, Job
 from sim.batch.seeds import replicate_seed, replicate_seeds
@@ -21,5 +21,5 @@ from sim.batch.worker import Task, code_fingerprint
 __all__ = [
     "EXECUTORS", "BatchError", "BatchExecutor", "BatchOutcome", "BatchProgress", "ChunkPlanner", "ExecutorError",
     "Job", "ResultStore", "StoreError", "Task", "code_fingerprint", "make_executor", "replicate_seed",
-    "replicate_seeds", "run_job",
+    "replicate_seeds", "run_job", "run_remaining",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from sim.batch.analysis import compare_summary
-from sim.batch.engine import BatchOutcome, BatchProgress, run_job
+from sim.batch.engine import BatchOutcome, BatchProgress, run_remaining
 from sim.batch.executors import BatchExecutor
 from sim.batch.job import Job
 from sim.batch.seeds import check_root_seed, replicate_seed
@@ -97,15 +97,8 @@ def run_compare(job: Job, folder: Path, make_executor: Callable[[], BatchExecuto
     (worded for the user) and KeyboardInterrupt (finished runs are kept; run again to resume).
     """
     with ResultStore(folder).open(job, overwrite=overwrite) as store:
-        keys = [task.key for task in job.tasks]
-        ok, failed = store.counts(keys)
-        pending = len(keys) - ok - (0 if retry_failed else failed)
-        outcome = None
-        if pending:
-            with make_executor() as executor:
-                if on_start is not None:
-                    on_start(BatchProgress(len(keys), ok + failed, failed, 0, 0.0), executor)
-                outcome = run_job(job, store, executor, on_progress=on_progress, retry_failed=retry_failed)
+        outcome = run_remaining(job, store, make_executor, on_start=on_start, on_progress=on_progress,
+                                retry_failed=retry_failed)
         store.consolidate(job)
         write_summary(folder)
     return CompareRun(Path(folder), job, outcome)

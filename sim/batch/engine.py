@@ -70,6 +70,25 @@ class BatchOutcome(BatchProgress):
         return self.ran / self.elapsed if self.ran and self.elapsed > 0 else None
 
 
+def run_remaining(job: Job, store: ResultStore, make_executor: Callable[[], BatchExecutor], *,
+                  on_start: Callable[[BatchProgress, BatchExecutor], None] | None = None,
+                  on_progress: Callable[[BatchProgress], None] | None = None,
+                  retry_failed: bool = False) -> BatchOutcome | None:
+    """Run whatever `store` still lacks of `job`, starting an executor only if something is left.
+
+    `on_start` is called once the executor is up, with the progress so far. Returns None when
+    every run was already done.
+    """
+    keys = [task.key for task in job.tasks]
+    ok, failed = store.counts(keys)
+    if len(keys) - ok - (0 if retry_failed else failed) == 0:
+        return None
+    with make_executor() as executor:
+        if on_start is not None:
+            on_start(BatchProgress(len(keys), ok + failed, failed, 0, 0.0), executor)
+        return run_job(job, store, executor, on_progress=on_progress, retry_failed=retry_failed)
+
+
 def run_job(job: Job, store: ResultStore, executor: BatchExecutor, *,
             on_progress: Callable[[BatchProgress], None] | None = None, retry_failed: bool = False,
             target_chunk_seconds: float = 2.0, max_chunk: int = 64) -> BatchOutcome:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.batch.engine import BatchOutcome, BatchProgress, run_job
+from sim.batch.engine import BatchOutcome, BatchProgress, run_remaining
 from sim.batch.executors import BatchExecutor
 from sim.batch.job import Job
 from sim.batch.seeds import SEED_BITS, check_root_seed, replicate_seed
@@ -159,21 +159,14 @@ def run_sweep(experiment: Experiment, design: Design, job: Job, folder: Path,
         replace_atomically(folder / EXPERIMENT_FILE, lambda tmp: tmp.write_text(experiment.text, encoding="utf-8"))
         keys = [task.key for task in job.tasks]
         writer = RunsWriter(folder, store, keys, design, job.details["outcome_types"], rows_per_file=rows_per_file)
-        ok, failed = store.counts(keys)
-        pending = len(keys) - ok - (0 if retry_failed else failed)
-        outcome = None
-        if pending:
-            with make_executor() as executor:
-                if on_start is not None:
-                    on_start(BatchProgress(len(keys), ok + failed, failed, 0, 0.0), executor)
 
-                def progress(now: BatchProgress) -> None:
-                    if not retry_failed:  # a retried run may replace a row already written
-                        writer.advance()
-                    if on_progress is not None:
-                        on_progress(now)
+        def progress(now: BatchProgress) -> None:
+            if not retry_failed:  # a retried run may replace a row already written
+                writer.advance()
+            if on_progress is not None:
+                on_progress(now)
 
-                outcome = run_job(job, store, executor, on_progress=progress, retry_failed=retry_failed)
+        outcome = run_remaining(job, store, make_executor, on_start=on_start, on_progress=progress, retry_failed=retry_failed)
         written = writer.finish()
         _, failed = store.counts(keys)
     return SweepRun(folder, job, design, outcome, written, failed)
