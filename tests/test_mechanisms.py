@@ -423,7 +423,7 @@ def test_timeline_interventions_happen_on_their_day_and_are_logged():
     d = r.daily.set_index("day")
     assert d.loc[20, "kols"] == d.loc[19, "kols"] + 1
     assert d.loc[60, "joins_operator"] == 100
-    assert d.loc[46:, "operator_posts"].sum() > d.loc[:44, "operator_posts"].sum() * 0  # promotions started
+    assert d.loc[44, "revenue_yuan"] == 0 < d.loc[80, "revenue_yuan"]  # sales exist only once selling started
     assert "start_selling" in d.loc[45, "interventions"]
 
 
