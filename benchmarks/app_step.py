@@ -155,18 +155,9 @@ def in_browser(members: int, days: int, warmup: int, seed: int) -> dict:
                 except OSError:
                     time.sleep(0.5)
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(
-                    executable_path="/usr/bin/chromium",
-                    args=[
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                        "--disable-sync",
-                        "--no-first-run",
-                        "--disable-quic",
-                    ],
-                )
+                from sim.app.headless import CHROMIUM, CHROMIUM_ARGS
+
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1500, "height": 1000})
                 page.add_init_script(_PLOTLY_TIMER)
                 page.set_default_timeout(60_000)

@@ -217,19 +217,27 @@ def uninterrupted(tmp_path_factory):
     return folder / "out"
 
 
+def _start_sweep(path, out):
+    """Start a sweep in its own process group; return (command, process) once two parts are saved."""
+    command = [*GROUPSIM, "sweep", str(path), "--workers", "2", "--out", str(out)]
+    proc = subprocess.Popen(command, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 120
+    while _parts(out) < 2:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail(f"the sweep ended or stalled before it could be interrupted: {proc.communicate()}")
+        time.sleep(0.02)
+    return command, proc
+
+
 @pytest.mark.slow
 def test_a_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path, uninterrupted):
     path = write(tmp_path, KILL_TEXT)
     out = tmp_path / "out"
-    command = [*GROUPSIM, "sweep", str(path), "--workers", "2", "--out", str(out)]
-    proc = subprocess.Popen(command, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    command, proc = _start_sweep(path, out)
     try:
-        deadline = time.monotonic() + 120
-        while _parts(out) < 2:
-            assert proc.poll() is None, f"the sweep ended before it could be killed: {proc.communicate()}"
-            assert time.monotonic() < deadline, "no progress"
-            time.sleep(0.02)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
@@ -256,14 +264,8 @@ def test_a_sweep_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path
 def test_ctrl_c_stops_a_sweep_at_once_and_the_same_command_resumes(tmp_path, uninterrupted):
     path = write(tmp_path, KILL_TEXT)
     out = tmp_path / "out"
-    command = [*GROUPSIM, "sweep", str(path), "--workers", "2", "--out", str(out)]
-    proc = subprocess.Popen(command, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    command, proc = _start_sweep(path, out)
     try:
-        deadline = time.monotonic() + 120
-        while _parts(out) < 2:
-            assert proc.poll() is None and time.monotonic() < deadline, "the sweep ended or stalled before Ctrl-C"
-            time.sleep(0.02)
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
         _, stderr = proc.communicate(timeout=30)
     finally:
