@@ -168,9 +168,7 @@ def in_browser(members: int, days: int, warmup: int, seed: int) -> dict:
                 def step(day: int) -> float:
                     began = time.perf_counter()
                     page.click(".groupsim-step")
-                    page.wait_for_selector(
-                        f".groupsim-render-ack[data-day='{day}']", state="attached"
-                    )
+                    page.wait_for_selector(f".groupsim-render-ack[data-day='{day}']", state="attached")
                     return time.perf_counter() - began
 
                 for day in range(1, warmup + 1):
@@ -193,9 +191,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=500, help="founding members (default 500)")
     parser.add_argument("--days", type=int, default=40, help="days timed (default 40)")
-    parser.add_argument(
-        "--warmup", type=int, default=20, help="days simulated before timing (default 20)"
-    )
+    parser.add_argument("--warmup", type=int, default=20, help="days simulated before timing (default 20)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--browser", action="store_true", help="also time the real app in chromium")
     args = parser.parse_args()

@@ -52,20 +52,28 @@ def own_cpu_seconds() -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scenario", default="scenarios/baseline.yaml")
     parser.add_argument("--replicates", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=None, help="default: one per available core")
     parser.add_argument("--executor", default="local", choices=["local", "dask", "serial"])
-    parser.add_argument("--sample", type=int, default=20, help="runs timed alone to price the model (0: skip)")
+    parser.add_argument(
+        "--sample", type=int, default=20, help="runs timed alone to price the model (0: skip)"
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keep", type=Path, default=None, help="write the batch here (default: a temporary folder)")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="write the batch here (default: a temporary folder)"
+    )
     args = parser.parse_args()
 
     scenario = load_scenario(args.scenario)
     workers = args.workers or (1 if args.executor == "serial" else available_cores())
     load_before = os.getloadavg()
-    per_run, cpu_per_run = model_seconds_per_run(scenario, args.seed, args.sample) if args.sample else (None, None)
+    per_run, cpu_per_run = (
+        model_seconds_per_run(scenario, args.seed, args.sample) if args.sample else (None, None)
+    )
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="groupsim-bench-")) / "batch"
     job = compare_job([(scenario.name, scenario)], args.replicates, args.seed)
@@ -78,31 +86,43 @@ def main() -> None:
     report_seconds = time.perf_counter() - start
     outcome = result.outcome
     ideal = args.replicates * per_run / workers if per_run else None
-    print(json.dumps({
-        "scenario": args.scenario,
-        "replicates": args.replicates,
-        "executor": args.executor,
-        "workers": workers,
-        "batch_seconds": round(batch_seconds, 2),
-        "runs_per_second": round(args.replicates / batch_seconds, 2),
-        "worker_seconds_per_run": round(outcome.worker_seconds / max(1, outcome.ran), 4) if outcome else None,
-        "model_seconds_per_run_alone": round(per_run, 4) if per_run else None,
-        "ideal_seconds": round(ideal, 2) if ideal else None,
-        "overhead_vs_ideal": round(batch_seconds / ideal - 1, 3) if ideal else None,
-        "model_cpu_seconds_per_run_alone": round(cpu_per_run, 4) if cpu_per_run else None,
-        "worker_cpu_seconds_per_run": round(outcome.worker_cpu_seconds / max(1, outcome.ran), 4) if outcome else None,
-        "main_process_cpu_seconds": round(main_cpu, 2),
-        "cpu_overhead_vs_model": (round((main_cpu + outcome.worker_cpu_seconds) / (args.replicates * cpu_per_run) - 1, 3)
-                                  if outcome and cpu_per_run and args.executor != "serial" else None),
-        "report_seconds": round(report_seconds, 2),
-        "failed": outcome.failed if outcome else 0,
-        "target_60s_met": batch_seconds < 60,
-        "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "cores": available_cores(),
-        "python": platform.python_version(),
-        "groupsim": __version__,
-    }), flush=True)
+    print(
+        json.dumps(
+            {
+                "scenario": args.scenario,
+                "replicates": args.replicates,
+                "executor": args.executor,
+                "workers": workers,
+                "batch_seconds": round(batch_seconds, 2),
+                "runs_per_second": round(args.replicates / batch_seconds, 2),
+                "worker_seconds_per_run": round(outcome.worker_seconds / max(1, outcome.ran), 4)
+                if outcome
+                else None,
+                "model_seconds_per_run_alone": round(per_run, 4) if per_run else None,
+                "ideal_seconds": round(ideal, 2) if ideal else None,
+                "overhead_vs_ideal": round(batch_seconds / ideal - 1, 3) if ideal else None,
+                "model_cpu_seconds_per_run_alone": round(cpu_per_run, 4) if cpu_per_run else None,
+                "worker_cpu_seconds_per_run": round(outcome.worker_cpu_seconds / max(1, outcome.ran), 4)
+                if outcome
+                else None,
+                "main_process_cpu_seconds": round(main_cpu, 2),
+                "cpu_overhead_vs_model": (
+                    round((main_cpu + outcome.worker_cpu_seconds) / (args.replicates * cpu_per_run) - 1, 3)
+                    if outcome and cpu_per_run and args.executor != "serial"
+                    else None
+                ),
+                "report_seconds": round(report_seconds, 2),
+                "failed": outcome.failed if outcome else 0,
+                "target_60s_met": batch_seconds < 60,
+                "load_average_before": [round(x, 2) for x in load_before],
+                "load_average_after": [round(x, 2) for x in os.getloadavg()],
+                "cores": available_cores(),
+                "python": platform.python_version(),
+                "groupsim": __version__,
+            }
+        ),
+        flush=True,
+    )
     if args.keep is None:
         shutil.rmtree(folder.parent, ignore_errors=True)
 

@@ -24,12 +24,15 @@ from sim.runner import build_model, collect, simulate
 
 def scenario_for(size: int, days: int):
     base = load_scenario("scenarios/baseline.yaml")
-    return apply_overrides(base, {
-        "population.initial_members": size,
-        "matrix.max_group_size": max(size * 2, 500),
-        "horizon.days": days,
-        "horizon.stop_at_death": False,
-    })
+    return apply_overrides(
+        base,
+        {
+            "population.initial_members": size,
+            "matrix.max_group_size": max(size * 2, 500),
+            "horizon.days": days,
+            "horizon.stop_at_death": False,
+        },
+    )
 
 
 def measure(size: int, days: int, repeats: int) -> dict:
@@ -64,7 +67,9 @@ def measure(size: int, days: int, repeats: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 5000])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--days", type=int, default=180)

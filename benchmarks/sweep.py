@@ -80,87 +80,137 @@ def store_only(experiment, root: Path) -> dict:
     start = time.perf_counter()
     with ResultStore(folder, keep_rows=False).open(job, overwrite=True) as store:
         for i in range(0, len(job.tasks), 20):
-            rows = [run_row(task, {**summary, "lifespan_days": rng.randint(1, 180)}) for task in job.tasks[i:i + 20]]
+            rows = [
+                run_row(task, {**summary, "lifespan_days": rng.randint(1, 180)})
+                for task in job.tasks[i : i + 20]
+            ]
             store.add(ChunkResult(rows, None, code_fingerprint(), 0.0, "synthetic"))
         steps["store_rows"] = {"seconds": round(time.perf_counter() - start, 2), "peak_mb": round(peak_mb())}
         start = time.perf_counter()
         writer = RunsWriter(folder, store, [t.key for t in job.tasks], design, job.details["outcome_types"])
         written = writer.finish()
-        steps["write_runs"] = {"seconds": round(time.perf_counter() - start, 2), "peak_mb": round(peak_mb()),
-                               "rows": written, "files": writer.files}
+        steps["write_runs"] = {
+            "seconds": round(time.perf_counter() - start, 2),
+            "peak_mb": round(peak_mb()),
+            "rows": written,
+            "files": writer.files,
+        }
     start = time.perf_counter()
     with ResultStore(folder, keep_rows=False).open(job):
-        steps["reopen_to_resume"] = {"seconds": round(time.perf_counter() - start, 2), "peak_mb": round(peak_mb())}
+        steps["reopen_to_resume"] = {
+            "seconds": round(time.perf_counter() - start, 2),
+            "peak_mb": round(peak_mb()),
+        }
     return {"points": len(design), "runs": len(job.tasks), "steps": steps}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--experiment", default="experiments/baseline_lhs_1000.yaml")
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts to time, e.g. 1,2")
     parser.add_argument("--executor", default="local", choices=["local", "dask"])
-    parser.add_argument("--sample", type=int, default=10, help="runs timed alone to price the model (0: skip)")
-    parser.add_argument("--keep", type=Path, default=None, help="keep the sweeps in this folder (default: temporary)")
-    parser.add_argument("--store-only", action="store_true", help="time the bookkeeping of a large sweep, no simulation")
-    parser.add_argument("--samples", type=int, default=None, help="replace the design's samples (e.g. a Sobol N)")
+    parser.add_argument(
+        "--sample", type=int, default=10, help="runs timed alone to price the model (0: skip)"
+    )
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep the sweeps in this folder (default: temporary)"
+    )
+    parser.add_argument(
+        "--store-only", action="store_true", help="time the bookkeeping of a large sweep, no simulation"
+    )
+    parser.add_argument(
+        "--samples", type=int, default=None, help="replace the design's samples (e.g. a Sobol N)"
+    )
     args = parser.parse_args()
 
     experiment = load_experiment(args.experiment)
     if args.samples:
-        experiment = dataclasses.replace(experiment, design=experiment.design.model_copy(update={"samples": args.samples}))
+        experiment = dataclasses.replace(
+            experiment, design=experiment.design.model_copy(update={"samples": args.samples})
+        )
     if args.store_only:
         root = args.keep or Path(tempfile.mkdtemp(prefix="groupsim-sweep-bench-"))
-        print(json.dumps({"experiment": args.experiment, "design": experiment.design.model_dump(),
-                          **store_only(experiment, root), "groupsim": __version__}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "experiment": args.experiment,
+                    "design": experiment.design.model_dump(),
+                    **store_only(experiment, root),
+                    "groupsim": __version__,
+                }
+            ),
+            flush=True,
+        )
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
         return
     design, job = prepare(experiment)
     runs = len(job.tasks)
     counts = [int(w) for w in args.workers.split(",") if w.strip()]
-    per_run, cpu_per_run = (model_seconds_per_run(experiment, design, job, args.sample) if args.sample
-                            else (None, None))
+    per_run, cpu_per_run = (
+        model_seconds_per_run(experiment, design, job, args.sample) if args.sample else (None, None)
+    )
     root = args.keep or Path(tempfile.mkdtemp(prefix="groupsim-sweep-bench-"))
     results = []
     for workers in counts:
         folder = root / f"{args.executor}-{workers}"
         load_before = os.getloadavg()
         start = time.perf_counter()
-        result = run_sweep(experiment, design, job, folder, lambda: make_executor(args.executor, workers), overwrite=True)
+        result = run_sweep(
+            experiment,
+            design,
+            job,
+            folder,
+            lambda workers=workers: make_executor(args.executor, workers),
+            overwrite=True,
+        )
         seconds = time.perf_counter() - start
         outcome = result.outcome
         ideal = runs * per_run / workers if per_run else None
-        results.append({
-            "workers": workers,
-            "seconds": round(seconds, 2),
-            "runs_per_second": round(runs / seconds, 2),
-            "worker_seconds_per_run": round(outcome.worker_seconds / max(1, outcome.ran), 4) if outcome else None,
-            "worker_cpu_seconds_per_run": round(outcome.worker_cpu_seconds / max(1, outcome.ran), 4) if outcome else None,
-            # worker CPU over wall time: the cores the sweep really got (other processes take the rest)
-            "cores_used": round(outcome.worker_cpu_seconds / seconds, 2) if outcome else None,
-            "ideal_seconds": round(ideal, 2) if ideal else None,
-            "overhead_vs_ideal": round(seconds / ideal - 1, 3) if ideal else None,
-            "failed": result.failed,
-            "target_120s_met": seconds < 120,
-            "load_average_before": [round(x, 2) for x in load_before],
-            "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        })
+        results.append(
+            {
+                "workers": workers,
+                "seconds": round(seconds, 2),
+                "runs_per_second": round(runs / seconds, 2),
+                "worker_seconds_per_run": round(outcome.worker_seconds / max(1, outcome.ran), 4)
+                if outcome
+                else None,
+                "worker_cpu_seconds_per_run": round(outcome.worker_cpu_seconds / max(1, outcome.ran), 4)
+                if outcome
+                else None,
+                # worker CPU over wall time: the cores the sweep really got (other processes take the rest)
+                "cores_used": round(outcome.worker_cpu_seconds / seconds, 2) if outcome else None,
+                "ideal_seconds": round(ideal, 2) if ideal else None,
+                "overhead_vs_ideal": round(seconds / ideal - 1, 3) if ideal else None,
+                "failed": result.failed,
+                "target_120s_met": seconds < 120,
+                "load_average_before": [round(x, 2) for x in load_before],
+                "load_average_after": [round(x, 2) for x in os.getloadavg()],
+            }
+        )
     first = results[0]
     for r in results:
         r["speed_up"] = round(first["seconds"] / r["seconds"], 3)
         r["efficiency"] = round(r["speed_up"] * first["workers"] / r["workers"], 3)
-    print(json.dumps({
-        "experiment": args.experiment,
-        "design": design.describe(),
-        "runs": runs,
-        "executor": args.executor,
-        "model_seconds_per_run_alone": round(per_run, 4) if per_run else None,
-        "model_cpu_seconds_per_run_alone": round(cpu_per_run, 4) if cpu_per_run else None,
-        "sweeps": results,
-        "cores": available_cores(),
-        "python": platform.python_version(),
-        "groupsim": __version__,
-    }), flush=True)
+    print(
+        json.dumps(
+            {
+                "experiment": args.experiment,
+                "design": design.describe(),
+                "runs": runs,
+                "executor": args.executor,
+                "model_seconds_per_run_alone": round(per_run, 4) if per_run else None,
+                "model_cpu_seconds_per_run_alone": round(cpu_per_run, 4) if cpu_per_run else None,
+                "sweeps": results,
+                "cores": available_cores(),
+                "python": platform.python_version(),
+                "groupsim": __version__,
+            }
+        ),
+        flush=True,
+    )
     if args.keep is None:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -155,15 +155,17 @@ def rows() -> list[dict[str, str]]:
             # a per-role rate: unit, meaning and source belong to the PerRole parameter
             p_unit, p_doc, p_source = _meta(_field_info(parent))
             unit, doc, source = p_unit, f"{p_doc.rstrip('.')}: {leaf}.", p_source
-        out.append({
-            "section": spec.path.split(".")[0] if "." in spec.path else "name",
-            "path": spec.path,
-            "default": _default(_lookup(defaults, spec.path)),
-            "unit": unit,
-            "range": _range(info),
-            "meaning": doc,
-            "source": source,
-        })
+        out.append(
+            {
+                "section": spec.path.split(".")[0] if "." in spec.path else "name",
+                "path": spec.path,
+                "default": _default(_lookup(defaults, spec.path)),
+                "unit": unit,
+                "range": _range(info),
+                "meaning": doc,
+                "source": source,
+            }
+        )
     return out
 
 
@@ -184,7 +186,7 @@ def _timeline() -> list[str]:
         "## timeline",
         "",
         "A list of interventions, each `{day: D, action: A, ...}`, carried out on day D before the",
-        f"members' day (see model.md, \"Timeline interventions\"). Every item has `day` ({_range(base['day'])},",
+        f'members\' day (see model.md, "Timeline interventions"). Every item has `day` ({_range(base["day"])},',
         "required) and `note` (free text shown in the report).",
         "",
         "| action | field | default | unit | range | meaning |",
@@ -192,7 +194,9 @@ def _timeline() -> list[str]:
     ]
     for cls in typing.get_args(typing.get_args(schema.Intervention)[0]):
         action = typing.get_args(cls.model_fields["action"].annotation)[0]
-        fields = [(name, info) for name, info in cls.model_fields.items() if name not in ("day", "note", "action")]
+        fields = [
+            (name, info) for name, info in cls.model_fields.items() if name not in ("day", "note", "action")
+        ]
         if not fields:
             lines.append(f"| `{action}` | | | | | |")
         for name, info in fields:
@@ -212,7 +216,11 @@ def render() -> str:
         if row["section"] not in sections:
             sections.append(row["section"])
     index = ", ".join(f"[{s}](#{s})" for s in sections)
-    lines = [HEADER, f"{len(table)} parameters in {len(sections)} sections: {index}, and the [timeline](#timeline).", ""]
+    lines = [
+        HEADER,
+        f"{len(table)} parameters in {len(sections)} sections: {index}, and the [timeline](#timeline).",
+        "",
+    ]
     for section in sections:
         lines += [f"## {section}", ""]
         doc = _section_doc(section)
@@ -220,7 +228,9 @@ def render() -> str:
             lines += [doc, ""]
         lines += TABLE_HEAD
         for row in (r for r in table if r["section"] == section):
-            cells = [f"`{row['path']}`"] + [_cell(row[k]) for k in ("default", "unit", "range", "meaning", "source")]
+            cells = [f"`{row['path']}`"] + [
+                _cell(row[k]) for k in ("default", "unit", "range", "meaning", "source")
+            ]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     lines += _timeline()
@@ -228,7 +238,9 @@ def render() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if docs/parameters.md is not up to date")
     args = parser.parse_args()
     text = render()

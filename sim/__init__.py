@@ -8,12 +8,20 @@ Public API (see README "Python API"):
 
 __version__ = "0.1.0"
 
-from sim.scenario import Scenario, ScenarioError, apply_overrides, load_scenario  # noqa: E402
-from sim.runner import RunResult, build_model, run_scenario  # noqa: E402
-from sim.model import CommunityModel  # noqa: E402
 from sim.agents import Member  # noqa: E402
+from sim.model import CommunityModel  # noqa: E402
+from sim.runner import RunResult, build_model, run_scenario  # noqa: E402
+from sim.scenario import Scenario, ScenarioError, apply_overrides, load_scenario  # noqa: E402
 
 __all__ = [
-    "CommunityModel", "Member", "RunResult", "Scenario", "ScenarioError", "__version__",
-    "apply_overrides", "build_model", "load_scenario", "run_scenario",
+    "CommunityModel",
+    "Member",
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "apply_overrides",
+    "build_model",
+    "load_scenario",
+    "run_scenario",
 ]

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def _column(name: str, convert: Any = None, doc: str = "") -> property:
-    def get(self: "Member") -> Any:
+    def get(self: Member) -> Any:
         value = getattr(self.model.members, name)[self.row]
         return convert(value) if convert else value.item()
 
@@ -28,9 +28,9 @@ def _column(name: str, convert: Any = None, doc: str = "") -> property:
 class Member(mesa.Agent):
     """One member of the community (present members are in `model.agents`)."""
 
-    model: "CommunityModel"
+    model: CommunityModel
 
-    def __init__(self, model: "CommunityModel", row: int) -> None:
+    def __init__(self, model: CommunityModel, row: int) -> None:
         super().__init__(model)
         self.row = row
 

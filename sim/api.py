@@ -44,7 +44,9 @@ from sim.scenario import Scenario, apply_overrides, load_scenario
 ScenarioLike = Scenario | str | Path
 
 
-def scenario(source: ScenarioLike, *, days: int | None = None, sets: Mapping[str, Any] | None = None) -> Scenario:
+def scenario(
+    source: ScenarioLike, *, days: int | None = None, sets: Mapping[str, Any] | None = None
+) -> Scenario:
     """A validated scenario from a file path or a Scenario, with `sets` ({dotted.path: value})
     and `days` (horizon.days) applied. Raises ScenarioError / ValueError with readable messages."""
     loaded = source if isinstance(source, Scenario) else load_scenario(Path(source))
@@ -54,8 +56,9 @@ def scenario(source: ScenarioLike, *, days: int | None = None, sets: Mapping[str
     return apply_overrides(loaded, changes)
 
 
-def run(source: ScenarioLike, seed: int = 1, *, days: int | None = None,
-        sets: Mapping[str, Any] | None = None) -> RunResult:
+def run(
+    source: ScenarioLike, seed: int = 1, *, days: int | None = None, sets: Mapping[str, Any] | None = None
+) -> RunResult:
     """One replicate: `.daily` (one row per day), `.members`, `.summary` (dict), `.interventions`."""
     return run_scenario(scenario(source, days=days, sets=sets), seed)
 
@@ -101,11 +104,18 @@ class BatchResult:
             runs = ok[ok["scenario"] == label]
             if runs.empty:
                 continue
-            curve = stats.survival_curve(runs["lifespan_days"].to_numpy(), runs["censored"].to_numpy(bool),
-                                         np.arange(0, horizon + 1), confidence)
+            curve = stats.survival_curve(
+                runs["lifespan_days"].to_numpy(),
+                runs["censored"].to_numpy(bool),
+                np.arange(0, horizon + 1),
+                confidence,
+            )
             frames.append(curve.assign(scenario=label)[["scenario", "day", "survival", "low", "high"]])
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-            columns=["scenario", "day", "survival", "low", "high"])
+        return (
+            pd.concat(frames, ignore_index=True)
+            if frames
+            else pd.DataFrame(columns=["scenario", "day", "survival", "low", "high"])
+        )
 
     def padded_daily(self) -> pd.DataFrame:
         """`daily` with every run extended to its horizon (see `sim.batch.daily.pad_to_horizon`)."""
@@ -116,11 +126,22 @@ class BatchResult:
         return bands(self.padded_daily(), column, quantiles=quantiles)
 
 
-def run_batch(scenarios: ScenarioLike | Sequence[ScenarioLike], replicates: int, *, seed: int = 1,
-              days: int | None = None, sets: Mapping[str, Any] | None = None, out: str | Path | None = None,
-              executor: str | BatchExecutor = "local", workers: int | None = None, scheduler: str | None = None,
-              report: bool = True, overwrite: bool = False, retry_failed: bool = False,
-              progress: bool = False) -> BatchResult:
+def run_batch(
+    scenarios: ScenarioLike | Sequence[ScenarioLike],
+    replicates: int,
+    *,
+    seed: int = 1,
+    days: int | None = None,
+    sets: Mapping[str, Any] | None = None,
+    out: str | Path | None = None,
+    executor: str | BatchExecutor = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    report: bool = True,
+    overwrite: bool = False,
+    retry_failed: bool = False,
+    progress: bool = False,
+) -> BatchResult:
     """Run `replicates` replicates of each scenario (the first is the reference), like `groupsim compare`.
 
     `executor` is "local" (processes, `workers` of them, default one per core), "dask" (the cluster
@@ -142,8 +163,15 @@ def run_batch(scenarios: ScenarioLike | Sequence[ScenarioLike], replicates: int,
 
     bar = _ProgressBar(" vs ".join(labels)) if progress else None
     try:
-        result = run_compare(job, folder, start, overwrite=overwrite, retry_failed=retry_failed,
-                             on_start=bar.start if bar else None, on_progress=bar.update if bar else None)
+        result = run_compare(
+            job,
+            folder,
+            start,
+            overwrite=overwrite,
+            retry_failed=retry_failed,
+            on_start=bar.start if bar else None,
+            on_progress=bar.update if bar else None,
+        )
     finally:
         if bar:
             bar.stop()
@@ -167,7 +195,9 @@ def load_results(folder: str | Path) -> BatchResult:
         complete = len(runs) == manifest.get("tasks")  # consolidated tables of the latest job
     if not complete:  # still running, interrupted, or being extended: read the parts
         runs, daily = load_partial(folder)
-    summary = json.loads(summary_path.read_text(encoding="utf-8")) if complete and summary_path.exists() else None
+    summary = (
+        json.loads(summary_path.read_text(encoding="utf-8")) if complete and summary_path.exists() else None
+    )
     return BatchResult(folder, runs, daily, summary, manifest, complete)
 
 
@@ -175,11 +205,22 @@ class _ProgressBar:
     """A rich progress bar (terminal or notebook) for `run_batch(progress=True)`."""
 
     def __init__(self, title: str) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self._title = title
-        self._progress = Progress("[bold]{task.description}", BarColumn(), MofNCompleteColumn(),
-                                  TimeElapsedColumn(), TimeRemainingColumn())
+        self._progress = Progress(
+            "[bold]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+        )
         self._task: Any = None
 
     def start(self, now: BatchProgress, executor: BatchExecutor) -> None:

@@ -49,29 +49,49 @@ def participation(scenario: Scenario, seeds: list[int]) -> Participation:
         total += len(mb)
         posts = mb["value_posts"].to_numpy()
         anything = mb["value_posts"] + mb["chatter_posts"] + mb["replies_given"]
-        rows.append((float((anything == 0).mean()), float((posts == 0).mean()), top_share(posts, 0.01),
-                     top_share(posts, 0.10), gini(posts)))
+        rows.append(
+            (
+                float((anything == 0).mean()),
+                float((posts == 0).mean()),
+                top_share(posts, 0.01),
+                top_share(posts, 0.10),
+                gini(posts),
+            )
+        )
     a = np.array(rows).mean(axis=0)
     return Participation(total, *(float(x) for x in a))
 
 
-def activity_by_size(scenario: Scenario, sizes: tuple[int, ...], seeds: list[int], days: int = 60) -> pd.DataFrame:
+def activity_by_size(
+    scenario: Scenario, sizes: tuple[int, ...], seeds: list[int], days: int = 60
+) -> pd.DataFrame:
     """Value posts and all messages per member-day in fixed-size groups (no newcomers) of each size."""
     out = []
     for size in sizes:
-        fixed = apply_overrides(scenario, {
-            "population.initial_members": size, "population.organic_prospects_per_day": 0.0,
-            "referral.enabled": False, "matrix.max_group_size": max(2 * size, 500),
-            "horizon.days": days, "horizon.stop_at_death": False,
-        })
+        fixed = apply_overrides(
+            scenario,
+            {
+                "population.initial_members": size,
+                "population.organic_prospects_per_day": 0.0,
+                "referral.enabled": False,
+                "matrix.max_group_size": max(2 * size, 500),
+                "horizon.days": days,
+                "horizon.stop_at_death": False,
+            },
+        )
         value, messages = [], []
         for seed in seeds:
             d = run_scenario(fixed, seed).daily
             member_days = float(d["members"].sum())
             value.append(d["value_posts"].sum() / member_days)
             messages.append((d["value_posts"] + d["chatter"] + d["replies"]).sum() / member_days)
-        out.append({"members": size, "value_posts_per_member_day": float(np.mean(value)),
-                    "messages_per_member_day": float(np.mean(messages))})
+        out.append(
+            {
+                "members": size,
+                "value_posts_per_member_day": float(np.mean(value)),
+                "messages_per_member_day": float(np.mean(messages)),
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -100,13 +120,19 @@ def tenure(scenario: Scenario, seeds: list[int]) -> Tenure:
     c = np.concatenate(censored)
     data = stats.CensoredData(uncensored=t[~c], right=t[c])
     shape, _, scale = stats.weibull_min.fit(data, floc=0)
-    ll_weibull = stats.weibull_min.logpdf(t[~c], shape, 0, scale).sum() + stats.weibull_min.logsf(t[c], shape, 0, scale).sum()
+    ll_weibull = (
+        stats.weibull_min.logpdf(t[~c], shape, 0, scale).sum()
+        + stats.weibull_min.logsf(t[c], shape, 0, scale).sum()
+    )
     rate = (~c).sum() / t.sum()  # exponential MLE with censoring
     ll_exp = stats.expon.logpdf(t[~c], 0, 1 / rate).sum() + stats.expon.logsf(t[c], 0, 1 / rate).sum()
     lr = 2.0 * (ll_weibull - ll_exp)
     completed = t[~c]
     return Tenure(
-        members=int(t.size), left_share=float((~c).mean()), weibull_shape=float(shape), weibull_scale_days=float(scale),
+        members=int(t.size),
+        left_share=float((~c).mean()),
+        weibull_shape=float(shape),
+        weibull_scale_days=float(scale),
         exponential_lr_p=float(stats.chi2.sf(max(lr, 0.0), df=1)),
         median_completed_stay_days=float(np.median(completed)) if completed.size else float("nan"),
         p90_completed_stay_days=float(np.percentile(completed, 90)) if completed.size else float("nan"),

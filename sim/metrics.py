@@ -11,15 +11,41 @@ import pandas as pd
 #: Per-day table columns, in order (all numeric except `interventions`).
 DAILY_COLUMNS: tuple[str, ...] = (
     "day",
-    "members", "active", "muted",
-    "lurkers", "commenters", "creators", "kols", "admins", "kocs",
-    "joins", "joins_organic", "joins_referral", "joins_operator", "joins_bait", "joins_seed",
-    "leaves", "kicks", "mutes", "unmutes",
-    "value_posts", "operator_posts", "chatter", "ads", "removed", "replies", "invitations",
-    "value_contributors", "sustained_contributors",
-    "mean_satisfaction", "mean_fit",
-    "cost_yuan", "revenue_yuan",
-    "groups", "groups_alive", "alive",
+    "members",
+    "active",
+    "muted",
+    "lurkers",
+    "commenters",
+    "creators",
+    "kols",
+    "admins",
+    "kocs",
+    "joins",
+    "joins_organic",
+    "joins_referral",
+    "joins_operator",
+    "joins_bait",
+    "joins_seed",
+    "leaves",
+    "kicks",
+    "mutes",
+    "unmutes",
+    "value_posts",
+    "operator_posts",
+    "chatter",
+    "ads",
+    "removed",
+    "replies",
+    "invitations",
+    "value_contributors",
+    "sustained_contributors",
+    "mean_satisfaction",
+    "mean_fit",
+    "cost_yuan",
+    "revenue_yuan",
+    "groups",
+    "groups_alive",
+    "alive",
 )
 
 #: Columns stored as floats; every other numeric column is a whole-number count.
@@ -75,7 +101,9 @@ def participation(members: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def value_at_days(daily: pd.DataFrame, column: str, days: tuple[int, ...], horizon: int) -> dict[str, int | None]:
+def value_at_days(
+    daily: pd.DataFrame, column: str, days: tuple[int, ...], horizon: int
+) -> dict[str, int | None]:
     """`column` on each of `days`: 0 after the run stopped early (a dead group has no
     contributors), None for a day beyond the horizon (never simulated)."""
     by_day = daily.set_index("day")[column]

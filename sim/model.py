@@ -15,7 +15,22 @@ import mesa
 import numpy as np
 
 from sim.agents import Member
-from sim.enums import ACTIVE, ADMIN, BAIT, COMMENTER, CREATOR, KOC, KOL, LURKER, MUTED, OPERATOR, REFERRAL, Channel, Role, State
+from sim.enums import (
+    ACTIVE,
+    ADMIN,
+    BAIT,
+    COMMENTER,
+    CREATOR,
+    KOC,
+    KOL,
+    LURKER,
+    MUTED,
+    OPERATOR,
+    REFERRAL,
+    Channel,
+    Role,
+    State,
+)
 from sim.mechanisms import (
     arrivals,
     cadence,
@@ -23,8 +38,8 @@ from sim.mechanisms import (
     entry,
     events,
     incentives,
-    kol,
     koc,
+    kol,
     matrix,
     moderation,
     posting,
@@ -41,18 +56,37 @@ from sim.mechanisms.sampling import beta_with_mean, small_counts
 from sim.metrics import DAILY_COLUMNS, popcount16
 from sim.scenario import Scenario, apply_overrides
 from sim.scenario.schema import (
-    Dissolve, InviteKOL, MassAdd, MergeGroups, PromoteKOCs, RemoveLurkersNow, RunEvent,
-    SendRedPackets, SetParameters, SplitGroups, StartSelling, StopSelling,
+    Dissolve,
+    InviteKOL,
+    MassAdd,
+    MergeGroups,
+    PromoteKOCs,
+    RemoveLurkersNow,
+    RunEvent,
+    SendRedPackets,
+    SetParameters,
+    SplitGroups,
+    StartSelling,
+    StopSelling,
 )
 from sim.state import NEVER, GroupTable, MemberTable, TieLog
 
 _COL = {name: i for i, name in enumerate(DAILY_COLUMNS)}
 _JOIN_COLUMN = {
-    int(Channel.ORGANIC): _COL["joins_organic"], int(Channel.REFERRAL): _COL["joins_referral"],
-    int(Channel.OPERATOR): _COL["joins_operator"], int(Channel.BAIT): _COL["joins_bait"], int(Channel.SEED): _COL["joins_seed"],
+    int(Channel.ORGANIC): _COL["joins_organic"],
+    int(Channel.REFERRAL): _COL["joins_referral"],
+    int(Channel.OPERATOR): _COL["joins_operator"],
+    int(Channel.BAIT): _COL["joins_bait"],
+    int(Channel.SEED): _COL["joins_seed"],
 }
-_ROLE_COLUMNS = [(LURKER, _COL["lurkers"]), (COMMENTER, _COL["commenters"]), (CREATOR, _COL["creators"]),
-                 (KOL, _COL["kols"]), (ADMIN, _COL["admins"]), (KOC, _COL["kocs"])]
+_ROLE_COLUMNS = [
+    (LURKER, _COL["lurkers"]),
+    (COMMENTER, _COL["commenters"]),
+    (CREATOR, _COL["creators"]),
+    (KOL, _COL["kols"]),
+    (ADMIN, _COL["admins"]),
+    (KOC, _COL["kocs"]),
+]
 
 
 @dataclass
@@ -73,10 +107,17 @@ class _Today:
     notes: list[str] = field(default_factory=list)
 
     @classmethod
-    def start(cls, n_members: int, n_groups: int) -> "_Today":
+    def start(cls, n_members: int, n_groups: int) -> _Today:
         zeros = lambda k: np.zeros(k)  # noqa: E731
         ints = lambda k: np.zeros(k, dtype=np.int64)  # noqa: E731
-        return cls(zeros(n_members), zeros(n_members), zeros(n_members), ints(n_groups), zeros(n_groups), ints(n_groups))
+        return cls(
+            zeros(n_members),
+            zeros(n_members),
+            zeros(n_members),
+            ints(n_groups),
+            zeros(n_groups),
+            ints(n_groups),
+        )
 
     def grow(self, capacity: int, n_groups: int) -> None:
         """Make room after the member table grew or groups opened today."""
@@ -104,7 +145,9 @@ class CommunityModel(mesa.Model):
         self.current = scenario  # after any timeline 'set' changes
         self.seed = seed
         self.day = 0
-        self.members = MemberTable.empty(max(64, 2 * (scenario.population.initial_members + scenario.kol.count) + 64))
+        self.members = MemberTable.empty(
+            max(64, 2 * (scenario.population.initial_members + scenario.kol.count) + 64)
+        )
         self.ties = TieLog()
         self.groups = GroupTable()
         self.ledger = Ledger()
@@ -152,11 +195,17 @@ class CommunityModel(mesa.Model):
         if founders:
             # the owner asks each founder personally (seed 002 第一点); a paid or vetted group
             # holds its founders to the same threshold as everyone after them
-            fit = beta_with_mean(self.rng, arrivals.organic_fit_mean(sc), sc.population.fit_concentration, founders)
+            fit = beta_with_mean(
+                self.rng, arrivals.organic_fit_mean(sc), sc.population.fit_concentration, founders
+            )
             passed = self._threshold(fit)
-            rows = self._join(fit[passed.admitted], Channel.SEED, commitment=passed.commitment,
-                              satisfaction0=sc.behaviour.satisfaction.consented_start,
-                              participation=sc.population.founder_participation)
+            rows = self._join(
+                fit[passed.admitted],
+                Channel.SEED,
+                commitment=passed.commitment,
+                satisfaction0=sc.behaviour.satisfaction.consented_start,
+                participation=sc.population.founder_participation,
+            )
             self._tie(np.zeros(rows.shape[0], dtype=np.int64), rows, 0.5)
         for item in self._timeline_for(0):
             self.intervene(item)
@@ -201,7 +250,9 @@ class CommunityModel(mesa.Model):
         cols["group"] = self._route(cols["interest"])
         if self.groups.count > 1 or self.groups.fit_bonus[0]:
             # a focused sub-group fits better those whose sub-topic it serves
-            served = np.array([self.groups.serves(g, i) for g, i in zip(cols["group"], cols["interest"])], dtype=bool)
+            served = np.array(
+                [self.groups.serves(g, i) for g, i in zip(cols["group"], cols["interest"])], dtype=bool
+            )
             cols["fit"] = np.minimum(fit + served * np.asarray(self.groups.fit_bonus)[cols["group"]], 1.0)
         newcomer = 0.0 if channel == OPERATOR else sc.behaviour.activation.newcomer
         self._operator_added |= channel == OPERATOR
@@ -212,8 +263,14 @@ class CommunityModel(mesa.Model):
         if speak != 1.0:
             extra["speak"] = speak
         rows = self.members.append(
-            count, **cols, **extra, role_at_join=cols["role"], channel=channel, join_day=self.day,
-            satisfaction=satisfaction0, activation=newcomer,
+            count,
+            **cols,
+            **extra,
+            role_at_join=cols["role"],
+            channel=channel,
+            join_day=self.day,
+            satisfaction=satisfaction0,
+            activation=newcomer,
         )
         self.member_agents.extend([Member(self, row) for row in rows.tolist()])
         if self.day > 0:  # founding members (day 0) are not a day's joins
@@ -223,8 +280,13 @@ class CommunityModel(mesa.Model):
 
     def _join_kols(self, count: int, activity: float) -> np.ndarray:
         sc = self.current
-        return self._join(traits.kol_fit(self.rng, count), Channel.SEED, role=Role.KOL,
-                          satisfaction0=sc.behaviour.satisfaction.consented_start, speak=activity)
+        return self._join(
+            traits.kol_fit(self.rng, count),
+            Channel.SEED,
+            role=Role.KOL,
+            satisfaction0=sc.behaviour.satisfaction.consented_start,
+            speak=activity,
+        )
 
     def _present_sizes(self) -> np.ndarray:
         m = self.members
@@ -279,7 +341,7 @@ class CommunityModel(mesa.Model):
         if rows.shape[0] == 0:
             return
         self._flush_ties()  # so no queued tie outlives its member
-        m, n = self.members, self.members.n
+        m = self.members
         m.state[rows] = state
         m.exit_day[rows] = self.day
         if m.tie_count[rows].any():
@@ -341,14 +403,27 @@ class CommunityModel(mesa.Model):
         rng = self.rng
         inviters, self._pending_inviters = self._pending_inviters, np.empty(0, dtype=np.int64)
         if inviters.shape[0]:
-            inviters = inviters[self.members.state[inviters] <= MUTED]  # invitations die with the inviter's exit
+            inviters = inviters[
+                self.members.state[inviters] <= MUTED
+            ]  # invitations die with the inviter's exit
         if inviters.shape[0]:
             channel = BAIT if sc.referral.bait.enabled else REFERRAL
-            fit = referral.invitee_fit(rng, self.members.fit[inviters], arrivals.organic_fit_mean(sc), pop.fit_concentration, sc.referral)
+            fit = referral.invitee_fit(
+                rng,
+                self.members.fit[inviters],
+                arrivals.organic_fit_mean(sc),
+                pop.fit_concentration,
+                sc.referral,
+            )
             passed = self._threshold(fit)
-            rows = self._join(fit[passed.admitted], channel, inviter=inviters[passed.admitted], commitment=passed.commitment,
-                              satisfaction0=sc.behaviour.satisfaction.consented_start,
-                              spam_share=arrivals.spam_share(sc, Channel(channel)) * passed.spam_pass)
+            rows = self._join(
+                fit[passed.admitted],
+                channel,
+                inviter=inviters[passed.admitted],
+                commitment=passed.commitment,
+                satisfaction0=sc.behaviour.satisfaction.consented_start,
+                spam_share=arrivals.spam_share(sc, Channel(channel)) * passed.spam_pass,
+            )
             if rows.shape[0]:
                 self._tie(inviters[passed.admitted], rows, referral.invitee_tie(sc.referral))
                 self.ledger.spend("referral_rewards", sc.referral.reward_yuan * rows.shape[0])
@@ -360,9 +435,13 @@ class CommunityModel(mesa.Model):
         if prospects:
             fit = beta_with_mean(rng, arrivals.organic_fit_mean(sc), pop.fit_concentration, prospects)
             passed = self._threshold(fit)
-            self._join(fit[passed.admitted], Channel.ORGANIC, commitment=passed.commitment,
-                       satisfaction0=sc.behaviour.satisfaction.consented_start,
-                       spam_share=arrivals.spam_share(sc, Channel.ORGANIC) * passed.spam_pass)
+            self._join(
+                fit[passed.admitted],
+                Channel.ORGANIC,
+                commitment=passed.commitment,
+                satisfaction0=sc.behaviour.satisfaction.consented_start,
+                spam_share=arrivals.spam_share(sc, Channel.ORGANIC) * passed.spam_pass,
+            )
         self.mass_add(arrivals.mass_add_today(sc, day))
 
     def _threshold(self, fit: np.ndarray) -> entry.Admission:
@@ -381,9 +460,15 @@ class CommunityModel(mesa.Model):
         if count <= 0:
             return np.empty(0, dtype=np.int64)
         sc = self.current
-        fit = beta_with_mean(self.rng, sc.recruiting.mass_add_fit_mean, sc.population.fit_concentration, count)
-        return self._join(fit, Channel.OPERATOR, satisfaction0=sc.behaviour.satisfaction.unconsented_start,
-                          spam_share=arrivals.spam_share(sc, Channel.OPERATOR))
+        fit = beta_with_mean(
+            self.rng, sc.recruiting.mass_add_fit_mean, sc.population.fit_concentration, count
+        )
+        return self._join(
+            fit,
+            Channel.OPERATOR,
+            satisfaction0=sc.behaviour.satisfaction.unconsented_start,
+            spam_share=arrivals.spam_share(sc, Channel.OPERATOR),
+        )
 
     # ----------------------------------------------------------- housekeeping
 
@@ -404,8 +489,12 @@ class CommunityModel(mesa.Model):
             self.promote_kocs(per_group=k.count)
         if k.monthly_reward_yuan or sc.kol.monthly_fee_yuan:
             present_roles = m.role[:n][m.state[:n] <= MUTED]
-            self.ledger.spend("koc_rewards", np.count_nonzero(present_roles == KOC) * k.monthly_reward_yuan / 30.0)
-            self.ledger.spend("kol_fees", np.count_nonzero(present_roles == KOL) * sc.kol.monthly_fee_yuan / 30.0)
+            self.ledger.spend(
+                "koc_rewards", np.count_nonzero(present_roles == KOC) * k.monthly_reward_yuan / 30.0
+            )
+            self.ledger.spend(
+                "kol_fees", np.count_nonzero(present_roles == KOL) * sc.kol.monthly_fee_yuan / 30.0
+            )
 
     # ------------------------------------------------------- members' day
 
@@ -439,12 +528,37 @@ class CommunityModel(mesa.Model):
         # commitment (a costly threshold passed) and recognition both make people take part
         engagement = 1.0 + beh.posting.commitment_engagement * m.commitment[:n]
         motivation = posting.recognition_motivation(m.reward[:n], m.satisfaction[:n], beh) * engagement
-        rates[0] = posting.value_rate(self._value_rate[role], fit, m.activity[:n], speak, motivation,
-                                      activation, crowd, need, beh, inc_value)
+        rates[0] = posting.value_rate(
+            self._value_rate[role],
+            fit,
+            m.activity[:n],
+            speak,
+            motivation,
+            activation,
+            crowd,
+            need,
+            beh,
+            inc_value,
+        )
         restraint = sc.rules.norm_effect if (sc.rules.enabled and sc.rules.ban_off_topic) else 0.0
-        rates[1] = posting.chatter_rate(self._chatter_rate[role], fit, m.sociability[:n], m.activity[:n], buzz,
-                                        activation, crowd, beh, restraint, inc_chatter) * speak
-        norm = sc.rules.norm_effect if (sc.rules.enabled and sc.rules.ban_ads) else 0.0  # rules deter what they ban
+        rates[1] = (
+            posting.chatter_rate(
+                self._chatter_rate[role],
+                fit,
+                m.sociability[:n],
+                m.activity[:n],
+                buzz,
+                activation,
+                crowd,
+                beh,
+                restraint,
+                inc_chatter,
+            )
+            * speak
+        )
+        norm = (
+            sc.rules.norm_effect if (sc.rules.enabled and sc.rules.ban_ads) else 0.0
+        )  # rules deter what they ban
         rates[2] = posting.ad_rate(m.spammer[:n], m.warnings[:n], beh, norm, sc.rules.deterrence)
         rates *= behaving  # only active members post
         counts = small_counts(u[:3].ravel(), rates.ravel()).reshape(3, n)
@@ -455,7 +569,9 @@ class CommunityModel(mesa.Model):
             return np.bincount(group, present & ((role == ADMIN) | (role == KOC)), minlength=G)
 
         open_g = np.asarray(self.groups.dissolved_day) < 0
-        enf = moderation.enforce(rng, ads, chatter, group, m.warnings[:n], moderators, plan.hours_left, open_g, sc.rules)
+        enf = moderation.enforce(
+            rng, ads, chatter, group, m.warnings[:n], moderators, plan.hours_left, open_g, sc.rules
+        )
         if enf.operator_hours:
             self.ledger.hours(enf.operator_hours, sc.operator.hourly_cost_yuan)
         if enf.caught.any():
@@ -470,7 +586,9 @@ class CommunityModel(mesa.Model):
             quality = beh.posting.member_quality * value
             kol_posts_g = np.zeros(G)
         value_g = np.bincount(group, value, minlength=G)
-        quality_g = np.bincount(group, quality, minlength=G) + plan.morning_report * sc.cadence.morning_report.quality
+        quality_g = (
+            np.bincount(group, quality, minlength=G) + plan.morning_report * sc.cadence.morning_report.quality
+        )
         unseen = 1.0 - sc.rules.seen_before_removal
         chatter_g = np.bincount(group, chatter, minlength=G) - unseen * enf.removed_chatter
         promotions_g = plan.promotion_posts
@@ -479,23 +597,48 @@ class CommunityModel(mesa.Model):
         volume_g = value_g + chatter_g + ads_g + (operator_posts_g - promotions_g) + self._prev_replies
 
         # --- reading with overload
-        exposure = reading.expose(behaving, m.attention[:n], group, volume_g, quality_g, value_g,
-                                  chatter_g, ads_g, quality, value, chatter, ads)
+        exposure = reading.expose(
+            behaving,
+            m.attention[:n],
+            group,
+            volume_g,
+            quality_g,
+            value_g,
+            chatter_g,
+            ads_g,
+            quality,
+            value,
+            chatter,
+            ads,
+        )
         if kol_posts_g.any():
             activation += per_member(kol.spark(kol_posts_g, sc.kol), group) * exposure.read_share
             self._kol_last_post[kol_posts_g > 0] = day
 
         # --- replies: they form ties and reward posters. Members, the operator (guided discussion)
         # and KOCs all answer today's value posts; one targeting pass serves all three.
-        given = replies.reply_counts(u[3], self._reply_rate[role], fit, exposure.value_posts_read, activation, need,
-                                     group, value_g, beh.replies.max_per_post, beh.activation.value_gain, inc_reply * engagement * speak)
+        given = replies.reply_counts(
+            u[3],
+            self._reply_rate[role],
+            fit,
+            exposure.value_posts_read,
+            activation,
+            need,
+            group,
+            value_g,
+            beh.replies.max_per_post,
+            beh.activation.value_gain,
+            inc_reply * engagement * speak,
+        )
         repliers = np.repeat(self._rows(n), given)
         koc_repliers = self._koc_repliers()
         operator_groups = np.repeat(np.arange(G), plan.guided_replies)
         n_member, n_koc = repliers.shape[0], koc_repliers.shape[0]
         if n_koc:
             repliers = np.concatenate([repliers, koc_repliers])
-        all_targets = replies.pick_targets(rng, np.concatenate([group[repliers], operator_groups]), group, quality, G)
+        all_targets = replies.pick_targets(
+            rng, np.concatenate([group[repliers], operator_groups]), group, quality, G
+        )
         targets, operator_t = all_targets[: n_member + n_koc], all_targets[n_member + n_koc :]
         operator_t = operator_t[operator_t >= 0]
         ok = targets >= 0
@@ -537,32 +680,63 @@ class CommunityModel(mesa.Model):
         if self._kocs_exist:
             identity = identity + (role == KOC) * sc.koc.identity
         bond = satisfaction.bond(tie, m.trust[:n], beh.satisfaction)
-        utility = satisfaction.daily_utility(exposure, fit, tie, bond, received, today.mentions[:n], identity, today.money[:n], need,
-                                             beh.satisfaction)
+        utility = satisfaction.daily_utility(
+            exposure,
+            fit,
+            tie,
+            bond,
+            received,
+            today.mentions[:n],
+            identity,
+            today.money[:n],
+            need,
+            beh.satisfaction,
+        )
         feels = present & ordinary
-        m.satisfaction[:n] = np.where(feels, satisfaction.remember(m.satisfaction[:n], utility, beh.satisfaction), m.satisfaction[:n])
+        m.satisfaction[:n] = np.where(
+            feels, satisfaction.remember(m.satisfaction[:n], utility, beh.satisfaction), m.satisfaction[:n]
+        )
         m.trust[:n] = satisfaction.build_trust(m.trust[:n], m.satisfaction[:n], beh.satisfaction)
 
         # --- roles move both ways
-        role[:] = roles.transition(u[4], role, behaving, fit, activation + beh.roles.tie_pull * tie, received > 0,
-                                   m.reward[:n], m.satisfaction[:n], beh.roles)
+        role[:] = roles.transition(
+            u[4],
+            role,
+            behaving,
+            fit,
+            activation + beh.roles.tie_pull * tie,
+            received > 0,
+            m.reward[:n],
+            m.satisfaction[:n],
+            beh.roles,
+        )
 
         # --- referral: invitations sent today arrive tomorrow
         invites_sent = 0
         if sc.referral.enabled:
-            invites = small_counts(u[5], referral.invitation_rate(behaving, bond, m.satisfaction[:n], m.invite_appetite[:n], sc.referral) * speak)
+            invites = small_counts(
+                u[5],
+                referral.invitation_rate(
+                    behaving, bond, m.satisfaction[:n], m.invite_appetite[:n], sc.referral
+                )
+                * speak,
+            )
             inviters = np.flatnonzero(invites)
             if inviters.shape[0]:
                 sent = invites[inviters]
                 invites_sent = int(sent.sum())
                 m.invitations_sent[inviters] += sent
                 m.invite_appetite[inviters] *= referral.fatigue_factor(sc.referral) ** sent
-                self._pending_inviters = np.repeat(inviters, rng.binomial(sent, referral.acceptance(sc.referral)))
+                self._pending_inviters = np.repeat(
+                    inviters, rng.binomial(sent, referral.acceptance(sc.referral))
+                )
 
         # --- promotions convert bonded, fitting readers into buyers
         if promotions_g.any():
             share_promo = per_member(promotions_g / np.maximum(ads_g, 1e-9), group)
-            buyers = float((exposure.ads_read * share_promo * bond * fit).sum()) * sc.cadence.promotion.conversion
+            buyers = (
+                float((exposure.ads_read * share_promo * bond * fit).sum()) * sc.cadence.promotion.conversion
+            )
             self.ledger.earn("sales", buyers * sc.cadence.promotion.order_value_yuan)
 
         # --- muting and leaving
@@ -576,7 +750,9 @@ class CommunityModel(mesa.Model):
 
         removed = int(enf.removed_ads.sum() + enf.removed_chatter.sum())
         self._check_death(day, value_g)  # first, so the day a group is found dead records it as dead
-        self._record(day, value_g, operator_posts_g, chatter_g, ads_g, removed, int(replies_g.sum()), invites_sent)
+        self._record(
+            day, value_g, operator_posts_g, chatter_g, ads_g, removed, int(replies_g.sum()), invites_sent
+        )
 
     def _operator_touches(self, day: int, plan: cadence.OperatorDay, ordinary: np.ndarray) -> None:
         """Topic prompts, @-mentions (operator and KOCs), red packets and events act on members."""
@@ -588,15 +764,24 @@ class CommunityModel(mesa.Model):
         activation, buzz = m.activation[:n], m.buzz[:n]
         behaving = (state == ACTIVE) & ordinary
         if plan.topic_prompt.any():
-            np.add(activation, c.topic_prompts.boost * per_member(plan.topic_prompt, group), out=activation, where=behaving)
+            np.add(
+                activation,
+                c.topic_prompts.boost * per_member(plan.topic_prompt, group),
+                out=activation,
+                where=behaving,
+            )
         # @-mentions reach quiet, fitting members; a mention breaks through mute
         mentions_g = plan.mentions
         if sc.koc.mentions_per_day and self._kocs_exist:
             kocs = (m.role[:n] == KOC) & (state == ACTIVE)
-            mentions_g = mentions_g + np.bincount(group, kocs, minlength=G).astype(np.int64) * sc.koc.mentions_per_day
+            mentions_g = (
+                mentions_g + np.bincount(group, kocs, minlength=G).astype(np.int64) * sc.koc.mentions_per_day
+            )
         if mentions_g.any():
             # quiet, fitting members are the ones worth drawing in (a member may be @-ed twice in a day)
-            weight = m.fit[:n] * (1.0 - np.minimum(1.0, m.recent_activity[:n])) * ((state <= MUTED) & ordinary)
+            weight = (
+                m.fit[:n] * (1.0 - np.minimum(1.0, m.recent_activity[:n])) * ((state <= MUTED) & ordinary)
+            )
             rows = np.arange(n)
             for g in np.flatnonzero(mentions_g):
                 candidates = rows if G == 1 else rows[group == g]
@@ -606,20 +791,24 @@ class CommunityModel(mesa.Model):
                 np.add.at(activation, chosen, c.mentions.boost)
                 # each mention is a chance to break through the mute
                 muted, times = np.unique(chosen[state[chosen] == MUTED], return_counts=True)
-                back = muted[rng.random(muted.shape[0]) < 1.0 - (1.0 - c.mentions.unmute_probability) ** times]
+                back = muted[
+                    rng.random(muted.shape[0]) < 1.0 - (1.0 - c.mentions.unmute_probability) ** times
+                ]
                 state[back] = ACTIVE
                 today.unmutes += back.shape[0]
             behaving = (state == ACTIVE) & ordinary
         packets = plan.red_packets + today.red_packets
         if packets.any():
             rp = c.red_packets
-            strength = rp.habituation ** self._red_packets_sent
+            strength = rp.habituation**self._red_packets_sent
             self._red_packets_sent += int(packets.sum())
             grabbing = behaving * per_member(packets, group)
             buzz += rp.buzz * strength * grabbing
             activation += rp.activation * strength * grabbing
             grabbers = np.bincount(group, grabbing > 0, minlength=G)
-            pool = plan.red_packets * rp.amount_yuan + today.red_packet_yuan  # campaigns carry their own amounts
+            pool = (
+                plan.red_packets * rp.amount_yuan + today.red_packet_yuan
+            )  # campaigns carry their own amounts
             today.money[:n] += (grabbing > 0) * per_member(pool / np.maximum(grabbers, 1), group)
             self.ledger.spend("red_packets", float(pool.sum()))
         if plan.lottery.any():
@@ -637,7 +826,13 @@ class CommunityModel(mesa.Model):
             ev = sc.events
             for g in np.flatnonzero(held):
                 for _ in range(int(held[g])):
-                    people = events.attendees(rng, np.flatnonzero((group == g) & behaving), m.satisfaction[:n], m.fit[:n], ev.capacity)
+                    people = events.attendees(
+                        rng,
+                        np.flatnonzero((group == g) & behaving),
+                        m.satisfaction[:n],
+                        m.fit[:n],
+                        ev.capacity,
+                    )
                     a, b = events.event_ties(rng, people, ev.ties_per_attendee)
                     self._tie(a, b, ev.tie_weight)
                     m.satisfaction[people] += ev.joy
@@ -648,7 +843,9 @@ class CommunityModel(mesa.Model):
     def _active_kols(self, day: int) -> int:
         """Present KOLs who posted value content within the last week."""
         m, n = self.members, self.members.n
-        return int(np.count_nonzero((m.role[:n] == KOL) & (m.state[:n] <= MUTED) & (day - m.last_value_day[:n] < 7)))
+        return int(
+            np.count_nonzero((m.role[:n] == KOL) & (m.state[:n] <= MUTED) & (day - m.last_value_day[:n] < 7))
+        )
 
     def _rows(self, n: int) -> np.ndarray:
         """0..n-1 (cached: the daily step needs it several times)."""
@@ -664,7 +861,14 @@ class CommunityModel(mesa.Model):
         m, n = self.members, self.members.n
         return np.repeat(np.flatnonzero((m.role[:n] == KOC) & (m.state[:n] == ACTIVE)), per_koc)
 
-    def _score(self, day: int, value: np.ndarray, replies_given: np.ndarray, chatter: np.ndarray, eligible: np.ndarray) -> None:
+    def _score(
+        self,
+        day: int,
+        value: np.ndarray,
+        replies_given: np.ndarray,
+        chatter: np.ndarray,
+        eligible: np.ndarray,
+    ) -> None:
         """Points and levels for today's activity; on the last day of each week, the leaderboard."""
         inc = self.current.incentives
         m, n, today = self.members, self.members.n, self._today
@@ -679,7 +883,14 @@ class CommunityModel(mesa.Model):
             m.week_points[:n] = 0.0
             self.ledger.spend("prizes", inc.prize_yuan_per_week)
 
-    def _churn(self, u: np.ndarray, exposure: reading.Exposure, bond: np.ndarray, kol_spoke_g: np.ndarray, enf: moderation.Enforcement) -> None:
+    def _churn(
+        self,
+        u: np.ndarray,
+        exposure: reading.Exposure,
+        bond: np.ndarray,
+        kol_spoke_g: np.ndarray,
+        enf: moderation.Enforcement,
+    ) -> None:
         """Repeat violators are kicked; then members leave or mute."""
         sc = self.current
         c = sc.behaviour.churn
@@ -691,13 +902,22 @@ class CommunityModel(mesa.Model):
         active = (state == ACTIVE) & ordinary
         muted = (state == MUTED) & ordinary
         fit = m.fit[:n]
-        p_leave = churn.leave_probability(m.satisfaction[:n], m.restlessness[:n], m.tie_strength[:n], m.commitment[:n],
-                                          kol_spoke_g[m.group[:n]], sc.kol.retention, c)
+        p_leave = churn.leave_probability(
+            m.satisfaction[:n],
+            m.restlessness[:n],
+            m.tie_strength[:n],
+            m.commitment[:n],
+            kol_spoke_g[m.group[:n]],
+            sc.kol.retention,
+            c,
+        )
         if self._operator_added:
             p_leave += (m.channel[:n] == OPERATOR) * churn.unconsented_leave_probability(fit, c)
         p_leave = np.where(muted, p_leave * c.muted_leave_factor + c.noticed_muted_rate, p_leave)
         leaving = (active | muted) & (u < p_leave)
-        ratio = churn.irritation(exposure.chatter_read, exposure.ads_read, fit, bond, exposure.overload, m.tolerance[:n], c)
+        ratio = churn.irritation(
+            exposure.chatter_read, exposure.ads_read, fit, bond, exposure.overload, m.tolerance[:n], c
+        )
         muting = active & ~leaving & (u > 1.0 - churn.mute_probability(ratio, c))
         self._exit(np.flatnonzero(leaving), State.LEFT)
         to_mute = np.flatnonzero(muting)
@@ -709,7 +929,17 @@ class CommunityModel(mesa.Model):
 
     # ------------------------------------------------------------- recording
 
-    def _record(self, day: int, value_g, operator_posts_g, chatter_g, ads_g, removed: int, replies_n: int, invites: int) -> None:
+    def _record(
+        self,
+        day: int,
+        value_g,
+        operator_posts_g,
+        chatter_g,
+        ads_g,
+        removed: int,
+        replies_n: int,
+        invites: int,
+    ) -> None:
         """Append today's row of the per-day table."""
         h = self.current.horizon
         m, n, today = self.members, self.members.n, self._today
@@ -731,15 +961,26 @@ class CommunityModel(mesa.Model):
             ("active", state_counts[ACTIVE]),
             ("muted", state_counts[MUTED]),
             ("joins", sum(today.joins.values())),
-            ("leaves", today.leaves), ("kicks", today.kicks), ("mutes", today.mutes), ("unmutes", today.unmutes),
+            ("leaves", today.leaves),
+            ("kicks", today.kicks),
+            ("mutes", today.mutes),
+            ("unmutes", today.unmutes),
             ("value_posts", value_g.sum()),
             ("operator_posts", operator_posts_g.sum()),
             ("chatter", round(float(chatter_g.sum()))),
             ("ads", round(float(ads_g.sum()))),
-            ("removed", removed), ("replies", replies_n), ("invitations", invites),
-            ("value_contributors", np.count_nonzero(ordinary & (m.last_value_day[:n] > day - h.contributor_window_days))),
+            ("removed", removed),
+            ("replies", replies_n),
+            ("invitations", invites),
+            (
+                "value_contributors",
+                np.count_nonzero(ordinary & (m.last_value_day[:n] > day - h.contributor_window_days)),
+            ),
             ("sustained_contributors", np.count_nonzero(ordinary & (weeks >= h.sustained_min_weeks))),
-            ("mean_satisfaction", float(m.satisfaction[:n] @ ordinary) / n_ordinary if n_ordinary else np.nan),
+            (
+                "mean_satisfaction",
+                float(m.satisfaction[:n] @ ordinary) / n_ordinary if n_ordinary else np.nan,
+            ),
             ("mean_fit", float(m.fit[:n] @ ordinary) / n_ordinary if n_ordinary else np.nan),
             ("cost_yuan", self.ledger.total_cost),
             ("revenue_yuan", self.ledger.total_revenue),
@@ -792,13 +1033,21 @@ class CommunityModel(mesa.Model):
 
     def pending_interventions(self) -> list:
         """Interventions (timeline and scheduled) for days not yet simulated, in day order."""
-        return sorted((i for i in (*self.scenario.timeline, *self._scheduled) if i.day > self.day), key=lambda i: i.day)
+        return sorted(
+            (i for i in (*self.scenario.timeline, *self._scheduled) if i.day > self.day), key=lambda i: i.day
+        )
 
     def intervene(self, item) -> None:
         """Carry out one intervention today (timeline entries, and the browser app's buttons)."""
         note = getattr(item, "note", "")
-        self.intervention_log.append({"day": self.day, "action": item.action, "note": note,
-                                      "detail": item.model_dump(exclude={"day", "action", "note"}, mode="json")})
+        self.intervention_log.append(
+            {
+                "day": self.day,
+                "action": item.action,
+                "note": note,
+                "detail": item.model_dump(exclude={"day", "action", "note"}, mode="json"),
+            }
+        )
         self._note(item.action + (f" ({note})" if note else ""))
         sc = self.current
         open_groups = self.groups.open_groups()
@@ -810,13 +1059,21 @@ class CommunityModel(mesa.Model):
             campaign = self._campaign_day()
             campaign.red_packets[open_groups] += item.count
             campaign.red_packet_yuan[open_groups] += item.count * item.amount_yuan
-            self.ledger.hours(item.count * len(open_groups) * sc.cadence.red_packets.hours, sc.operator.hourly_cost_yuan)
+            self.ledger.hours(
+                item.count * len(open_groups) * sc.cadence.red_packets.hours, sc.operator.hourly_cost_yuan
+            )
         elif isinstance(item, RunEvent):
             self._campaign_day().events[open_groups] += 1  # an event in every open group
             self.ledger.hours(sc.events.hours * len(open_groups), sc.operator.hourly_cost_yuan)
         elif isinstance(item, StartSelling):
-            self._set({"cadence.promotion.enabled": True, "cadence.promotion.start_day": self.day,
-                       "cadence.promotion.every_days": item.every_days, "cadence.promotion.posts": item.posts})
+            self._set(
+                {
+                    "cadence.promotion.enabled": True,
+                    "cadence.promotion.start_day": self.day,
+                    "cadence.promotion.every_days": item.every_days,
+                    "cadence.promotion.posts": item.posts,
+                }
+            )
         elif isinstance(item, StopSelling):
             self._set({"cadence.promotion.enabled": False})
         elif isinstance(item, PromoteKOCs):
@@ -862,7 +1119,9 @@ class CommunityModel(mesa.Model):
                 vacancies = per_group - int(np.count_nonzero((role == KOC) & (state <= MUTED) & (group == g)))
             else:
                 vacancies = total // len(groups) + (1 if i < total % len(groups) else 0)
-            chosen.append(koc.pick_kocs(np.flatnonzero(eligible & (group == g)), m.recent_activity[:n], vacancies))
+            chosen.append(
+                koc.pick_kocs(np.flatnonzero(eligible & (group == g)), m.recent_activity[:n], vacancies)
+            )
         rows = np.concatenate(chosen) if chosen else np.empty(0, dtype=np.int64)
         role[rows] = KOC
         self._kocs_exist |= rows.shape[0] > 0
@@ -873,8 +1132,14 @@ class CommunityModel(mesa.Model):
     def remove_lurkers(self, inactive_days: int) -> np.ndarray:
         """Remove members silent for `inactive_days` (never admins, KOLs or KOCs)."""
         m, n = self.members, self.members.n
-        rows = matrix.lurkers_to_remove(m.state[:n] <= MUTED, m.role[:n] <= CREATOR, m.last_post_day[:n],
-                                        m.join_day[:n], self.day, inactive_days)
+        rows = matrix.lurkers_to_remove(
+            m.state[:n] <= MUTED,
+            m.role[:n] <= CREATOR,
+            m.last_post_day[:n],
+            m.join_day[:n],
+            self.day,
+            inactive_days,
+        )
         self._exit(rows, State.KICKED)
         if rows.shape[0]:
             self._note(f"{rows.shape[0]} long-term lurkers removed")
@@ -886,7 +1151,11 @@ class CommunityModel(mesa.Model):
         m, n = self.members, self.members.n
         in_g = np.flatnonzero((m.group[:n] == g) & (m.state[:n] <= MUTED))
         new_ids = [g] + [self._open_group(k, subgroups, bonus) for k in range(1, subgroups)]
-        self.groups.focus_slot[g], self.groups.focus_modulus[g], self.groups.fit_bonus[g] = 0, subgroups, bonus
+        self.groups.focus_slot[g], self.groups.focus_modulus[g], self.groups.fit_bonus[g] = (
+            0,
+            subgroups,
+            bonus,
+        )
         slot = matrix.split_assignment(m.interest[in_g], subgroups)
         # the owner stays in the first group; KOLs are shared out so every sub-group has a voice
         kols = m.role[in_g] == KOL

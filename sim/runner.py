@@ -6,8 +6,8 @@ The CLI, batches, sweeps, the browser app and the tests all call this (or build 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -19,10 +19,28 @@ from sim.model import CommunityModel
 from sim.scenario import Scenario, scenario_hash
 
 MEMBER_COLUMNS: tuple[str, ...] = (
-    "member", "group", "join_day", "channel", "inviter", "role_at_join", "role_end", "state_end",
-    "exit_day", "first_mute_day", "fit", "satisfaction_end", "tie_strength_end", "value_posts",
-    "chatter_posts", "ads_posted", "replies_given", "replies_received", "invitations_sent",
-    "mentions_received", "points", "spammer",
+    "member",
+    "group",
+    "join_day",
+    "channel",
+    "inviter",
+    "role_at_join",
+    "role_end",
+    "state_end",
+    "exit_day",
+    "first_mute_day",
+    "fit",
+    "satisfaction_end",
+    "tie_strength_end",
+    "value_posts",
+    "chatter_posts",
+    "ads_posted",
+    "replies_given",
+    "replies_received",
+    "invitations_sent",
+    "mentions_received",
+    "points",
+    "spammer",
 )
 
 
@@ -86,33 +104,43 @@ def member_table(model: CommunityModel) -> pd.DataFrame:
     """One row per member who ever joined (row number = `member`)."""
     m, n = model.members, model.members.n
     labels = lambda codes, names: pd.Categorical.from_codes(codes.astype(np.int64), categories=list(names))  # noqa: E731
-    return pd.DataFrame({
-        "member": np.arange(n, dtype=np.int64),
-        "group": m.group[:n].astype(np.int64),
-        "join_day": m.join_day[:n].astype(np.int64),
-        "channel": labels(m.channel[:n], CHANNEL_LABELS),
-        "inviter": m.inviter[:n].astype(np.int64),
-        "role_at_join": labels(m.role_at_join[:n], ROLE_LABELS),
-        "role_end": labels(m.role[:n], ROLE_LABELS),
-        "state_end": labels(m.state[:n], STATE_LABELS),
-        "exit_day": m.exit_day[:n].astype(np.int64),
-        "first_mute_day": m.first_mute_day[:n].astype(np.int64),
-        "fit": m.fit[:n].copy(),
-        "satisfaction_end": m.satisfaction[:n].copy(),
-        "tie_strength_end": m.tie_strength[:n].copy(),
-        "value_posts": m.value_posts[:n].astype(np.int64),
-        "chatter_posts": m.chatter_posts[:n].astype(np.int64),
-        "ads_posted": m.ads_posted[:n].astype(np.int64),
-        "replies_given": m.replies_given[:n].astype(np.int64),
-        "replies_received": m.replies_received[:n].astype(np.int64),
-        "invitations_sent": m.invitations_sent[:n].astype(np.int64),
-        "mentions_received": m.mentions_received[:n].astype(np.int64),
-        "points": m.points[:n].copy(),
-        "spammer": m.spammer[:n].copy(),
-    }, columns=list(MEMBER_COLUMNS))
+    return pd.DataFrame(
+        {
+            "member": np.arange(n, dtype=np.int64),
+            "group": m.group[:n].astype(np.int64),
+            "join_day": m.join_day[:n].astype(np.int64),
+            "channel": labels(m.channel[:n], CHANNEL_LABELS),
+            "inviter": m.inviter[:n].astype(np.int64),
+            "role_at_join": labels(m.role_at_join[:n], ROLE_LABELS),
+            "role_end": labels(m.role[:n], ROLE_LABELS),
+            "state_end": labels(m.state[:n], STATE_LABELS),
+            "exit_day": m.exit_day[:n].astype(np.int64),
+            "first_mute_day": m.first_mute_day[:n].astype(np.int64),
+            "fit": m.fit[:n].copy(),
+            "satisfaction_end": m.satisfaction[:n].copy(),
+            "tie_strength_end": m.tie_strength[:n].copy(),
+            "value_posts": m.value_posts[:n].astype(np.int64),
+            "chatter_posts": m.chatter_posts[:n].astype(np.int64),
+            "ads_posted": m.ads_posted[:n].astype(np.int64),
+            "replies_given": m.replies_given[:n].astype(np.int64),
+            "replies_received": m.replies_received[:n].astype(np.int64),
+            "invitations_sent": m.invitations_sent[:n].astype(np.int64),
+            "mentions_received": m.mentions_received[:n].astype(np.int64),
+            "points": m.points[:n].copy(),
+            "spammer": m.spammer[:n].copy(),
+        },
+        columns=list(MEMBER_COLUMNS),
+    )
 
 
-def summarize(model: CommunityModel, scenario: Scenario, seed: int, horizon: int, daily: pd.DataFrame, members: pd.DataFrame) -> dict:
+def summarize(
+    model: CommunityModel,
+    scenario: Scenario,
+    seed: int,
+    horizon: int,
+    daily: pd.DataFrame,
+    members: pd.DataFrame,
+) -> dict:
     """The per-run summary: lifespan, sizes, contributors, output, inequality, referral, cost."""
     lifespan, censored = model.lifespan()
     ledger = model.ledger
@@ -147,7 +175,9 @@ def summarize(model: CommunityModel, scenario: Scenario, seed: int, horizon: int
         "ads_total": int(daily["ads"].sum()),
         "participation": participation(members),
         "referral_share": float((joins["channel"].isin(["referral", "bait"])).sum() / max(1, len(joins))),
-        "muted_share_final": float(daily["muted"].iloc[-1] / max(1, daily["members"].iloc[-1])) if len(daily) else 0.0,
+        "muted_share_final": float(daily["muted"].iloc[-1] / max(1, daily["members"].iloc[-1]))
+        if len(daily)
+        else 0.0,
         "operator_hours": round(ledger.operator_hours, 4),
         "operator_cost_yuan": round(cost, 2),
         "cost_breakdown_yuan": {k: round(v, 2) for k, v in ledger.cost.items()},

@@ -41,7 +41,9 @@ class MemberTable:
     tolerance: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})
     activity: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})
     sociability: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.5})
-    restlessness: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})  # multiplier on leaving hazard
+    restlessness: np.ndarray = field(
+        metadata={"dtype": np.float64, "fill": 1.0}
+    )  # multiplier on leaving hazard
     speak: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})  # KOL activity; 1 otherwise
     spammer: np.ndarray = field(metadata={"dtype": np.bool_, "fill": False})
     commitment: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
@@ -72,7 +74,7 @@ class MemberTable:
     n: int = 0
 
     @classmethod
-    def empty(cls, capacity: int = 256) -> "MemberTable":
+    def empty(cls, capacity: int = 256) -> MemberTable:
         """A table with room for `capacity` members and none in use."""
         columns = {
             f.name: np.full(capacity, f.metadata["fill"], dtype=f.metadata["dtype"])
@@ -216,7 +218,10 @@ class TieLog:
 
     def neighbours(self, member: int) -> dict[int, float]:
         """Present partners of one member and the summed tie strength to each."""
-        ids = self.edges_of(np.array([member]), int(max(self.src[: self.n].max(initial=0), self.dst[: self.n].max(initial=0), member)) + 1)
+        ids = self.edges_of(
+            np.array([member]),
+            int(max(self.src[: self.n].max(initial=0), self.dst[: self.n].max(initial=0), member)) + 1,
+        )
         ids = ids[self.alive[ids]]
         out: dict[int, float] = {}
         for a, b, w in zip(self.src[ids], self.dst[ids], self.weight[ids]):

@@ -51,8 +51,9 @@ def survival_function(times: np.ndarray, censored: np.ndarray):
     return stats.ecdf(censored_data(times, censored)).sf
 
 
-def survival_curve(times: np.ndarray, censored: np.ndarray, days: np.ndarray,
-                   confidence: float = 0.95) -> pd.DataFrame:
+def survival_curve(
+    times: np.ndarray, censored: np.ndarray, days: np.ndarray, confidence: float = 0.95
+) -> pd.DataFrame:
     """S(t) and its pointwise `confidence` band (log-log) evaluated at `days`.
 
     Columns: day, survival, low, high. Where the band is undefined (S = 1 before the first
@@ -67,8 +68,14 @@ def survival_curve(times: np.ndarray, censored: np.ndarray, days: np.ndarray,
         low, high = band.low.evaluate(grid), band.high.evaluate(grid)
     low = np.where(np.isfinite(low), low, survival)
     high = np.where(np.isfinite(high), high, survival)
-    return pd.DataFrame({"day": np.asarray(days), "survival": survival,
-                         "low": np.minimum(low, survival), "high": np.maximum(high, survival)})
+    return pd.DataFrame(
+        {
+            "day": np.asarray(days),
+            "survival": survival,
+            "low": np.minimum(low, survival),
+            "high": np.maximum(high, survival),
+        }
+    )
 
 
 def median_survival(times: np.ndarray, censored: np.ndarray, confidence: float = 0.95) -> Interval:
@@ -86,9 +93,11 @@ def median_survival(times: np.ndarray, censored: np.ndarray, confidence: float =
         hit = np.flatnonzero(values <= 0.5 + 1e-12)
         return float(points[hit[0]]) if hit.size else None
 
-    return Interval(first_at_or_below_half(curve["survival"].to_numpy()),
-                    first_at_or_below_half(curve["low"].to_numpy()),
-                    first_at_or_below_half(curve["high"].to_numpy()))
+    return Interval(
+        first_at_or_below_half(curve["survival"].to_numpy()),
+        first_at_or_below_half(curve["low"].to_numpy()),
+        first_at_or_below_half(curve["high"].to_numpy()),
+    )
 
 
 def survival_at(times: np.ndarray, censored: np.ndarray, day: float, confidence: float = 0.95) -> Interval:
@@ -109,8 +118,9 @@ def restricted_mean(times: np.ndarray, censored: np.ndarray, tau: float) -> floa
     return float(np.sum(sf.evaluate(points[:-1]) * np.diff(points)))
 
 
-def logrank(times_a: np.ndarray, censored_a: np.ndarray, times_b: np.ndarray,
-            censored_b: np.ndarray) -> tuple[float | None, float | None]:
+def logrank(
+    times_a: np.ndarray, censored_a: np.ndarray, times_b: np.ndarray, censored_b: np.ndarray
+) -> tuple[float | None, float | None]:
     """Two-sided log-rank test that two survival curves are equal: (statistic, p-value).
 
     (None, None) when the test is undefined (no group died in either sample).
@@ -137,8 +147,15 @@ def _mean(x: np.ndarray, axis: int = -1) -> np.ndarray:
 STATISTICS: dict[str, Callable[..., np.ndarray]] = {"median": _median, "mean": _mean}
 
 
-def bootstrap_difference(a: np.ndarray, b: np.ndarray, statistic: str = "median", *, confidence: float = 0.95,
-                         n_resamples: int = 4999, rng: np.random.Generator | int = 0) -> Interval:
+def bootstrap_difference(
+    a: np.ndarray,
+    b: np.ndarray,
+    statistic: str = "median",
+    *,
+    confidence: float = 0.95,
+    n_resamples: int = 4999,
+    rng: np.random.Generator | int = 0,
+) -> Interval:
     """stat(a) - stat(b) with a bootstrap `confidence` interval (two independent samples).
 
     `statistic` is "median" (percentile interval; BCa is unreliable for medians of discrete data)
@@ -162,21 +179,47 @@ def bootstrap_difference(a: np.ndarray, b: np.ndarray, statistic: str = "median"
     generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # degenerate-resample warnings; handled below
-        result = stats.bootstrap((x, y), difference, n_resamples=n_resamples, vectorized=True, paired=False,
-                                 confidence_level=confidence, method=method, rng=generator, batch=1000)
+        result = stats.bootstrap(
+            (x, y),
+            difference,
+            n_resamples=n_resamples,
+            vectorized=True,
+            paired=False,
+            confidence_level=confidence,
+            method=method,
+            rng=generator,
+            batch=1000,
+        )
     low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
     if not (np.isfinite(low) and np.isfinite(high)):  # BCa failed (e.g. a nearly constant sample)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = stats.bootstrap((x, y), difference, n_resamples=n_resamples, vectorized=True, paired=False,
-                                     confidence_level=confidence, method="percentile", rng=generator, batch=1000)
+            result = stats.bootstrap(
+                (x, y),
+                difference,
+                n_resamples=n_resamples,
+                vectorized=True,
+                paired=False,
+                confidence_level=confidence,
+                method="percentile",
+                rng=generator,
+                batch=1000,
+            )
         low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
     return Interval(estimate, low, high)
 
 
-def restricted_mean_difference(times_a: np.ndarray, censored_a: np.ndarray, times_b: np.ndarray,
-                               censored_b: np.ndarray, tau: float, *, confidence: float = 0.95,
-                               n_resamples: int = 4999, rng: np.random.Generator | int = 0) -> Interval:
+def restricted_mean_difference(
+    times_a: np.ndarray,
+    censored_a: np.ndarray,
+    times_b: np.ndarray,
+    censored_b: np.ndarray,
+    tau: float,
+    *,
+    confidence: float = 0.95,
+    n_resamples: int = 4999,
+    rng: np.random.Generator | int = 0,
+) -> Interval:
     """RMST(a) - RMST(b) up to `tau` (see `restricted_mean`), with a bootstrap interval.
 
     When every censored lifespan is at or beyond `tau` (censoring only at the horizon, as in
@@ -188,18 +231,33 @@ def restricted_mean_difference(times_a: np.ndarray, censored_a: np.ndarray, time
     if ta.size == 0 or tb.size == 0:
         return Interval(None, None, None)
     if np.all(ta[ca] >= tau) and np.all(tb[cb] >= tau):
-        return bootstrap_difference(np.minimum(ta, tau), np.minimum(tb, tau), "mean", confidence=confidence,
-                                    n_resamples=n_resamples, rng=rng)
+        return bootstrap_difference(
+            np.minimum(ta, tau),
+            np.minimum(tb, tau),
+            "mean",
+            confidence=confidence,
+            n_resamples=n_resamples,
+            rng=rng,
+        )
     estimate = restricted_mean(ta, ca, tau) - restricted_mean(tb, cb, tau)
 
     def difference(i: np.ndarray, j: np.ndarray) -> float:
         return restricted_mean(ta[i], ca[i], tau) - restricted_mean(tb[j], cb[j], tau)
 
     generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-    result = stats.bootstrap((np.arange(ta.size), np.arange(tb.size)), difference, n_resamples=999,
-                             vectorized=False, paired=False, confidence_level=confidence,
-                             method="percentile", rng=generator)
-    return Interval(float(estimate), float(result.confidence_interval.low), float(result.confidence_interval.high))
+    result = stats.bootstrap(
+        (np.arange(ta.size), np.arange(tb.size)),
+        difference,
+        n_resamples=999,
+        vectorized=False,
+        paired=False,
+        confidence_level=confidence,
+        method="percentile",
+        rng=generator,
+    )
+    return Interval(
+        float(estimate), float(result.confidence_interval.low), float(result.confidence_interval.high)
+    )
 
 
 def spread(values: np.ndarray) -> dict[str, float | None]:
@@ -209,11 +267,23 @@ def spread(values: np.ndarray) -> dict[str, float | None]:
     if x.size == 0:
         return {"median": None, "p10": None, "p90": None, "mean": None, "n": 0}
     p10, median, p90 = np.quantile(x, [0.1, 0.5, 0.9])
-    return {"median": float(median), "p10": float(p10), "p90": float(p90), "mean": float(x.mean()), "n": int(x.size)}
+    return {
+        "median": float(median),
+        "p10": float(p10),
+        "p90": float(p90),
+        "mean": float(x.mean()),
+        "n": int(x.size),
+    }
 
 
-def bootstrap_interval(values: np.ndarray, statistic: str = "mean", *, confidence: float = 0.95,
-                       n_resamples: int = 4999, rng: np.random.Generator | int = 0) -> Interval:
+def bootstrap_interval(
+    values: np.ndarray,
+    statistic: str = "mean",
+    *,
+    confidence: float = 0.95,
+    n_resamples: int = 4999,
+    rng: np.random.Generator | int = 0,
+) -> Interval:
     """stat(values) with a one-sample bootstrap interval (BCa for "mean", percentile for "median").
 
     NaNs are dropped; all None for an empty sample; a constant sample gives a zero-width interval.
@@ -230,13 +300,28 @@ def bootstrap_interval(values: np.ndarray, statistic: str = "mean", *, confidenc
     method = "percentile" if statistic == "median" else "BCa"
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        result = stats.bootstrap((x,), fn, n_resamples=n_resamples, vectorized=True, confidence_level=confidence,
-                                 method=method, rng=generator, batch=1000)
+        result = stats.bootstrap(
+            (x,),
+            fn,
+            n_resamples=n_resamples,
+            vectorized=True,
+            confidence_level=confidence,
+            method=method,
+            rng=generator,
+            batch=1000,
+        )
     return Interval(estimate, float(result.confidence_interval.low), float(result.confidence_interval.high))
 
 
-def restricted_mean_interval(times: np.ndarray, censored: np.ndarray, tau: float, *, confidence: float = 0.95,
-                             n_resamples: int = 4999, rng: np.random.Generator | int = 0) -> Interval:
+def restricted_mean_interval(
+    times: np.ndarray,
+    censored: np.ndarray,
+    tau: float,
+    *,
+    confidence: float = 0.95,
+    n_resamples: int = 4999,
+    rng: np.random.Generator | int = 0,
+) -> Interval:
     """RMST up to `tau` (see `restricted_mean`) with a bootstrap interval.
 
     Vectorised when every censored lifespan is at or beyond `tau` (then the RMST is exactly the
@@ -246,9 +331,21 @@ def restricted_mean_interval(times: np.ndarray, censored: np.ndarray, tau: float
     if t.size == 0:
         return Interval(None, None, None)
     if np.all(t[c] >= tau):
-        return bootstrap_interval(np.minimum(t, tau), "mean", confidence=confidence, n_resamples=n_resamples, rng=rng)
+        return bootstrap_interval(
+            np.minimum(t, tau), "mean", confidence=confidence, n_resamples=n_resamples, rng=rng
+        )
     generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-    result = stats.bootstrap((np.arange(t.size),), lambda i: restricted_mean(t[i], c[i], tau), n_resamples=999,
-                             vectorized=False, confidence_level=confidence, method="percentile", rng=generator)
-    return Interval(restricted_mean(t, c, tau), float(result.confidence_interval.low),
-                    float(result.confidence_interval.high))
+    result = stats.bootstrap(
+        (np.arange(t.size),),
+        lambda i: restricted_mean(t[i], c[i], tau),
+        n_resamples=999,
+        vectorized=False,
+        confidence_level=confidence,
+        method="percentile",
+        rng=generator,
+    )
+    return Interval(
+        restricted_mean(t, c, tau),
+        float(result.confidence_interval.low),
+        float(result.confidence_interval.high),
+    )

@@ -43,14 +43,22 @@ class Case:
 
     def build(self) -> Scenario:
         base = load_scenario(ROOT / "scenarios" / self.scenario).model_dump(mode="python")
-        data = _merge(base, {**self.changes, "horizon": {**base["horizon"], **self.changes.get("horizon", {}), "days": self.days}})
+        data = _merge(
+            base,
+            {
+                **self.changes,
+                "horizon": {**base["horizon"], **self.changes.get("horizon", {}), "days": self.days},
+            },
+        )
         return Scenario.model_validate(data)
 
 
 def _merge(base: dict, changes: dict) -> dict:
     out = dict(base)
     for key, value in changes.items():
-        out[key] = _merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+        out[key] = (
+            _merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+        )
     return out
 
 
@@ -60,26 +68,41 @@ CASES: tuple[Case, ...] = (
     # matrix: automatic split, lurker clean-ups, merging dead groups
     Case("matrix_split", "matrix_split.yaml", seed=2, days=90),
     # KOC promotion by review, with a stretched operator
-    Case("koc_limited_attention", "koc_limited_attention.yaml", seed=3, days=90,
-         changes={"horizon": {"stop_at_death": False}}),
+    Case(
+        "koc_limited_attention",
+        "koc_limited_attention.yaml",
+        seed=3,
+        days=90,
+        changes={"horizon": {"stop_at_death": False}},
+    ),
     # timeline: invite_kol, run_event, red_packets, start/stop_selling, mass_add, set
     Case("campaign_timeline", "campaign_timeline.yaml", seed=4, days=125),
     # bait referral
     Case("referral_bait", "referral_bait.yaml", seed=5, days=90),
     # everything else: paid threshold, mass-add recruiting, off-topic ban, red packets and lotteries
     # in the SOP, points and leaderboard, a paid KOL, KOC mentions, and the remaining timeline actions
-    Case("levers_rest", "points_leaderboard.yaml", seed=6, days=60, changes={
-        "entry": {"threshold": "paid", "price_yuan": 20.0},
-        "recruiting": {"style": "mass_add", "mass_add_per_day": 15, "mass_add_to_day": 6},
-        "rules": {"ban_off_topic": True},
-        "cadence": {"red_packets": {"enabled": True, "every_days": 5},
-                    "lottery": {"enabled": True, "every_days": 6}},
-        "kol": {"count": 1, "monthly_fee_yuan": 300.0},
-        "horizon": {"stop_at_death": False},
-        "timeline": _MATRIX_TIMELINE,
-    }),
+    Case(
+        "levers_rest",
+        "points_leaderboard.yaml",
+        seed=6,
+        days=60,
+        changes={
+            "entry": {"threshold": "paid", "price_yuan": 20.0},
+            "recruiting": {"style": "mass_add", "mass_add_per_day": 15, "mass_add_to_day": 6},
+            "rules": {"ban_off_topic": True},
+            "cadence": {
+                "red_packets": {"enabled": True, "every_days": 5},
+                "lottery": {"enabled": True, "every_days": 6},
+            },
+            "kol": {"count": 1, "monthly_fee_yuan": 300.0},
+            "horizon": {"stop_at_death": False},
+            "timeline": _MATRIX_TIMELINE,
+        },
+    ),
     # share-to-join threshold and vetting in a flash-sale group, dissolved as planned
-    Case("flash_share", "flash_sale.yaml", seed=7, days=20, changes={"entry": {"threshold": "share_to_join"}}),
+    Case(
+        "flash_share", "flash_sale.yaml", seed=7, days=20, changes={"entry": {"threshold": "share_to_join"}}
+    ),
     Case("vetted", "organic_vetted.yaml", seed=8, days=60),
 )
 
@@ -87,7 +110,9 @@ CASES: tuple[Case, ...] = (
 def tables(case: Case) -> dict[str, str]:
     """The case's outputs as text, exactly as stored: daily and member tables (CSV) and summary (JSON)."""
     result = run_scenario(case.build(), case.seed)
-    summary = {k: v for k, v in result.summary.items() if k != "version"}  # a release is not a change of behaviour
+    summary = {
+        k: v for k, v in result.summary.items() if k != "version"
+    }  # a release is not a change of behaviour
     return {
         "daily.csv": _csv(result.daily),
         "members.csv": _csv(result.members),

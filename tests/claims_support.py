@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +55,7 @@ def _at(daily, column: str, day: int) -> int:
     return int(hit.iloc[0]) if len(hit) else 0
 
 
-@lru_cache(maxsize=None)
+@cache
 def facts(scenario_file: str, seed: int) -> Facts:
     """Run `scenarios/<scenario_file>.yaml` once and reduce it to `Facts` (cached per process)."""
     scenario = load_scenario(SCENARIOS / f"{scenario_file}.yaml")
@@ -131,12 +131,23 @@ def rmst(runs_: list[Facts], horizon: int = 180) -> float:
 
 def rmst_difference(a: list[Facts], b: list[Facts], horizon: int = 180) -> tuple[float, float, float]:
     """RMST(a) - RMST(b) with a 95% bootstrap interval (scipy.stats.bootstrap over runs)."""
+
     def stat(ia, ib):
         return rmst([a[int(i)] for i in ia], horizon) - rmst([b[int(i)] for i in ib], horizon)
 
-    res = stats.bootstrap((np.arange(len(a)), np.arange(len(b))), stat, vectorized=False,
-                          n_resamples=999, method="percentile", random_state=np.random.default_rng(ROOT_SEED))
-    return stat(np.arange(len(a)), np.arange(len(b))), float(res.confidence_interval.low), float(res.confidence_interval.high)
+    res = stats.bootstrap(
+        (np.arange(len(a)), np.arange(len(b))),
+        stat,
+        vectorized=False,
+        n_resamples=999,
+        method="percentile",
+        random_state=np.random.default_rng(ROOT_SEED),
+    )
+    return (
+        stat(np.arange(len(a)), np.arange(len(b))),
+        float(res.confidence_interval.low),
+        float(res.confidence_interval.high),
+    )
 
 
 def greater_p(x: np.ndarray, y: np.ndarray) -> float:
@@ -146,11 +157,18 @@ def greater_p(x: np.ndarray, y: np.ndarray) -> float:
 
 def mean_difference(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     """mean(x) - mean(y) with a 95% bootstrap interval."""
+
     def stat(a, b):
         return np.mean(a) - np.mean(b)
 
-    res = stats.bootstrap((x, y), stat, vectorized=False, n_resamples=999, method="percentile",
-                          random_state=np.random.default_rng(ROOT_SEED))
+    res = stats.bootstrap(
+        (x, y),
+        stat,
+        vectorized=False,
+        n_resamples=999,
+        method="percentile",
+        random_state=np.random.default_rng(ROOT_SEED),
+    )
     return float(stat(x, y)), float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
@@ -161,7 +179,9 @@ def report(claim: str, **measured: object) -> None:
     """Record what a claim test measured; `conftest.py` prints it in the terminal summary."""
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
     clean = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in measured.items()}
-    (REPORT_DIR / f"{claim}.json").write_text(json.dumps({"claim": claim, **clean}, ensure_ascii=False), encoding="utf-8")
+    (REPORT_DIR / f"{claim}.json").write_text(
+        json.dumps({"claim": claim, **clean}, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def describe(runs_: list[Facts]) -> dict:
@@ -169,6 +189,17 @@ def describe(runs_: list[Facts]) -> dict:
 
 
 __all__ = [
-    "Facts", "column", "describe", "facts", "greater_p", "km_median", "lives_longer_p", "mean_difference",
-    "report", "rmst", "rmst_difference", "runs", "seeds",
+    "Facts",
+    "column",
+    "describe",
+    "facts",
+    "greater_p",
+    "km_median",
+    "lives_longer_p",
+    "mean_difference",
+    "report",
+    "rmst",
+    "rmst_difference",
+    "runs",
+    "seeds",
 ]

@@ -22,7 +22,11 @@ _STARTED = time.time()
 
 def pytest_terminal_summary(terminalreporter):
     # only what this session measured (other sessions may share the folder)
-    files = sorted(p for p in CLAIMS_DIR.glob("*.json") if p.stat().st_mtime >= _STARTED - 1) if CLAIMS_DIR.exists() else []
+    files = (
+        sorted(p for p in CLAIMS_DIR.glob("*.json") if p.stat().st_mtime >= _STARTED - 1)
+        if CLAIMS_DIR.exists()
+        else []
+    )
     if not files:
         return
     terminalreporter.section("measured effects of the seed claims")

@@ -47,7 +47,7 @@ def server():
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "app-server.log", "w")
+    log = open(ARTIFACTS / "app-server.log", "w")  # noqa: SIM115 (the server writes to it)
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim", "app", "scenarios/baseline.yaml", "--port", str(port)],
         cwd=ROOT,
@@ -59,8 +59,7 @@ def server():
         while True:
             if proc.poll() is not None:
                 pytest.fail(
-                    f"the app server exited with code {proc.returncode}; "
-                    "see test-artifacts/app-server.log"
+                    f"the app server exited with code {proc.returncode}; see test-artifacts/app-server.log"
                 )
             try:
                 with urllib.request.urlopen(url, timeout=2) as response:
@@ -169,9 +168,7 @@ def test_trainer_steps_intervenes_plays_and_switches_to_chinese(page, server):
     _wait_plot(page, "members", "gd.data.length === 2")
     before = _status(page)
     assert "ALIVE · Day 0" in before
-    assert (
-        page.locator("text=Play Interval").count() == 0
-    )  # Mesa's single-model controls are not mounted
+    assert page.locator("text=Play Interval").count() == 0  # Mesa's single-model controls are not mounted
 
     # ten days, one click each: the charts grow a point per day, the indicator counts the days
     _step(page, 10, 0)
@@ -212,9 +209,7 @@ def test_trainer_steps_intervenes_plays_and_switches_to_chinese(page, server):
 
     # every label follows the language switch
     page.click(".groupsim-lang-zh")
-    page.wait_for_function(
-        "() => document.querySelector('.groupsim-step').innerText.includes('前进一天')"
-    )
+    page.wait_for_function("() => document.querySelector('.groupsim-step').innerText.includes('前进一天')")
     _wait_status(page, "第 ")
     status_zh = _status(page)
     assert "存活" in status_zh or "已死亡" in status_zh

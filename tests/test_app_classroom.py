@@ -51,9 +51,7 @@ def test_drawing_does_not_change_what_happens():
         drawn.step()
         plain.step()
         network_figure(drawn.runs, "en")
-    np.testing.assert_array_equal(
-        drawn.runs[0].model.daily_array(), plain.runs[0].model.daily_array()
-    )
+    np.testing.assert_array_equal(drawn.runs[0].model.daily_array(), plain.runs[0].model.daily_array())
 
 
 @pytest.mark.parametrize("key", list(BUTTONS_BY_KEY))
@@ -66,9 +64,7 @@ def test_every_button_acts_on_the_next_day_and_is_logged_for_its_marker(key):
     assert [item.day for item in room.pending(room.runs[0])] == [7]
     room.step()
     log = room.runs[0].model.intervention_log
-    assert [(entry["day"], entry["action"]) for entry in log] == [
-        (7, BUTTONS_BY_KEY[key].make(0).action)
-    ]
+    assert [(entry["day"], entry["action"]) for entry in log] == [(7, BUTTONS_BY_KEY[key].make(0).action)]
     assert room.pending(room.runs[0]) == []
 
 
@@ -167,8 +163,6 @@ def test_open_classroom_reports_a_missing_file():
 
 def test_settings_with_lever_replaces_the_earlier_value():
     settings = (
-        Settings(Path("a.yaml"))
-        .with_lever("positioning.focus", 0.2)
-        .with_lever("positioning.focus", 0.9)
+        Settings(Path("a.yaml")).with_lever("positioning.focus", 0.2).with_lever("positioning.focus", 0.9)
     )
     assert settings.levers == (("positioning.focus", 0.9),)

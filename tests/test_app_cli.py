@@ -8,9 +8,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from sim.app.controls import ENV_SCENARIO, ENV_SCENARIOS_DIR, ENV_SEED
 from sim.cli import app as cli
 from sim.cli.webapp import app_environment, app_module, solara_command
-from sim.app.controls import ENV_SCENARIO, ENV_SCENARIOS_DIR, ENV_SEED
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,9 +30,7 @@ def test_a_bad_scenario_exits_2_with_a_clear_message_and_no_server(tmp_path, mon
 
 def test_a_good_scenario_prints_the_address_and_starts_solara(monkeypatch):
     calls = []
-    monkeypatch.setattr(
-        "sim.cli.webapp.run_server", lambda command, env: calls.append((command, env)) or 0
-    )
+    monkeypatch.setattr("sim.cli.webapp.run_server", lambda command, env: calls.append((command, env)) or 0)
     result = CliRunner().invoke(
         cli, ["app", str(ROOT / "scenarios" / "baseline.yaml"), "--port", "8123", "--seed", "9"]
     )

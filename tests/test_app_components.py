@@ -107,9 +107,7 @@ def test_network_shows_present_members_coloured_by_role_and_greys_the_muted(room
     m, n = model.members, model.members.n
     state, role = m.state[:n], m.role[:n]
     nodes = {trace.name: len(trace.x) for trace in fig.data if trace.mode == "markers"}
-    assert sum(nodes.values()) == np.count_nonzero(
-        state <= State.MUTED
-    )  # members who left are gone
+    assert sum(nodes.values()) == np.count_nonzero(state <= State.MUTED)  # members who left are gone
     assert nodes["muted"] == np.count_nonzero(state == State.MUTED)
     assert nodes["KOL"] == np.count_nonzero((role == Role.KOL) & (state == State.ACTIVE))
     markers = {trace.name: trace.marker for trace in fig.data if trace.mode == "markers"}
@@ -175,9 +173,7 @@ def test_status_after_death_and_its_red_marker():
     assert st.state == "dead" and not st.alive and st.died_on is not None
     assert C.status_lines(st, "en")[0] == "DEAD · Day 8"
     fig = C.members_figure(room.runs, "en")
-    assert any(
-        shape.line.color == C.DEAD_COLOR and shape.x0 == st.died_on for shape in fig.layout.shapes
-    )
+    assert any(shape.line.color == C.DEAD_COLOR and shape.x0 == st.died_on for shape in fig.layout.shapes)
 
 
 def test_side_by_side_overlays_b_dashed_with_both_markers():

@@ -82,9 +82,7 @@ def test_buttons_build_the_intervention_they_name():
     assert isinstance(built["mass_add"], MassAdd) and built["mass_add"].count == 100
     assert isinstance(built["run_event"], RunEvent)
     assert isinstance(built["promote_kocs"], PromoteKOCs)
-    assert (
-        isinstance(built["ban_ads"], SetParameters) and built["ban_ads"].changes == BAN_ADS_CHANGES
-    )
+    assert isinstance(built["ban_ads"], SetParameters) and built["ban_ads"].changes == BAN_ADS_CHANGES
     assert all(item.day == 12 for item in built.values())
     assert [button.key for button in BUTTONS] == [
         "red_packets",

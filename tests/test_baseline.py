@@ -15,7 +15,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-
 from baseline_cases import CASES, Case, stored_path, tables
 
 
@@ -35,15 +34,20 @@ def _table_differences(stored: str, now: str, key: str) -> list[str]:
         if differ.shape[0]:
             where = old[key].iloc[differ[:8]].tolist()
             first = differ[0]
-            lines.append(f"{column}: {differ.shape[0]} {key}s differ, first at {key}s {where} "
-                         f"(stored {a[first]!r}, now {b[first]!r})")
+            lines.append(
+                f"{column}: {differ.shape[0]} {key}s differ, first at {key}s {where} "
+                f"(stored {a[first]!r}, now {b[first]!r})"
+            )
     return lines or ["text differs (formatting only)"]
 
 
 def _summary_differences(stored: str, now: str) -> list[str]:
     old, new = json.loads(stored), json.loads(now)
-    return [f"{k}: stored {old.get(k)!r}, now {new.get(k)!r}" for k in sorted(set(old) | set(new))
-            if old.get(k) != new.get(k)] or ["text differs (formatting only)"]
+    return [
+        f"{k}: stored {old.get(k)!r}, now {new.get(k)!r}"
+        for k in sorted(set(old) | set(new))
+        if old.get(k) != new.get(k)
+    ] or ["text differs (formatting only)"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -65,7 +69,8 @@ def test_outputs_match_the_golden_baseline(case: Case) -> None:
         problems.append(f"{path.name}:\n    " + "\n    ".join(details))
     assert not problems, (
         f"case {case.name!r} no longer matches tests/baseline/ — if the change is deliberate, run "
-        "scripts/update_baseline.py and commit the new files on their own, saying why:\n  " + "\n  ".join(problems)
+        "scripts/update_baseline.py and commit the new files on their own, saying why:\n  "
+        + "\n  ".join(problems)
     )
 
 

@@ -20,11 +20,22 @@ def test_the_same_configuration_twice_is_refused():
 
 
 def test_replicate_i_of_every_scenario_shares_its_seed_and_keys_are_stable():
-    job = compare_job([("a", Scenario(name="a")), ("b", Scenario(name="b", positioning={"focus": 0.2}))], 3, 11)
-    assert [t.key for t in job.tasks] == ["a/000000", "a/000001", "a/000002", "b/000000", "b/000001", "b/000002"]
+    job = compare_job(
+        [("a", Scenario(name="a")), ("b", Scenario(name="b", positioning={"focus": 0.2}))], 3, 11
+    )
+    assert [t.key for t in job.tasks] == [
+        "a/000000",
+        "a/000001",
+        "a/000002",
+        "b/000000",
+        "b/000001",
+        "b/000002",
+    ]
     assert [t.seed for t in job.tasks] == [replicate_seed(11, i) for i in range(3)] * 2
     assert job.tasks[4].meta == {"scenario": "b", "replicate": 1}
-    assert job.identity() == compare_job(list(job.scenarios.items()), 50, 11).identity()  # more replicates: same batch
+    assert (
+        job.identity() == compare_job(list(job.scenarios.items()), 50, 11).identity()
+    )  # more replicates: same batch
     assert default_folder(job).name.startswith("compare-a-vs-b-seed11-")
 
 

@@ -11,8 +11,19 @@ def daily():
     rows = []
     for rep, days in ((0, 5), (1, 2)):
         for d in range(1, days + 1):
-            rows.append({"scenario": "a", "replicate": rep, "day": d, "members": 10 + d, "value_posts": 3,
-                         "value_contributors": 2, "mean_satisfaction": 0.5, "alive": True, "interventions": ""})
+            rows.append(
+                {
+                    "scenario": "a",
+                    "replicate": rep,
+                    "day": d,
+                    "members": 10 + d,
+                    "value_posts": 3,
+                    "value_contributors": 2,
+                    "mean_satisfaction": 0.5,
+                    "alive": True,
+                    "interventions": "",
+                }
+            )
     frame = pd.DataFrame(rows)
     frame["interventions"] = frame["interventions"].astype("string")
     return frame

@@ -19,8 +19,10 @@ DAYS = 12
 
 
 def scenarios():
-    return [(name, apply_overrides(load_scenario(ROOT / "scenarios" / f"{name}.yaml"), {"horizon.days": DAYS}))
-            for name in ("baseline", "unmanaged")]
+    return [
+        (name, apply_overrides(load_scenario(ROOT / "scenarios" / f"{name}.yaml"), {"horizon.days": DAYS}))
+        for name in ("baseline", "unmanaged")
+    ]
 
 
 def raises_on_replicate_2(scenario: Scenario, seed: int):
@@ -51,7 +53,9 @@ def test_results_are_identical_whatever_the_executor_workers_or_chunking(tmp_pat
     run(tmp_path / "two", job, LocalExecutor(2), target_chunk_seconds=60.0)  # chunks as large as allowed
     for name in ("runs.parquet", "daily.parquet"):
         serial = (tmp_path / "serial" / name).read_bytes()
-        assert serial == (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+        assert serial == (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), (
+            name
+        )
     runs = pd.read_parquet(tmp_path / "serial" / "runs.parquet")
     assert list(runs["seed"]) == [replicate_seed(1, i) for i in range(5)] * 2
     single = run_scenario(job.scenarios["unmanaged"], replicate_seed(1, 3))
@@ -90,7 +94,9 @@ def test_workers_running_other_model_code_stop_the_batch(tmp_path, monkeypatch):
 
 
 def test_chunks_are_contiguous_single_scenario_and_sized_from_measured_time():
-    job = compare_job([("a", Scenario(name="a")), ("b", Scenario(name="b", positioning={"focus": 0.2}))], 50, 1)
+    job = compare_job(
+        [("a", Scenario(name="a")), ("b", Scenario(name="b", positioning={"focus": 0.2}))], 50, 1
+    )
     position = job.position()
     pending = [t for t in job.tasks if position[t.key] % 10 != 3]  # gaps, as after a resume
     planner = ChunkPlanner(job, pending, slots=2, target_seconds=1.0, max_size=8)

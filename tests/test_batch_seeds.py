@@ -20,7 +20,7 @@ def test_seeds_do_not_depend_on_how_many_replicates_run():
 def test_seeds_are_distinct_fit_int64_and_differ_between_root_seeds():
     seeds = replicate_seeds(1, 2000)
     assert len(set(seeds)) == len(seeds)
-    assert all(0 <= s < 2 ** 63 for s in seeds)
+    assert all(0 <= s < 2**63 for s in seeds)
     assert set(replicate_seeds(2, 100)).isdisjoint(replicate_seeds(1, 100))
 
 

@@ -26,12 +26,29 @@ def fake_result(tasks, fail=()):
             rows.append(error_row(task, RuntimeError("boom")))
             continue
         days = 3 + task.seed % 4
-        rows.append(run_row(task, {"lifespan_days": days, "censored": days == 6, "value_contributors_at": {"7": task.seed % 5},
-                                   "value_posts_per_1000_yuan": None, "group_lifespans": [days]}))
-        daily = pd.DataFrame({"day": range(1, days + 1), "value_posts": [task.seed % 3] * days,
-                              "interventions": pd.Series([""] * days, dtype="string")})
+        rows.append(
+            run_row(
+                task,
+                {
+                    "lifespan_days": days,
+                    "censored": days == 6,
+                    "value_contributors_at": {"7": task.seed % 5},
+                    "value_posts_per_1000_yuan": None,
+                    "group_lifespans": [days],
+                },
+            )
+        )
+        daily = pd.DataFrame(
+            {
+                "day": range(1, days + 1),
+                "value_posts": [task.seed % 3] * days,
+                "interventions": pd.Series([""] * days, dtype="string"),
+            }
+        )
         dailies.append(daily_rows(task, daily, None))
-    return ChunkResult(rows, pd.concat(dailies, ignore_index=True) if dailies else None, code_fingerprint(), 0.1, "test")
+    return ChunkResult(
+        rows, pd.concat(dailies, ignore_index=True) if dailies else None, code_fingerprint(), 0.1, "test"
+    )
 
 
 def fill(folder, the_job, chunk_sizes, fail=()):
@@ -39,7 +56,7 @@ def fill(folder, the_job, chunk_sizes, fail=()):
     with ResultStore(folder).open(the_job) as store:
         i = 0
         for size in chunk_sizes:
-            store.add(fake_result(tasks[i:i + size], fail))
+            store.add(fake_result(tasks[i : i + size], fail))
             i += size
         if i >= len(tasks):
             store.consolidate(the_job)
@@ -80,7 +97,9 @@ def test_reopening_skips_finished_runs_and_never_duplicates(tmp_path):
         assert store.duplicates_ignored == 0
     runs = pd.read_parquet(tmp_path / "runs.parquet")
     assert len(runs) == 8 and not runs.duplicated(["scenario", "replicate"]).any()
-    assert (tmp_path / "runs.parquet").read_bytes() == (fill(tmp_path / "ref", job(), [8]) / "runs.parquet").read_bytes()
+    assert (tmp_path / "runs.parquet").read_bytes() == (
+        fill(tmp_path / "ref", job(), [8]) / "runs.parquet"
+    ).read_bytes()
 
 
 def test_a_half_written_part_is_discarded_on_reopen(tmp_path):
@@ -126,9 +145,8 @@ def test_failed_runs_are_rows_with_their_error_and_a_retry_replaces_them(tmp_pat
 
 
 def test_only_one_process_may_write_a_folder(tmp_path):
-    with ResultStore(tmp_path).open(job()):
-        with pytest.raises(StoreError, match="another groupsim process"):
-            ResultStore(tmp_path).open(job())
+    with ResultStore(tmp_path).open(job()), pytest.raises(StoreError, match="another groupsim process"):
+        ResultStore(tmp_path).open(job())
 
 
 def test_a_folder_of_another_batch_is_refused_with_the_reason(tmp_path):
@@ -147,7 +165,9 @@ def test_more_replicates_extend_the_batch(tmp_path):
         assert len(store.finished_keys()) == 8
         store.add(fake_result([t for t in bigger.tasks if t.key not in store.finished_keys()]))
         store.consolidate(bigger)
-    assert (tmp_path / "runs.parquet").read_bytes() == (fill(tmp_path / "ref", job(6), [12]) / "runs.parquet").read_bytes()
+    assert (tmp_path / "runs.parquet").read_bytes() == (
+        fill(tmp_path / "ref", job(6), [12]) / "runs.parquet"
+    ).read_bytes()
 
 
 def test_overwrite_clears_a_batch_but_never_a_foreign_folder(tmp_path):

@@ -38,8 +38,10 @@ def run_cli(*args) -> object:
 
 
 def strict_json(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"),
-                      parse_constant=lambda c: pytest.fail(f"{path.name} holds {c}, which is not JSON"))
+    return json.loads(
+        path.read_text(encoding="utf-8"),
+        parse_constant=lambda c: pytest.fail(f"{path.name} holds {c}, which is not JSON"),
+    )
 
 
 def plotly_arrays(html: str, key: str) -> list[list[dict]]:
@@ -86,7 +88,11 @@ def test_summary_matches_the_api_run_and_lists_the_interventions(campaign):
     api = run_scenario(apply_overrides(load_scenario(CAMPAIGN), {"horizon.days": 50}), 3)
     assert summary == json.loads(json.dumps({**api.summary, "interventions": api.interventions}))
     assert [(i["day"], i["action"]) for i in summary["interventions"]] == [
-        (20, "invite_kol"), (30, "run_event"), (30, "red_packets"), (45, "start_selling")]
+        (20, "invite_kol"),
+        (30, "run_event"),
+        (30, "red_packets"),
+        (45, "start_selling"),
+    ]
 
 
 def test_report_is_self_contained_with_plotly_inline(campaign):
@@ -95,7 +101,9 @@ def test_report_is_self_contained_with_plotly_inline(campaign):
     assert html.count("plotly.js v") >= 1 and len(html) > 1_000_000  # the library itself, inline
     assert not re.search(r"<script[^>]*\bsrc=", html), "a script is loaded from elsewhere"
     assert not re.search(r"<link[^>]*\bhref=[\"']https?:", html)
-    assert not re.search(r"\bsrc=[\"']https?:", html)  # (plotly.js mentions cdn.plot.ly only for map topojson)
+    assert not re.search(
+        r"\bsrc=[\"']https?:", html
+    )  # (plotly.js mentions cdn.plot.ly only for map topojson)
 
 
 def test_report_marks_every_intervention_of_the_timeline(campaign):
@@ -132,8 +140,11 @@ def test_report_marks_the_day_a_group_died(tmp_path):
     assert summary["days_simulated"] == died  # the run stops the day the group is found dead
     html = (out / "report.html").read_text(encoding="utf-8")
     marked = [a for figure in plotly_arrays(html, "annotations") for a in figure]
-    assert any(a.get("x") == died and a.get("text", "").startswith(f"dead (last value post day {summary['lifespan_days']})")
-               for a in marked)
+    assert any(
+        a.get("x") == died
+        and a.get("text", "").startswith(f"dead (last value post day {summary['lifespan_days']})")
+        for a in marked
+    )
     assert any(s.get("x0") == died for figure in plotly_arrays(html, "shapes") for s in figure)
     assert "The group died" in html
 
@@ -264,7 +275,10 @@ def test_report_and_console_leave_out_report_days_past_a_shortened_horizon(campa
     summary = strict_json(out / "summary.json")
     html = (out / "report.html").read_text(encoding="utf-8")
     (sentence,) = re.findall(r"Value contributors \(posted value in the last \d+ days\) — ([^.<]*)\.", html)
-    assert sentence == f"day 7: {summary['value_contributors_at']['7']}, day 30: {summary['value_contributors_at']['30']}"
+    assert (
+        sentence
+        == f"day 7: {summary['value_contributors_at']['7']}, day 30: {summary['value_contributors_at']['30']}"
+    )
     shown = flat(result.stdout)
     assert "day 30:" in shown and "day 90:" not in shown and "day 180:" not in shown
 

@@ -1,5 +1,6 @@
 """`groupsim compare` end to end: outputs, clear errors (exit 2), and resuming after a kill."""
 
+import contextlib
 import json
 import os
 import signal
@@ -37,12 +38,23 @@ def test_compare_writes_tables_summary_and_report(tmp_path):
     assert "runs/s" in flat(result.output) and "Report:" in result.output
     runs = pd.read_parquet(out / "runs.parquet")
     assert list(runs["scenario"]) == ["baseline"] * 4 + ["unmanaged"] * 4
-    assert {"seed", "status", "lifespan_days", "censored", "value_contributors_at_7", "value_posts_total",
-            "operator_cost_yuan"} <= set(runs.columns)
+    assert {
+        "seed",
+        "status",
+        "lifespan_days",
+        "censored",
+        "value_contributors_at_7",
+        "value_posts_total",
+        "operator_cost_yuan",
+    } <= set(runs.columns)
     daily = pd.read_parquet(out / "daily.parquet")
-    assert {"scenario", "replicate", "day", "value_posts", "value_contributors", "members", "alive"} <= set(daily.columns)
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"),
-                         parse_constant=lambda c: pytest.fail(f"summary.json holds {c}, which is not JSON"))
+    assert {"scenario", "replicate", "day", "value_posts", "value_contributors", "members", "alive"} <= set(
+        daily.columns
+    )
+    summary = json.loads(
+        (out / "summary.json").read_text(encoding="utf-8"),
+        parse_constant=lambda c: pytest.fail(f"summary.json holds {c}, which is not JSON"),
+    )
     assert summary["reference"] == "baseline" and summary["comparisons"][0]["scenario"] == "unmanaged"
     assert summary["sentences"]["en"] and summary["sentences"]["zh"]
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -59,16 +71,22 @@ def test_running_the_same_command_again_reuses_the_default_folder(tmp_path, monk
     assert "already done" in flat(again.output)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["missing.yaml", "-n", "2"], "file not found"),
-    ([UNMANAGED, "-n", "0"], "--replicates must be at least 1"),
-    ([UNMANAGED, "-n", "2", "--seed", "-3"], "--seed must be"),
-    ([UNMANAGED, "-n", "2", "--executor", "cloud"], "--executor must be local, dask or serial"),
-    ([UNMANAGED, "-n", "2", "--executor", "local", "--scheduler", "tcp://127.0.0.1:1"], "--scheduler is for --executor dask"),
-    ([UNMANAGED, "-n", "2", "--workers", "0"], "--workers must be at least 1"),
-    ([UNMANAGED, "-n", "2", "--set", "nonsense.path=3"], "nonsense"),
-    ([UNMANAGED, UNMANAGED, "-n", "2"], "same configuration"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["missing.yaml", "-n", "2"], "file not found"),
+        ([UNMANAGED, "-n", "0"], "--replicates must be at least 1"),
+        ([UNMANAGED, "-n", "2", "--seed", "-3"], "--seed must be"),
+        ([UNMANAGED, "-n", "2", "--executor", "cloud"], "--executor must be local, dask or serial"),
+        (
+            [UNMANAGED, "-n", "2", "--executor", "local", "--scheduler", "tcp://127.0.0.1:1"],
+            "--scheduler is for --executor dask",
+        ),
+        ([UNMANAGED, "-n", "2", "--workers", "0"], "--workers must be at least 1"),
+        ([UNMANAGED, "-n", "2", "--set", "nonsense.path=3"], "nonsense"),
+        ([UNMANAGED, UNMANAGED, "-n", "2"], "same configuration"),
+    ],
+)
 def test_bad_input_gives_a_clear_message_and_exit_code_2(args, message, tmp_path):
     result = runner.invoke(app, ["compare", *args, "--out", str(tmp_path / "o")])
     assert result.exit_code == 2, result.output
@@ -78,7 +96,9 @@ def test_bad_input_gives_a_clear_message_and_exit_code_2(args, message, tmp_path
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr("sim.batch.executors.DASK_CONNECT_TIMEOUT", 2.0)
-    result = invoke(UNMANAGED, "-n", 2, "--days", 5, "--scheduler", "tcp://127.0.0.1:9", "--out", tmp_path / "o")
+    result = invoke(
+        UNMANAGED, "-n", 2, "--days", 5, "--scheduler", "tcp://127.0.0.1:9", "--out", tmp_path / "o"
+    )
     assert result.exit_code == 2, result.output
     assert "cannot reach the Dask scheduler" in flat(result.output)
     result = invoke(UNMANAGED, "-n", 2, "--scheduler", "http://127.0.0.1:9", "--out", tmp_path / "o2")
@@ -97,12 +117,22 @@ def test_an_output_folder_of_another_batch_is_refused(tmp_path):
 
 
 def _parts(folder: Path) -> int:
-    return sum(1 for p in (folder / "parts").glob("*") if not p.name.startswith(".")) if (folder / "parts").exists() else 0
+    return (
+        sum(1 for p in (folder / "parts").glob("*") if not p.name.startswith("."))
+        if (folder / "parts").exists()
+        else 0
+    )
 
 
 def _start(args, out):
-    return subprocess.Popen([*GROUPSIM, "compare", *args, "--out", str(out)], cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [*GROUPSIM, "compare", *args, "--out", str(out)],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for_parts(proc, out, count, timeout=120.0):
@@ -115,10 +145,8 @@ def _wait_for_parts(proc, out, count, timeout=120.0):
 
 def _cleanup(proc):
     """Reap the process group (workers exit by themselves once their parent is gone; be sure)."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 ARGS = [BASELINE, UNMANAGED, "--replicates", "16", "--days", "60", "--workers", "2"]
@@ -127,14 +155,18 @@ ARGS = [BASELINE, UNMANAGED, "--replicates", "16", "--days", "60", "--workers", 
 @pytest.fixture(scope="module")
 def uninterrupted(tmp_path_factory):
     out = tmp_path_factory.mktemp("ref") / "out"
-    done = subprocess.run([*GROUPSIM, "compare", *ARGS, "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [*GROUPSIM, "compare", *ARGS, "--out", str(out)], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     return out
 
 
 def _assert_same_as(out, reference):
-    fingerprints = [json.loads((f / "manifest.json").read_text(encoding="utf-8"))["identity"]["code_fingerprint"]
-                    for f in (out, reference)]
+    fingerprints = [
+        json.loads((f / "manifest.json").read_text(encoding="utf-8"))["identity"]["code_fingerprint"]
+        for f in (out, reference)
+    ]
     assert fingerprints[0] == fingerprints[1], "the model code changed while the test ran; run it again"
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 32 and not runs.duplicated(["scenario", "replicate"]).any()
@@ -154,7 +186,9 @@ def test_a_compare_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_pa
         _cleanup(proc)
     assert not (out / "runs.parquet").exists()
     saved = _parts(out)
-    resumed = subprocess.run([*GROUPSIM, "compare", *ARGS, "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    resumed = subprocess.run(
+        [*GROUPSIM, "compare", *ARGS, "--out", str(out)], cwd=ROOT, capture_output=True, text=True
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert "Resuming" in resumed.stdout and "already done" in flat(resumed.stdout)
     assert _parts(out) > saved
@@ -174,6 +208,8 @@ def test_ctrl_c_stops_at_once_and_the_same_command_resumes(tmp_path, uninterrupt
     assert proc.returncode == 130, stderr
     assert "run the same command again to resume" in flat(stderr)
     assert "Traceback" not in stderr
-    resumed = subprocess.run([*GROUPSIM, "compare", *ARGS, "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    resumed = subprocess.run(
+        [*GROUPSIM, "compare", *ARGS, "--out", str(out)], cwd=ROOT, capture_output=True, text=True
+    )
     assert resumed.returncode == 0, resumed.stderr
     _assert_same_as(out, uninterrupted)

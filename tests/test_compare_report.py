@@ -13,8 +13,13 @@ HORIZON = 90
 
 def manifest(labels):
     return {
-        "identity": {"kind": "compare", "root_seed": 3, "version": "test", "code_fingerprint": "f",
-                     "scenarios": [{"label": x, "name": x, "hash": f"h{x}"} for x in labels]},
+        "identity": {
+            "kind": "compare",
+            "root_seed": 3,
+            "version": "test",
+            "code_fingerprint": "f",
+            "scenarios": [{"label": x, "name": x, "hash": f"h{x}"} for x in labels],
+        },
         "details": {"replicates": 60},
         "scenarios": {x: {"horizon": {"days": HORIZON}, "description": {"en": f"about {x}"}} for x in labels},
     }
@@ -23,25 +28,46 @@ def manifest(labels):
 def runs_of(label, scale, n=60, seed=0, failed=0):
     rng = np.random.default_rng(seed)
     life = np.minimum(rng.exponential(scale, n).round(), HORIZON).astype(int)
-    frame = pd.DataFrame({
-        "scenario": label, "replicate": np.arange(n), "seed": np.arange(n) * 7, "status": "ok", "error": None,
-        "lifespan_days": life, "censored": life >= HORIZON,
-        "value_contributors_at_7": rng.poisson(scale / 10, n), "value_contributors_at_30": rng.poisson(scale / 8, n),
-        "value_contributors_at_90": rng.poisson(scale / 9, n), "value_contributors_at_180": 0,
-        "value_posts_total": rng.poisson(scale * 5, n), "peak_members": rng.poisson(200, n),
-        "operator_cost_yuan": 100.0, "value_posts_per_1000_yuan": None,
-    })
+    frame = pd.DataFrame(
+        {
+            "scenario": label,
+            "replicate": np.arange(n),
+            "seed": np.arange(n) * 7,
+            "status": "ok",
+            "error": None,
+            "lifespan_days": life,
+            "censored": life >= HORIZON,
+            "value_contributors_at_7": rng.poisson(scale / 10, n),
+            "value_contributors_at_30": rng.poisson(scale / 8, n),
+            "value_contributors_at_90": rng.poisson(scale / 9, n),
+            "value_contributors_at_180": 0,
+            "value_posts_total": rng.poisson(scale * 5, n),
+            "peak_members": rng.poisson(200, n),
+            "operator_cost_yuan": 100.0,
+            "value_posts_per_1000_yuan": None,
+        }
+    )
     if failed:
-        frame.loc[:failed - 1, "status"] = "error"
-        frame.loc[:failed - 1, "error"] = "RuntimeError: boom"
-        frame.loc[:failed - 1, ["lifespan_days", "value_posts_total"]] = np.nan
+        frame.loc[: failed - 1, "status"] = "error"
+        frame.loc[: failed - 1, "error"] = "RuntimeError: boom"
+        frame.loc[: failed - 1, ["lifespan_days", "value_posts_total"]] = np.nan
     return frame
 
 
 def daily_of(runs):
-    rows = [{"scenario": r.scenario, "replicate": r.replicate, "day": d, "value_posts": 2, "value_contributors": 3,
-             "members": 50, "alive": True}
-            for r in runs[runs["status"] == "ok"].itertuples() for d in range(1, int(min(r.lifespan_days + 14, HORIZON)) + 1)]
+    rows = [
+        {
+            "scenario": r.scenario,
+            "replicate": r.replicate,
+            "day": d,
+            "value_posts": 2,
+            "value_contributors": 3,
+            "members": 50,
+            "alive": True,
+        }
+        for r in runs[runs["status"] == "ok"].itertuples()
+        for d in range(1, int(min(r.lifespan_days + 14, HORIZON)) + 1)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -92,7 +118,15 @@ def test_report_is_self_contained_and_shows_curves_bands_table_and_sentences():
     assert html.count("<script") >= 4  # plotly.js once, then one per figure
     assert not re.search(r"<script[^>]+src=|<link[^>]+href=\"?https?:", html)
     assert "Plotly" in html and html.count("plotly.js v") <= 1
-    for text in ("Kaplan", "log-rank", "Value contributors over time", "Value output over time", "Summary table",
-                 "Failed runs", summary["sentences"]["en"][0][:60], summary["sentences"]["zh"][0][:20]):
+    for text in (
+        "Kaplan",
+        "log-rank",
+        "Value contributors over time",
+        "Value output over time",
+        "Summary table",
+        "Failed runs",
+        summary["sentences"]["en"][0][:60],
+        summary["sentences"]["zh"][0][:20],
+    ):
         assert text in html, text
     assert "neglected − managed" in html

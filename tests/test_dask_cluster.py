@@ -45,13 +45,37 @@ def scheduler(tmp_path_factory):
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
     dask = [sys.executable, "-m", "dask"]
-    logs = [open(folder / name, "w") for name in ("scheduler.log", "worker.log")]
-    procs = [subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                              cwd=folder, stdout=logs[0], stderr=subprocess.STDOUT, start_new_session=True)]
+    logs = [open(folder / name, "w") for name in ("scheduler.log", "worker.log")]  # noqa: SIM115
+    procs = [
+        subprocess.Popen(
+            [*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            cwd=folder,
+            stdout=logs[0],
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    ]
     try:
-        procs.append(subprocess.Popen([*dask, "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
-                                       "--local-directory", str(folder)],
-                                      cwd=folder, stdout=logs[1], stderr=subprocess.STDOUT, start_new_session=True))
+        procs.append(
+            subprocess.Popen(
+                [
+                    *dask,
+                    "worker",
+                    address,
+                    "--nworkers",
+                    "1",
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                    "--local-directory",
+                    str(folder),
+                ],
+                cwd=folder,
+                stdout=logs[1],
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
         from dask.distributed import Client
 
         deadline = time.monotonic() + 60
@@ -74,8 +98,10 @@ def scheduler(tmp_path_factory):
 def test_dask_cluster_gives_the_same_tables_as_local_processes(tmp_path, scheduler):
     local = runner.invoke(app, ["compare", *ARGS, "--workers", "2", "--out", str(tmp_path / "local")])
     assert local.exit_code == 0, local.output
-    dask = runner.invoke(app, ["compare", *ARGS, "--executor", "dask", "--scheduler", scheduler,
-                               "--out", str(tmp_path / "dask")])
+    dask = runner.invoke(
+        app,
+        ["compare", *ARGS, "--executor", "dask", "--scheduler", scheduler, "--out", str(tmp_path / "dask")],
+    )
     assert dask.exit_code == 0, dask.output
     assert f"Dask at {scheduler}" in " ".join(dask.output.split())
     for name in ("runs.parquet", "daily.parquet", "summary.json"):
@@ -86,7 +112,17 @@ def test_dask_cluster_gives_the_same_tables_as_local_processes(tmp_path, schedul
 
 def test_a_compare_started_locally_can_be_finished_on_the_cluster(tmp_path, scheduler):
     """Resume works across executors: 3 replicates locally, then all 6 on Dask, equal to all 6 locally."""
-    half = [*SCENARIOS, "--replicates", "3", "--days", "20", "--executor", "serial", "--out", str(tmp_path / "mixed")]
+    half = [
+        *SCENARIOS,
+        "--replicates",
+        "3",
+        "--days",
+        "20",
+        "--executor",
+        "serial",
+        "--out",
+        str(tmp_path / "mixed"),
+    ]
     assert runner.invoke(app, ["compare", *half]).exit_code == 0
     rest = runner.invoke(app, ["compare", *ARGS, "--scheduler", scheduler, "--out", str(tmp_path / "mixed")])
     assert rest.exit_code == 0, rest.output
@@ -98,7 +134,22 @@ def test_a_compare_started_locally_can_be_finished_on_the_cluster(tmp_path, sche
 
 
 def test_dask_without_a_scheduler_starts_a_local_cluster(tmp_path):
-    result = runner.invoke(app, ["compare", SCENARIOS[1], "--replicates", "3", "--days", "10", "--executor", "dask",
-                                 "--workers", "1", "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        app,
+        [
+            "compare",
+            SCENARIOS[1],
+            "--replicates",
+            "3",
+            "--days",
+            "10",
+            "--executor",
+            "dask",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "local Dask cluster" in " ".join(result.output.split())

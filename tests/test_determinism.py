@@ -14,7 +14,9 @@ import pytest
 from sim import load_scenario, run_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-CAMPAIGN = ROOT / "scenarios" / "campaign_timeline.yaml"  # a timeline: KOL, event, packets, selling, mass-add, set
+CAMPAIGN = (
+    ROOT / "scenarios" / "campaign_timeline.yaml"
+)  # a timeline: KOL, event, packets, selling, mass-add, set
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 UNMANAGED = ROOT / "scenarios" / "unmanaged.yaml"
 DAYS = 80  # past every intervention of the campaign up to the day-75 'set'
@@ -26,10 +28,28 @@ def two_cli_runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("determinism")
     procs = []
     for name, hashseed in (("a", "1"), ("b", "2")):
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "sim", "run", str(CAMPAIGN), "--seed", "11", "--days", str(DAYS), "--out", str(root / name)],
-            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "PYTHONHASHSEED": hashseed}))
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "sim",
+                    "run",
+                    str(CAMPAIGN),
+                    "--seed",
+                    "11",
+                    "--days",
+                    str(DAYS),
+                    "--out",
+                    str(root / name),
+                ],
+                cwd=root,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, "PYTHONHASHSEED": hashseed},
+            )
+        )
     for proc in procs:
         out, err = proc.communicate(timeout=180)
         assert proc.returncode == 0, err

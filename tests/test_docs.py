@@ -26,7 +26,8 @@ REGENERATE = ".venv/bin/python scripts/parameters_doc.py"
 
 #: top-level scenario sections: the first component of every dotted parameter path
 SECTIONS = tuple(
-    name for name, info in Scenario.model_fields.items()
+    name
+    for name, info in Scenario.model_fields.items()
     if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel)
 )
 _FILE_EXTENSIONS = {"py", "yaml", "yml", "md", "json", "txt", "html", "parquet", "csv", "toml", "sh"}
@@ -75,8 +76,11 @@ def _defined_tests() -> set[str]:
     names: set[str] = set()
     for file in (ROOT / "tests").glob("*.py"):
         tree = ast.parse(file.read_text(encoding="utf-8"))
-        names |= {node.name for node in ast.walk(tree)
-                  if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_")}
+        names |= {
+            node.name
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_")
+        }
     return names
 
 
@@ -136,11 +140,19 @@ def test_every_scenario_file_named_in_model_md_exists():
     assert not missing, f"docs/model.md names scenario files that do not exist: {missing}"
 
 
-@pytest.mark.parametrize("text, paths", [
-    ("see `kol.draw` and kol.spark; sim/mechanisms/kol.py; scenarios/kol_active.yaml", {"kol.draw", "kol.spark"}),
-    ("`behaviour.posting.value_rate`, then behaviour.churn.leave_max.",
-     {"behaviour.posting.value_rate", "behaviour.churn.leave_max"}),
-    ("model.md, e.g. np.random, CommunityModel.step, sim.scenario.fields", set()),
-])
+@pytest.mark.parametrize(
+    "text, paths",
+    [
+        (
+            "see `kol.draw` and kol.spark; sim/mechanisms/kol.py; scenarios/kol_active.yaml",
+            {"kol.draw", "kol.spark"},
+        ),
+        (
+            "`behaviour.posting.value_rate`, then behaviour.churn.leave_max.",
+            {"behaviour.posting.value_rate", "behaviour.churn.leave_max"},
+        ),
+        ("model.md, e.g. np.random, CommunityModel.step, sim.scenario.fields", set()),
+    ],
+)
 def test_the_path_scanner_finds_parameters_and_skips_file_names(text, paths):
     assert dotted_paths(text) == paths

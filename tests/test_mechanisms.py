@@ -9,7 +9,19 @@ import pytest
 from sim import Scenario, apply_overrides, build_model, load_scenario, run_scenario
 from sim.enums import ACTIVE, ADMIN, COMMENTER, CREATOR, KOC, LURKER, MUTED
 from sim.mechanisms import (
-    arrivals, churn, entry, events, incentives, matrix, moderation, posting, reading, referral, replies, roles, satisfaction,
+    arrivals,
+    churn,
+    entry,
+    events,
+    incentives,
+    matrix,
+    moderation,
+    posting,
+    reading,
+    referral,
+    replies,
+    roles,
+    satisfaction,
 )
 from sim.mechanisms.reading import Exposure
 from sim.mechanisms.sampling import small_counts, weighted_sample
@@ -45,12 +57,16 @@ def test_weighted_sample_never_picks_a_zero_weight_candidate():
 def test_a_focused_theme_brings_better_fitting_but_fewer_organic_prospects():
     loose, focused = (apply_overrides(Scenario(), {"positioning.focus": f}) for f in (0.1, 0.9))
     assert arrivals.organic_fit_mean(focused) > arrivals.organic_fit_mean(loose)
-    assert arrivals.organic_prospect_rate(focused, 1, 0, 0.0) < arrivals.organic_prospect_rate(loose, 1, 0, 0.0)
+    assert arrivals.organic_prospect_rate(focused, 1, 0, 0.0) < arrivals.organic_prospect_rate(
+        loose, 1, 0, 0.0
+    )
 
 
 def test_the_launch_push_fades_and_active_kols_draw_people():
     s = Scenario()
-    assert arrivals.organic_prospect_rate(s, 60, 0, 0.0) == pytest.approx(arrivals.organic_prospect_rate(s, 0, 0, 0.0) / 4)
+    assert arrivals.organic_prospect_rate(s, 60, 0, 0.0) == pytest.approx(
+        arrivals.organic_prospect_rate(s, 0, 0, 0.0) / 4
+    )
     assert arrivals.organic_prospect_rate(s, 1, 2, 0.0) > arrivals.organic_prospect_rate(s, 1, 0, 0.0)
 
 
@@ -84,18 +100,33 @@ def test_each_members_posting_falls_as_the_group_grows():
 
 def test_value_posting_rises_with_fit_activation_and_recognition():
     ones = np.ones(3)
-    base = dict(role_rate=ones * 0.3, fit=ones * 0.5, activity=ones, speak=ones, motivation=ones, activation=ones * 0,
-                crowd=ones, need=ones, behaviour=BEH, incentive=1.0)
+    base = dict(
+        role_rate=ones * 0.3,
+        fit=ones * 0.5,
+        activity=ones,
+        speak=ones,
+        motivation=ones,
+        activation=ones * 0,
+        crowd=ones,
+        need=ones,
+        behaviour=BEH,
+        incentive=1.0,
+    )
     v0 = posting.value_rate(**base)
     assert (posting.value_rate(**{**base, "fit": ones * 0.9}) > v0).all()
     assert (posting.value_rate(**{**base, "activation": ones}) > v0).all()
-    assert (posting.recognition_motivation(np.array([2.0]), np.array([0.2]), BEH) > posting.recognition_motivation(np.array([0.0]), np.array([0.2]), BEH)).all()
+    assert (
+        posting.recognition_motivation(np.array([2.0]), np.array([0.2]), BEH)
+        > posting.recognition_motivation(np.array([0.0]), np.array([0.2]), BEH)
+    ).all()
     assert posting.value_rate(**{**base, "speak": ones * 0}).sum() == 0  # a silent KOL posts nothing
 
 
 def test_off_topic_chatter_comes_from_sociable_members_who_do_not_care_for_the_theme():
     one = np.ones(1)
-    rate = lambda fit, soc: posting.chatter_rate(one * 0.4, one * fit, one * soc, one, one * 0, one * 0, one, BEH, 0.0, 1.0)[0]  # noqa: E731
+    rate = lambda fit, soc: posting.chatter_rate(
+        one * 0.4, one * fit, one * soc, one, one * 0, one * 0, one, BEH, 0.0, 1.0
+    )[0]
     assert rate(0.1, 0.9) > 5 * rate(0.9, 0.9)
     assert rate(0.1, 0.9) > 5 * rate(0.1, 0.2)
 
@@ -103,10 +134,34 @@ def test_off_topic_chatter_comes_from_sociable_members_who_do_not_care_for_the_t
 def test_reading_is_capped_by_attention_so_big_busy_groups_overload_members():
     group = np.zeros(2, dtype=np.int64)
     z = np.zeros(2)
-    quiet = reading.expose(np.array([True, True]), np.array([100.0, 100.0]), group, np.array([50.0]), np.array([10.0]),
-                           np.array([10.0]), np.array([5.0]), np.array([0.0]), z, z, z, z)
-    busy = reading.expose(np.array([True, False]), np.array([100.0, 100.0]), group, np.array([400.0]), np.array([10.0]),
-                          np.array([10.0]), np.array([5.0]), np.array([0.0]), z, z, z, z)
+    quiet = reading.expose(
+        np.array([True, True]),
+        np.array([100.0, 100.0]),
+        group,
+        np.array([50.0]),
+        np.array([10.0]),
+        np.array([10.0]),
+        np.array([5.0]),
+        np.array([0.0]),
+        z,
+        z,
+        z,
+        z,
+    )
+    busy = reading.expose(
+        np.array([True, False]),
+        np.array([100.0, 100.0]),
+        group,
+        np.array([400.0]),
+        np.array([10.0]),
+        np.array([10.0]),
+        np.array([5.0]),
+        np.array([0.0]),
+        z,
+        z,
+        z,
+        z,
+    )
     assert quiet.read_share.tolist() == [1.0, 1.0] and (quiet.overload == 0).all()
     assert busy.read_share[0] == pytest.approx(0.25) and busy.overload[0] == pytest.approx(3.0)
     assert busy.read_share[1] == 0 and busy.value_read[1] == 0  # a muted member reads nothing
@@ -114,16 +169,39 @@ def test_reading_is_capped_by_attention_so_big_busy_groups_overload_members():
 
 def test_nobody_reads_or_is_annoyed_by_their_own_messages():
     one = np.ones(1)
-    e = reading.expose(np.array([True]), one * 100, np.zeros(1, dtype=np.int64), one * 10, one * 3, one * 3, one * 4, one * 2,
-                       one * 3, one * 3, one * 4, one * 2)
+    e = reading.expose(
+        np.array([True]),
+        one * 100,
+        np.zeros(1, dtype=np.int64),
+        one * 10,
+        one * 3,
+        one * 3,
+        one * 4,
+        one * 2,
+        one * 3,
+        one * 3,
+        one * 4,
+        one * 2,
+    )
     assert e.value_read[0] == 0 and e.chatter_read[0] == 0 and e.ads_read[0] == 0
 
 
 def test_replies_saturate_so_a_post_draws_a_bounded_conversation():
     n = 5000
     u = np.random.default_rng(4).random(n)
-    given = replies.reply_counts(u, np.full(n, 0.5), np.ones(n), np.full(n, 4.0), np.zeros(n), np.ones(n),
-                                 np.zeros(n, dtype=np.int64), np.array([4.0]), 6.0, 1.0, 1.0)
+    given = replies.reply_counts(
+        u,
+        np.full(n, 0.5),
+        np.ones(n),
+        np.full(n, 4.0),
+        np.zeros(n),
+        np.ones(n),
+        np.zeros(n, dtype=np.int64),
+        np.array([4.0]),
+        6.0,
+        1.0,
+        1.0,
+    )
     assert given.sum() <= 4 * 6 * 1.3
 
 
@@ -147,8 +225,20 @@ def _exposure(**kw) -> Exposure:
 
 def _utility(exposure: Exposure, fit=0.7, ties=0.0, bond=0.0, received=0.0, mentions=0.0) -> float:
     one = np.ones(1)
-    return float(satisfaction.daily_utility(exposure, one * fit, one * ties, one * bond, one * received, one * mentions,
-                                            one * 0, one * 0, 1.0, BEH.satisfaction)[0])
+    return float(
+        satisfaction.daily_utility(
+            exposure,
+            one * fit,
+            one * ties,
+            one * bond,
+            one * received,
+            one * mentions,
+            one * 0,
+            one * 0,
+            1.0,
+            BEH.satisfaction,
+        )[0]
+    )
 
 
 def test_fitting_information_replies_and_ties_raise_satisfaction():
@@ -172,14 +262,21 @@ def test_trust_builds_slowly_and_bond_grows_with_ties_and_trust():
     for _ in range(10):
         trust = satisfaction.build_trust(trust, np.array([0.5]), BEH.satisfaction)
     assert 0 < trust[0] < 0.5
-    b = lambda ties, tr: satisfaction.bond(np.array([ties]), np.array([tr]), BEH.satisfaction)[0]  # noqa: E731
+    b = lambda ties, tr: satisfaction.bond(np.array([ties]), np.array([tr]), BEH.satisfaction)[0]
     assert b(0, 0) == 0 and b(3, 0) > b(1, 0) and b(0, 0.3) > b(0, 0.1)
 
 
 def test_noise_above_tolerance_gets_a_group_muted_and_ads_from_strangers_weigh_most():
     c = BEH.churn
-    ratio = lambda ads, chatter, bond: churn.irritation(np.array([chatter]), np.array([ads]), np.array([0.8]), np.array([bond]),  # noqa: E731
-                                                        np.array([0.0]), np.array([8.0]), c)
+    ratio = lambda ads, chatter, bond: churn.irritation(
+        np.array([chatter]),
+        np.array([ads]),
+        np.array([0.8]),
+        np.array([bond]),  # noqa: E731
+        np.array([0.0]),
+        np.array([8.0]),
+        c,
+    )
     assert churn.mute_probability(ratio(0, 2, 0), c)[0] == 0
     assert churn.mute_probability(ratio(2, 0, 0), c)[0] > 0
     assert churn.mute_probability(ratio(2, 0, 0.9), c)[0] == 0
@@ -188,7 +285,8 @@ def test_noise_above_tolerance_gets_a_group_muted_and_ads_from_strangers_weigh_m
 def test_dissatisfied_members_leave_and_ties_commitment_and_a_speaking_kol_hold_them():
     c = BEH.churn
     p = lambda sat, ties=0.0, commit=0.0, kol=0.0: churn.leave_probability(  # noqa: E731
-        np.array([sat]), np.array([1.0]), np.array([ties]), np.array([commit]), np.array([kol]), 0.4, c)[0]
+        np.array([sat]), np.array([1.0]), np.array([ties]), np.array([commit]), np.array([kol]), 0.4, c
+    )[0]
     assert p(-0.6) > 10 * p(0.3)
     assert p(-0.6, ties=5) < p(-0.6) and p(-0.6, commit=0.5) < p(-0.6) and p(-0.6, kol=1.0) < p(-0.6)
 
@@ -201,15 +299,25 @@ def test_answered_commenters_become_creators_and_ignored_creators_fall_back():
     u = np.random.default_rng(6).random(n)
     ones, zeros = np.ones(n), np.zeros(n)
     commenters = np.full(n, COMMENTER, dtype=np.int8)
-    answered = roles.transition(u, commenters, ones.astype(bool), ones, zeros, zeros, ones * 3, ones * 0.3, BEH.roles)
-    ignored = roles.transition(u, commenters, ones.astype(bool), ones, zeros, zeros, zeros, ones * 0.3, BEH.roles)
+    answered = roles.transition(
+        u, commenters, ones.astype(bool), ones, zeros, zeros, ones * 3, ones * 0.3, BEH.roles
+    )
+    ignored = roles.transition(
+        u, commenters, ones.astype(bool), ones, zeros, zeros, zeros, ones * 0.3, BEH.roles
+    )
     assert (answered == CREATOR).sum() > 50 and (ignored == CREATOR).sum() == 0
     creators = np.full(n, CREATOR, dtype=np.int8)
-    unhappy = roles.transition(u, creators, ones.astype(bool), ones, zeros, zeros, zeros, ones * -0.5, BEH.roles)
+    unhappy = roles.transition(
+        u, creators, ones.astype(bool), ones, zeros, zeros, zeros, ones * -0.5, BEH.roles
+    )
     assert (unhappy == COMMENTER).sum() > 50
     lurkers = np.full(n, LURKER, dtype=np.int8)
-    drawn = roles.transition(u, lurkers, ones.astype(bool), ones, ones * 2, zeros, zeros, ones * 0.3, BEH.roles)
-    left_alone = roles.transition(u, lurkers, ones.astype(bool), ones, zeros, zeros, zeros, ones * 0.3, BEH.roles)
+    drawn = roles.transition(
+        u, lurkers, ones.astype(bool), ones, ones * 2, zeros, zeros, ones * 0.3, BEH.roles
+    )
+    left_alone = roles.transition(
+        u, lurkers, ones.astype(bool), ones, zeros, zeros, zeros, ones * 0.3, BEH.roles
+    )
     assert (drawn == COMMENTER).sum() > 20 and (left_alone == COMMENTER).sum() == 0
 
 
@@ -217,8 +325,9 @@ def test_roles_change_both_ways_during_a_run():
     r = run_scenario(load_scenario("scenarios/baseline.yaml"), 3, days=120)
     mb = r.members
     up = ((mb.role_at_join == "lurker") & mb.role_end.isin(["commenter", "creator"])).sum()
-    down = ((mb.role_at_join == "creator") & mb.role_end.isin(["commenter", "lurker"])).sum() + \
-        ((mb.role_at_join == "commenter") & (mb.role_end == "lurker")).sum()
+    down = ((mb.role_at_join == "creator") & mb.role_end.isin(["commenter", "lurker"])).sum() + (
+        (mb.role_at_join == "commenter") & (mb.role_end == "lurker")
+    ).sum()
     assert up > 0 and down > 0
 
 
@@ -228,7 +337,9 @@ def test_roles_change_both_ways_during_a_run():
 def test_referral_needs_all_four_of_connection_quality_reliability_and_benefit():
     one = np.ones(1)
     r = Scenario().referral
-    rate = lambda s, bond=0.8, sat=0.5: referral.invitation_rate(one.astype(bool), one * bond, one * sat, one, s)[0]  # noqa: E731
+    rate = lambda s, bond=0.8, sat=0.5: referral.invitation_rate(
+        one.astype(bool), one * bond, one * sat, one, s
+    )[0]
     assert rate(r) > 0
     assert rate(r, bond=0.0) == 0
     assert rate(r, sat=-1.0) == 0  # no benefit: the group is not worth it and there is no reward
@@ -257,7 +368,16 @@ def test_more_admins_catch_more_violations():
     rules = Scenario().rules
     one = np.array([True])
     enforce = lambda admins, hours=0.0, warnings=0: moderation.enforce(  # noqa: E731
-        rng, ads, np.zeros(n, np.int32), np.zeros(n, np.int64), np.full(n, warnings, np.int16), lambda: np.array([admins]), hours, one, rules)
+        rng,
+        ads,
+        np.zeros(n, np.int32),
+        np.zeros(n, np.int64),
+        np.full(n, warnings, np.int16),
+        lambda: np.array([admins]),
+        hours,
+        one,
+        rules,
+    )
     few, many = enforce(1), enforce(20)
     assert many.caught.sum() > 5 * few.caught.sum() > 0
     repeat = enforce(100, warnings=5)
@@ -271,13 +391,26 @@ def test_the_owner_moderates_with_spare_hours_and_the_time_is_costed():
     no_admins = lambda: np.array([0, 0])  # noqa: E731
     open_both = np.array([True, True])
     group = np.repeat([0, 1], n // 2)
-    idle = moderation.enforce(rng, ads, np.zeros(n, np.int32), group, np.zeros(n, np.int16), no_admins, 0.0, open_both, rules)
-    busy = moderation.enforce(rng, ads, np.zeros(n, np.int32), group, np.zeros(n, np.int16), no_admins, 2.0, open_both, rules)
+    idle = moderation.enforce(
+        rng, ads, np.zeros(n, np.int32), group, np.zeros(n, np.int16), no_admins, 0.0, open_both, rules
+    )
+    busy = moderation.enforce(
+        rng, ads, np.zeros(n, np.int32), group, np.zeros(n, np.int16), no_admins, 2.0, open_both, rules
+    )
     assert idle.caught.sum() == 0 and busy.caught.sum() > 0
     assert 0 < busy.operator_hours <= 2.0
     # a closed group takes no share of the owner's time
-    one_open = moderation.enforce(rng, ads, np.zeros(n, np.int32), group, np.zeros(n, np.int16), no_admins, 2.0,
-                                  np.array([True, False]), rules)
+    one_open = moderation.enforce(
+        rng,
+        ads,
+        np.zeros(n, np.int32),
+        group,
+        np.zeros(n, np.int16),
+        no_admins,
+        2.0,
+        np.array([True, False]),
+        rules,
+    )
     assert one_open.removed_ads[1] == 0 and one_open.removed_ads[0] > busy.removed_ads[0]
 
 
@@ -289,7 +422,9 @@ def test_events_tie_attendees_together_up_to_capacity():
 
 
 def test_the_leaderboard_recognises_the_weeks_top_scorers():
-    pts = incentives.points(np.array([2, 0, 1]), np.array([0, 5, 0]), np.array([9, 0, 0]), Scenario().incentives)
+    pts = incentives.points(
+        np.array([2, 0, 1]), np.array([0, 5, 0]), np.array([9, 0, 0]), Scenario().incentives
+    )
     assert pts.tolist() == [20.0, 10.0, 10.0]  # chatter earns nothing by default
     top = incentives.leaderboard(np.array([5.0, 0.0, 9.0, 1.0]), np.ones(4, bool), 2)
     assert top.tolist() == [2, 0]
@@ -302,7 +437,9 @@ def test_groups_fill_to_the_cap_then_overflow_and_splits_follow_sub_topics():
     focused = matrix.route(np.array([3], dtype=np.int16), {0: 10, 1: 200}, {0: (0, 2), 1: (1, 2)}, 500)
     assert focused.tolist() == [1]
     assert matrix.split_assignment(np.array([0, 1, 2, 3, 4]), 2).tolist() == [0, 1, 0, 1, 0]
-    quiet = matrix.lurkers_to_remove(np.ones(3, bool), np.ones(3, bool), np.array([50, 95, -10**6]), np.array([0, 0, 90]), 100, 30)
+    quiet = matrix.lurkers_to_remove(
+        np.ones(3, bool), np.ones(3, bool), np.array([50, 95, -(10**6)]), np.array([0, 0, 90]), 100, 30
+    )
     assert quiet.tolist() == [0]
 
 
@@ -312,14 +449,29 @@ def test_groups_fill_to_the_cap_then_overflow_and_splits_follow_sub_topics():
 def test_more_ads_mean_more_muting():
     base = load_scenario("scenarios/baseline.yaml")
     quiet = apply_overrides(base, {"cadence.promotion.enabled": False})
-    loud = apply_overrides(base, {"cadence.promotion.start_day": 2, "cadence.promotion.every_days": 1, "cadence.promotion.posts": 3})
+    loud = apply_overrides(
+        base,
+        {"cadence.promotion.start_day": 2, "cadence.promotion.every_days": 1, "cadence.promotion.posts": 3},
+    )
     muted = lambda r: r.daily["mutes"].sum() / max(1, r.summary["members_ever"])  # noqa: E731
     assert _mean(loud, muted, days=60) > 3 * _mean(quiet, muted, days=60)
 
 
 def test_replies_keep_creators_posting():
     base = load_scenario("scenarios/lightly_run.yaml")
-    mute_replies = apply_overrides(base, {"behaviour.replies.rate": {"lurker": 0, "commenter": 0, "creator": 0, "kol": 0, "admin": 0, "koc": 0}})
+    mute_replies = apply_overrides(
+        base,
+        {
+            "behaviour.replies.rate": {
+                "lurker": 0,
+                "commenter": 0,
+                "creator": 0,
+                "kol": 0,
+                "admin": 0,
+                "koc": 0,
+            }
+        },
+    )
     value = lambda r: r.daily["value_posts"].sum()  # noqa: E731
     assert _mean(base, value, days=60) > 1.3 * _mean(mute_replies, value, days=60)
 
@@ -332,8 +484,20 @@ def test_ties_hold_members_in_the_group():
 
 
 def test_a_group_with_no_value_posts_dies_after_the_configured_silence():
-    silent = apply_overrides(Scenario(), {"behaviour.posting.value_rate": {"lurker": 0, "commenter": 0, "creator": 0, "kol": 0, "admin": 0, "koc": 0},
-                                          "horizon.dead_after_days": 9})
+    silent = apply_overrides(
+        Scenario(),
+        {
+            "behaviour.posting.value_rate": {
+                "lurker": 0,
+                "commenter": 0,
+                "creator": 0,
+                "kol": 0,
+                "admin": 0,
+                "koc": 0,
+            },
+            "horizon.dead_after_days": 9,
+        },
+    )
     r = run_scenario(silent, 1)
     assert r.summary["ended_by"] == "dead" and not r.summary["censored"]
     assert r.summary["lifespan_days"] == 0 and r.summary["days_simulated"] == 9
@@ -356,7 +520,9 @@ def test_posted_rules_with_enforcement_keep_ads_out_of_view():
 
 def test_events_strengthen_ties_among_members():
     base = load_scenario("scenarios/lightly_run.yaml")
-    with_events = apply_overrides(base, {"events.enabled": True, "events.start_day": 5, "events.every_days": 10})
+    with_events = apply_overrides(
+        base, {"events.enabled": True, "events.start_day": 5, "events.every_days": 10}
+    )
     assert build_model(with_events, 0).current.events.enabled
 
     def mean_ties(s: Scenario, seed: int) -> float:
@@ -365,7 +531,9 @@ def test_events_strengthen_ties_among_members():
         present = m.members.state[: m.members.n] <= MUTED
         return float(m.members.tie_strength[: m.members.n][present].mean())
 
-    assert np.mean([mean_ties(with_events, s) for s in SEEDS]) > 1.5 * np.mean([mean_ties(base, s) for s in SEEDS])
+    assert np.mean([mean_ties(with_events, s) for s in SEEDS]) > 1.5 * np.mean(
+        [mean_ties(base, s) for s in SEEDS]
+    )
 
 
 def test_points_for_value_raise_value_output_and_points_for_chatter_breed_chatter():
@@ -389,7 +557,9 @@ def test_kocs_are_promoted_from_the_most_active_members_and_paid_monthly():
 
 
 def test_a_growing_community_splits_into_focused_sub_groups_and_clears_lurkers():
-    m = build_model(apply_overrides(load_scenario("scenarios/matrix_split.yaml"), {"horizon.stop_at_death": False}), 4)
+    m = build_model(
+        apply_overrides(load_scenario("scenarios/matrix_split.yaml"), {"horizon.stop_at_death": False}), 4
+    )
     simulate(m, 120)
     assert m.groups.count >= 3
     assert any("split" in note for note in m.day_notes())
@@ -410,16 +580,29 @@ def test_a_full_group_opens_an_overflow_group():
 
 def test_a_flash_group_is_dissolved_on_its_planned_day_and_its_members_need_fades():
     r = run_scenario(load_scenario("scenarios/flash_sale.yaml"), 1)
-    assert r.summary["ended_by"] == "dissolved" and r.summary["days_simulated"] == 10 and not r.summary["censored"]
+    assert (
+        r.summary["ended_by"] == "dissolved"
+        and r.summary["days_simulated"] == 10
+        and not r.summary["censored"]
+    )
     assert r.daily["members"].iloc[-1] <= 4  # only the operator side remains
     assert satisfaction.need_remaining(np.array([0.0, 3.0, 6.0]), 3.0).tolist() == [1.0, 0.5, 0.25]
 
 
 def test_timeline_interventions_happen_on_their_day_and_are_logged():
-    campaign = apply_overrides(load_scenario("scenarios/campaign_timeline.yaml"), {"horizon.stop_at_death": False})
+    campaign = apply_overrides(
+        load_scenario("scenarios/campaign_timeline.yaml"), {"horizon.stop_at_death": False}
+    )
     r = run_scenario(campaign, 2, days=80)
     days = {(i["day"], i["action"]) for i in r.interventions}
-    assert {(20, "invite_kol"), (30, "run_event"), (30, "red_packets"), (45, "start_selling"), (60, "mass_add"), (75, "set")} <= days
+    assert {
+        (20, "invite_kol"),
+        (30, "run_event"),
+        (30, "red_packets"),
+        (45, "start_selling"),
+        (60, "mass_add"),
+        (75, "set"),
+    } <= days
     d = r.daily.set_index("day")
     assert d.loc[20, "kols"] == d.loc[19, "kols"] + 1
     assert d.loc[60, "joins_operator"] == 100
@@ -429,7 +612,12 @@ def test_timeline_interventions_happen_on_their_day_and_are_logged():
 
 def test_a_set_intervention_changes_parameters_from_its_day_on():
     s = apply_overrides(load_scenario("scenarios/baseline.yaml"), {})
-    s = s.model_validate({**s.model_dump(), "timeline": [{"day": 5, "action": "set", "changes": {"rules.ban_off_topic": True}}]})
+    s = s.model_validate(
+        {
+            **s.model_dump(),
+            "timeline": [{"day": 5, "action": "set", "changes": {"rules.ban_off_topic": True}}],
+        }
+    )
     m = build_model(s, 1)
     simulate(m, 4)
     assert not m.current.rules.ban_off_topic
@@ -455,12 +643,25 @@ def test_the_operator_is_never_counted_as_a_contributor_or_a_leaver():
 
 def test_levels_follow_doublings_of_points():
     inc = Scenario().incentives
-    assert incentives.level(np.array([0.0, 49.0, 50.0, 100.0, 399.0, 400.0]), inc).tolist() == [0, 0, 1, 2, 3, 4]
+    assert incentives.level(np.array([0.0, 49.0, 50.0, 100.0, 399.0, 400.0]), inc).tolist() == [
+        0,
+        0,
+        1,
+        2,
+        3,
+        4,
+    ]
 
 
 def test_a_lottery_draws_entries_from_members_and_pays_one_winner_per_draw():
-    base = apply_overrides(load_scenario("scenarios/unmanaged.yaml"), {"operator.hours_per_day": 0.2, "horizon.stop_at_death": False})
-    draws = apply_overrides(base, {"cadence.lottery.enabled": True, "cadence.lottery.start_day": 2, "cadence.lottery.every_days": 4})
+    base = apply_overrides(
+        load_scenario("scenarios/unmanaged.yaml"),
+        {"operator.hours_per_day": 0.2, "horizon.stop_at_death": False},
+    )
+    draws = apply_overrides(
+        base,
+        {"cadence.lottery.enabled": True, "cadence.lottery.start_day": 2, "cadence.lottery.every_days": 4},
+    )
     chatter = lambda r: r.daily["chatter"].sum()  # noqa: E731
     assert _mean(draws, chatter, days=20) > 2 * _mean(base, chatter, days=20)
     r = run_scenario(draws, 1, days=20)
@@ -492,8 +693,15 @@ def test_interventions_scheduled_during_a_run_happen_on_their_day():
 
 
 def test_a_sales_kpi_comes_first_when_operator_hours_run_short():
-    s = apply_overrides(load_scenario("scenarios/baseline.yaml"), {
-        "operator.hours_per_day": 0.2, "cadence.promotion.start_day": 1, "cadence.promotion.every_days": 1, "cadence.promotion.posts": 2})
+    s = apply_overrides(
+        load_scenario("scenarios/baseline.yaml"),
+        {
+            "operator.hours_per_day": 0.2,
+            "cadence.promotion.start_day": 1,
+            "cadence.promotion.every_days": 1,
+            "cadence.promotion.posts": 2,
+        },
+    )
     r = run_scenario(s, 1, days=10)
     assert r.summary["cost_breakdown_yuan"]["operator_hours"] > 0
     assert (r.daily["operator_posts"] >= 2).all()  # both promotions posted every day, even with little time

@@ -45,84 +45,320 @@ class Case:
 
 
 CASES = [
-    Case("unknown nested key", {"s.yaml": "name: x\npopulation:\n  initial_membrs: 3\n"}, "s.yaml", 3,
-         "population.initial_membrs", ("unknown field 'initial_membrs'", "did you mean 'initial_members'?")),
-    Case("unknown top-level key", {"s.yaml": "name: x\npopulaton:\n  initial_members: 3\n"}, "s.yaml", 2,
-         "populaton", ("unknown field 'populaton'", "did you mean 'population'?", "Allowed here:")),
-    Case("wrong type", {"s.yaml": "name: x\npopulation:\n  initial_members: lots\n"}, "s.yaml", 3,
-         "population.initial_members", ("expected a whole number", "got 'lots'", "[unit: members")),
-    Case("number for a switch", {"s.yaml": "name: x\nrules:\n  enabled: 1\n"}, "s.yaml", 3,
-         "rules.enabled", ("expected true or false", "got 1")),
-    Case("section given a number", {"s.yaml": "name: x\npopulation: 5\n"}, "s.yaml", 2,
-         "population", ("expected a mapping of fields",)),
-    Case("value above its range", {"s.yaml": "name: x\npositioning:\n  focus: 1.5\n"}, "s.yaml", 3,
-         "positioning.focus", ("expected a value <= 1", "got 1.5")),
-    Case("value below its range", {"s.yaml": "name: x\npopulation:\n  initial_members: -4\n"}, "s.yaml", 3,
-         "population.initial_members", ("expected a value >= 0", "got -4")),
-    Case("misspelt choice", {"s.yaml": "name: x\nentry:\n  threshold: payd\n"}, "s.yaml", 3,
-         "entry.threshold", ("expected one of", "got 'payd'", "did you mean 'paid'?")),
-    Case("rule across fields", {"s.yaml": "name: x\nhorizon:\n  sustained_weeks: 3\n  sustained_min_weeks: 5\n"},
-         "s.yaml", 2, "horizon", ("sustained_min_weeks must not exceed sustained_weeks",)),
-    Case("malformed YAML", {"s.yaml": "name: x\npopulation:\n  initial_members: [1, 2\nrules:\n  enabled: true\n"},
-         "s.yaml", 4, "", ("malformed YAML", "column")),
+    Case(
+        "unknown nested key",
+        {"s.yaml": "name: x\npopulation:\n  initial_membrs: 3\n"},
+        "s.yaml",
+        3,
+        "population.initial_membrs",
+        ("unknown field 'initial_membrs'", "did you mean 'initial_members'?"),
+    ),
+    Case(
+        "unknown top-level key",
+        {"s.yaml": "name: x\npopulaton:\n  initial_members: 3\n"},
+        "s.yaml",
+        2,
+        "populaton",
+        ("unknown field 'populaton'", "did you mean 'population'?", "Allowed here:"),
+    ),
+    Case(
+        "wrong type",
+        {"s.yaml": "name: x\npopulation:\n  initial_members: lots\n"},
+        "s.yaml",
+        3,
+        "population.initial_members",
+        ("expected a whole number", "got 'lots'", "[unit: members"),
+    ),
+    Case(
+        "number for a switch",
+        {"s.yaml": "name: x\nrules:\n  enabled: 1\n"},
+        "s.yaml",
+        3,
+        "rules.enabled",
+        ("expected true or false", "got 1"),
+    ),
+    Case(
+        "section given a number",
+        {"s.yaml": "name: x\npopulation: 5\n"},
+        "s.yaml",
+        2,
+        "population",
+        ("expected a mapping of fields",),
+    ),
+    Case(
+        "value above its range",
+        {"s.yaml": "name: x\npositioning:\n  focus: 1.5\n"},
+        "s.yaml",
+        3,
+        "positioning.focus",
+        ("expected a value <= 1", "got 1.5"),
+    ),
+    Case(
+        "value below its range",
+        {"s.yaml": "name: x\npopulation:\n  initial_members: -4\n"},
+        "s.yaml",
+        3,
+        "population.initial_members",
+        ("expected a value >= 0", "got -4"),
+    ),
+    Case(
+        "misspelt choice",
+        {"s.yaml": "name: x\nentry:\n  threshold: payd\n"},
+        "s.yaml",
+        3,
+        "entry.threshold",
+        ("expected one of", "got 'payd'", "did you mean 'paid'?"),
+    ),
+    Case(
+        "rule across fields",
+        {"s.yaml": "name: x\nhorizon:\n  sustained_weeks: 3\n  sustained_min_weeks: 5\n"},
+        "s.yaml",
+        2,
+        "horizon",
+        ("sustained_min_weeks must not exceed sustained_weeks",),
+    ),
+    Case(
+        "malformed YAML",
+        {"s.yaml": "name: x\npopulation:\n  initial_members: [1, 2\nrules:\n  enabled: true\n"},
+        "s.yaml",
+        4,
+        "",
+        ("malformed YAML", "column"),
+    ),
     Case("tab indentation", {"s.yaml": "name: x\n\tpopulation: 3\n"}, "s.yaml", 2, "", ("malformed YAML",)),
     Case("two documents", {"s.yaml": "name: x\n---\nname: y\n"}, "s.yaml", 2, "", ("malformed YAML",)),
-    Case("duplicate key", {"s.yaml": "name: x\npopulation:\n  initial_members: 3\n  initial_members: 4\n"},
-         "s.yaml", 4, "population.initial_members", ("duplicate key (first given on line 3)",)),
+    Case(
+        "duplicate key",
+        {"s.yaml": "name: x\npopulation:\n  initial_members: 3\n  initial_members: 4\n"},
+        "s.yaml",
+        4,
+        "population.initial_members",
+        ("duplicate key (first given on line 3)",),
+    ),
     Case("empty file", {"s.yaml": ""}, "s.yaml", 1, "", ("expected a mapping of fields", "empty")),
-    Case("only comments", {"s.yaml": "# nothing yet\n"}, "s.yaml", 1, "", ("expected a mapping of fields", "empty")),
-    Case("a list, not a mapping", {"s.yaml": "- name: x\n- name: y\n"}, "s.yaml", 1, "", ("expected a mapping of fields", "list")),
-    Case("not UTF-8", {"s.yaml": "name: x\ndescription:\n  en: caf\xe9\n".encode("latin-1")}, "s.yaml", 3, "",
-         ("not UTF-8",)),
-    Case("python object tag on a mapping", {"s.yaml": "!!python/object:sim.scenario.schema.Scenario {name: x}\n"},
-         "s.yaml", 1, "", ("!!python/object:sim.scenario.schema.Scenario", "not allowed")),
-    Case("python tag on a list", {"s.yaml": "name: x\nhorizon:\n  report_days: !!python/tuple [7, 30]\n"},
-         "s.yaml", 3, "horizon.report_days", ("!!python/tuple", "not allowed")),
-    Case("python name tag on a scalar", {"s.yaml": "name: !!python/name:os.getcwd\n"}, "s.yaml", 1, "name",
-         ("!!python/name:os.getcwd", "not allowed")),
-    Case("set tag", {"s.yaml": "name: x\npopulation: !!set {initial_members}\n"}, "s.yaml", 2, "population",
-         ("!!set", "not allowed")),
-    Case("recursive alias", {"s.yaml": "name: x\nhorizon:\n  report_days: &days [7, *days]\n"}, "s.yaml", 3,
-         "horizon.report_days[1]", ("recursive YAML is not allowed",)),
-    Case("a key that is not a name", {"s.yaml": "name: x\n? [a, b]\n: 3\n"}, "s.yaml", 2, "", ("keys must be plain names",)),
-    Case("unknown timeline action", {"s.yaml": "name: x\ntimeline:\n  - {day: 3, action: invite_kl}\n"}, "s.yaml", 3,
-         "timeline[0].action", ("unknown action 'invite_kl'", "did you mean 'invite_kol'?", "Expected one of:")),
-    Case("timeline entry without an action", {"s.yaml": "name: x\ntimeline:\n  - {day: 3}\n"}, "s.yaml", 3,
-         "timeline[0]", ("needs an 'action'", "invite_kol")),
-    Case("unknown field of a timeline entry", {"s.yaml": "name: x\ntimeline:\n  - {day: 3, action: invite_kol, cout: 2}\n"},
-         "s.yaml", 3, "timeline[0].cout", ("unknown field 'cout'", "did you mean 'count'?")),
-    Case("timeline day out of range", {"s.yaml": "name: x\ntimeline:\n  - {day: -1, action: run_event}\n"}, "s.yaml", 3,
-         "timeline[0].day", ("expected a value >= 0",)),
-    Case("set intervention with an unknown path",
-         {"s.yaml": "name: x\ntimeline:\n  - day: 3\n    action: set\n    changes:\n      rules.ban_adz: true\n"},
-         "s.yaml", 6, "timeline[0].changes.rules.ban_adz",
-         ("no scenario parameter 'rules.ban_adz'", "did you mean 'rules.ban_ads'")),
-    Case("set intervention with an invalid value",
-         {"s.yaml": "name: x\ntimeline:\n  - {day: 2, action: run_event}\n  - {day: 3, action: set, changes: {positioning.focus: 7}}\n"},
-         "s.yaml", 4, "timeline[1].changes.positioning.focus", ("less than or equal to 1", "7")),
-    Case("missing file", {"baseline.yaml": "name: x\n"}, "baselin.yaml", None, "", ("file not found", "did you mean baseline.yaml")),
-    Case("extends a missing parent", {"s.yaml": "extends: nothere.yaml\nname: x\n"}, "s.yaml", 1, "extends",
-         ("in nothere.yaml", "file not found")),
-    Case("extends in a cycle", {"a.yaml": "extends: b.yaml\nname: a\n", "b.yaml": "name: b\nextends: a.yaml\n"}, "a.yaml", 2,
-         "extends", ("a cycle of 'extends': a.yaml -> b.yaml -> a.yaml",), located_in="b.yaml"),
-    Case("extends itself", {"a.yaml": "name: a\nextends: a.yaml\n"}, "a.yaml", 2, "extends", ("a cycle of 'extends'",)),
-    Case("extends a malformed parent", {"p.yaml": "name: p\npopulation: [\n", "c.yaml": "extends: p.yaml\nname: c\n"},
-         "c.yaml", 3, "", ("malformed YAML",), located_in="p.yaml"),
-    Case("extends a parent that is not UTF-8", {"p.yaml": b"name: p\n\xff\n", "c.yaml": "name: c\nextends: p.yaml\n"},
-         "c.yaml", 2, "", ("not UTF-8",), located_in="p.yaml"),
-    Case("extends a folder", {"c.yaml": "name: c\nextends: .\n"}, "c.yaml", 2, "extends", ("in .: is a folder",)),
-    Case("extends given a number", {"c.yaml": "name: c\nextends: 5\n"}, "c.yaml", 2, "extends",
-         ("expected the path of another scenario file, got 5",)),
-    Case("extends a parent with a bad value", {"p.yaml": "name: p\npopulation:\n  initial_members: -4\n",
-                                              "c.yaml": "extends: p.yaml\nname: c\n"},
-         "c.yaml", 3, "population.initial_members", ("expected a value >= 0",), located_in="p.yaml"),
-    Case("extends a parent with an unknown key", {"p.yaml": "name: p\n\n\nrules:\n  ban_adz: true\n",
-                                                 "c.yaml": "extends: p.yaml\nname: c\nrules: {admins: 1}\n"},
-         "c.yaml", 5, "rules.ban_adz", ("unknown field 'ban_adz'", "did you mean 'ban_ads'?"), located_in="p.yaml"),
-    Case("child's timeline entry is located in the child, not the parent",
-         {"p.yaml": "name: p\ntimeline:\n  - {day: 3, action: invite_kol}\n",
-          "c.yaml": "extends: p.yaml\nname: c\n\ntimeline:\n  - {action: invite_kol}\n"},
-         "c.yaml", 5, "timeline[0].day", ("required field is missing",)),
+    Case(
+        "only comments",
+        {"s.yaml": "# nothing yet\n"},
+        "s.yaml",
+        1,
+        "",
+        ("expected a mapping of fields", "empty"),
+    ),
+    Case(
+        "a list, not a mapping",
+        {"s.yaml": "- name: x\n- name: y\n"},
+        "s.yaml",
+        1,
+        "",
+        ("expected a mapping of fields", "list"),
+    ),
+    Case(
+        "not UTF-8",
+        {"s.yaml": "name: x\ndescription:\n  en: caf\xe9\n".encode("latin-1")},
+        "s.yaml",
+        3,
+        "",
+        ("not UTF-8",),
+    ),
+    Case(
+        "python object tag on a mapping",
+        {"s.yaml": "!!python/object:sim.scenario.schema.Scenario {name: x}\n"},
+        "s.yaml",
+        1,
+        "",
+        ("!!python/object:sim.scenario.schema.Scenario", "not allowed"),
+    ),
+    Case(
+        "python tag on a list",
+        {"s.yaml": "name: x\nhorizon:\n  report_days: !!python/tuple [7, 30]\n"},
+        "s.yaml",
+        3,
+        "horizon.report_days",
+        ("!!python/tuple", "not allowed"),
+    ),
+    Case(
+        "python name tag on a scalar",
+        {"s.yaml": "name: !!python/name:os.getcwd\n"},
+        "s.yaml",
+        1,
+        "name",
+        ("!!python/name:os.getcwd", "not allowed"),
+    ),
+    Case(
+        "set tag",
+        {"s.yaml": "name: x\npopulation: !!set {initial_members}\n"},
+        "s.yaml",
+        2,
+        "population",
+        ("!!set", "not allowed"),
+    ),
+    Case(
+        "recursive alias",
+        {"s.yaml": "name: x\nhorizon:\n  report_days: &days [7, *days]\n"},
+        "s.yaml",
+        3,
+        "horizon.report_days[1]",
+        ("recursive YAML is not allowed",),
+    ),
+    Case(
+        "a key that is not a name",
+        {"s.yaml": "name: x\n? [a, b]\n: 3\n"},
+        "s.yaml",
+        2,
+        "",
+        ("keys must be plain names",),
+    ),
+    Case(
+        "unknown timeline action",
+        {"s.yaml": "name: x\ntimeline:\n  - {day: 3, action: invite_kl}\n"},
+        "s.yaml",
+        3,
+        "timeline[0].action",
+        ("unknown action 'invite_kl'", "did you mean 'invite_kol'?", "Expected one of:"),
+    ),
+    Case(
+        "timeline entry without an action",
+        {"s.yaml": "name: x\ntimeline:\n  - {day: 3}\n"},
+        "s.yaml",
+        3,
+        "timeline[0]",
+        ("needs an 'action'", "invite_kol"),
+    ),
+    Case(
+        "unknown field of a timeline entry",
+        {"s.yaml": "name: x\ntimeline:\n  - {day: 3, action: invite_kol, cout: 2}\n"},
+        "s.yaml",
+        3,
+        "timeline[0].cout",
+        ("unknown field 'cout'", "did you mean 'count'?"),
+    ),
+    Case(
+        "timeline day out of range",
+        {"s.yaml": "name: x\ntimeline:\n  - {day: -1, action: run_event}\n"},
+        "s.yaml",
+        3,
+        "timeline[0].day",
+        ("expected a value >= 0",),
+    ),
+    Case(
+        "set intervention with an unknown path",
+        {
+            "s.yaml": "name: x\ntimeline:\n  - day: 3\n    action: set\n    changes:\n      rules.ban_adz: true\n"
+        },
+        "s.yaml",
+        6,
+        "timeline[0].changes.rules.ban_adz",
+        ("no scenario parameter 'rules.ban_adz'", "did you mean 'rules.ban_ads'"),
+    ),
+    Case(
+        "set intervention with an invalid value",
+        {
+            "s.yaml": "name: x\ntimeline:\n  - {day: 2, action: run_event}\n  - {day: 3, action: set, changes: {positioning.focus: 7}}\n"
+        },
+        "s.yaml",
+        4,
+        "timeline[1].changes.positioning.focus",
+        ("less than or equal to 1", "7"),
+    ),
+    Case(
+        "missing file",
+        {"baseline.yaml": "name: x\n"},
+        "baselin.yaml",
+        None,
+        "",
+        ("file not found", "did you mean baseline.yaml"),
+    ),
+    Case(
+        "extends a missing parent",
+        {"s.yaml": "extends: nothere.yaml\nname: x\n"},
+        "s.yaml",
+        1,
+        "extends",
+        ("in nothere.yaml", "file not found"),
+    ),
+    Case(
+        "extends in a cycle",
+        {"a.yaml": "extends: b.yaml\nname: a\n", "b.yaml": "name: b\nextends: a.yaml\n"},
+        "a.yaml",
+        2,
+        "extends",
+        ("a cycle of 'extends': a.yaml -> b.yaml -> a.yaml",),
+        located_in="b.yaml",
+    ),
+    Case(
+        "extends itself",
+        {"a.yaml": "name: a\nextends: a.yaml\n"},
+        "a.yaml",
+        2,
+        "extends",
+        ("a cycle of 'extends'",),
+    ),
+    Case(
+        "extends a malformed parent",
+        {"p.yaml": "name: p\npopulation: [\n", "c.yaml": "extends: p.yaml\nname: c\n"},
+        "c.yaml",
+        3,
+        "",
+        ("malformed YAML",),
+        located_in="p.yaml",
+    ),
+    Case(
+        "extends a parent that is not UTF-8",
+        {"p.yaml": b"name: p\n\xff\n", "c.yaml": "name: c\nextends: p.yaml\n"},
+        "c.yaml",
+        2,
+        "",
+        ("not UTF-8",),
+        located_in="p.yaml",
+    ),
+    Case(
+        "extends a folder",
+        {"c.yaml": "name: c\nextends: .\n"},
+        "c.yaml",
+        2,
+        "extends",
+        ("in .: is a folder",),
+    ),
+    Case(
+        "extends given a number",
+        {"c.yaml": "name: c\nextends: 5\n"},
+        "c.yaml",
+        2,
+        "extends",
+        ("expected the path of another scenario file, got 5",),
+    ),
+    Case(
+        "extends a parent with a bad value",
+        {"p.yaml": "name: p\npopulation:\n  initial_members: -4\n", "c.yaml": "extends: p.yaml\nname: c\n"},
+        "c.yaml",
+        3,
+        "population.initial_members",
+        ("expected a value >= 0",),
+        located_in="p.yaml",
+    ),
+    Case(
+        "extends a parent with an unknown key",
+        {
+            "p.yaml": "name: p\n\n\nrules:\n  ban_adz: true\n",
+            "c.yaml": "extends: p.yaml\nname: c\nrules: {admins: 1}\n",
+        },
+        "c.yaml",
+        5,
+        "rules.ban_adz",
+        ("unknown field 'ban_adz'", "did you mean 'ban_ads'?"),
+        located_in="p.yaml",
+    ),
+    Case(
+        "child's timeline entry is located in the child, not the parent",
+        {
+            "p.yaml": "name: p\ntimeline:\n  - {day: 3, action: invite_kol}\n",
+            "c.yaml": "extends: p.yaml\nname: c\n\ntimeline:\n  - {action: invite_kol}\n",
+        },
+        "c.yaml",
+        5,
+        "timeline[0].day",
+        ("required field is missing",),
+    ),
 ]
 
 
@@ -156,7 +392,9 @@ def test_load_scenario_names_file_line_field_and_what_was_expected(case, tmp_pat
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_cli_prints_the_problem_on_stderr_and_exits_2(case, command, tmp_path):
     target, located = make(tmp_path, case)
-    args = [command, str(target)] + (["--days", "2", "--out", str(tmp_path / "out")] if command == "run" else [])
+    args = [command, str(target)] + (
+        ["--days", "2", "--out", str(tmp_path / "out")] if command == "run" else []
+    )
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit), repr(result.exception)  # not a crash CliRunner caught
@@ -179,8 +417,14 @@ def test_validate_in_a_real_process_reports_every_bad_file_without_a_traceback(t
         target, located = make(folder, case)
         targets.append(str(target))
         expected.append(f"{located}:{case.line}:" if case.line else f"{located}:")
-    done = subprocess.run([sys.executable, "-m", "sim", "validate", *targets], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=120, env={**os.environ, "COLUMNS": "300"})
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "validate", *targets],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "300"},
+    )
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stdout + done.stderr, done.stderr
     err = flat(done.stderr)
@@ -214,7 +458,9 @@ def test_anchors_aliases_and_merge_keys_still_load(tmp_path):
     scenario = tmp_path / "s.yaml"
     scenario.write_text(
         "name: x\ncadence:\n  morning_report: &daily {enabled: true, every_days: 1}\n"
-        "  topic_prompts: {<<: *daily, boost: 1.0}\n", encoding="utf-8")
+        "  topic_prompts: {<<: *daily, boost: 1.0}\n",
+        encoding="utf-8",
+    )
     loaded = load_scenario(scenario)
     assert loaded.cadence.topic_prompts.enabled and loaded.cadence.topic_prompts.boost == 1.0
 
@@ -267,7 +513,10 @@ def test_several_problems_in_one_file_are_all_reported(tmp_path):
     scenario.write_text("name: x\npositioning:\n  focus: 3\nrules:\n  admins: many\n", encoding="utf-8")
     with pytest.raises(ScenarioError) as caught:
         load_scenario(scenario)
-    assert {(p.line, p.field) for p in caught.value.problems} == {(3, "positioning.focus"), (5, "rules.admins")}
+    assert {(p.line, p.field) for p in caught.value.problems} == {
+        (3, "positioning.focus"),
+        (5, "rules.admins"),
+    }
 
 
 def test_markup_like_text_in_a_file_is_printed_verbatim(tmp_path):
@@ -281,20 +530,26 @@ def test_markup_like_text_in_a_file_is_printed_verbatim(tmp_path):
 # ------------------------------------------------------------------- groupsim run --set / --days / --seed
 
 
-@pytest.mark.parametrize("args, says", [
-    (["--set", "rules.ban_adz=true"], ["--set", "no scenario parameter 'rules.ban_adz'", "did you mean 'rules.ban_ads'"]),
-    (["--set", "positioning.focus=7"], ["--set", "positioning.focus", "less than or equal to 1"]),
-    (["--set", "rules.ban_ads=maybe"], ["--set", "rules.ban_ads", "valid boolean", "'maybe'"]),
-    (["--set", "population.initial_members=2.5"], ["--set", "population.initial_members", "integer"]),
-    (["--set", "population=3"], ["--set", "population"]),
-    (["--set", "positioning.focus"], ["--set expects path=value"]),
-    (["--set", "positioning.focus=[1"], ["--set positioning.focus: could not read value '[1'"]),
-    (["--set", "[/x]=1"], ["no scenario parameter '[/x]'"]),
-    (["--days", "5000"], ["--days", "horizon.days", "less than or equal to 3650"]),
-    (["--days", "0"], ["--days"]),
-    (["--seed", "-1"], ["--seed must be a whole number from 0"]),
-    (["--seed", "many"], ["--seed"]),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (
+            ["--set", "rules.ban_adz=true"],
+            ["--set", "no scenario parameter 'rules.ban_adz'", "did you mean 'rules.ban_ads'"],
+        ),
+        (["--set", "positioning.focus=7"], ["--set", "positioning.focus", "less than or equal to 1"]),
+        (["--set", "rules.ban_ads=maybe"], ["--set", "rules.ban_ads", "valid boolean", "'maybe'"]),
+        (["--set", "population.initial_members=2.5"], ["--set", "population.initial_members", "integer"]),
+        (["--set", "population=3"], ["--set", "population"]),
+        (["--set", "positioning.focus"], ["--set expects path=value"]),
+        (["--set", "positioning.focus=[1"], ["--set positioning.focus: could not read value '[1'"]),
+        (["--set", "[/x]=1"], ["no scenario parameter '[/x]'"]),
+        (["--days", "5000"], ["--days", "horizon.days", "less than or equal to 3650"]),
+        (["--days", "0"], ["--days"]),
+        (["--seed", "-1"], ["--seed must be a whole number from 0"]),
+        (["--seed", "many"], ["--seed"]),
+    ],
+)
 def test_run_refuses_bad_overrides_with_exit_2(args, says, tmp_path):
     result = runner.invoke(app, ["run", str(UNMANAGED), "--out", str(tmp_path / "out"), *args])
     assert result.exit_code == 2, result.output
@@ -311,7 +566,9 @@ def test_a_bad_set_fails_before_any_day_is_simulated(tmp_path, monkeypatch):
         raise AssertionError("the model ran although the input was bad")
 
     monkeypatch.setattr("sim.cli.run.run_scenario", boom)
-    result = runner.invoke(app, ["run", str(UNMANAGED), "--set", "positioning.focus=7", "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        app, ["run", str(UNMANAGED), "--set", "positioning.focus=7", "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 2
 
 
@@ -320,7 +577,9 @@ def test_a_bad_set_fails_before_any_day_is_simulated(tmp_path, monkeypatch):
 
 def test_a_section_mapping_changes_only_the_fields_it_names_at_any_depth():
     baseline = load_scenario(ROOT / "scenarios" / "baseline.yaml")
-    changed = apply_overrides(baseline, {"cadence": {"promotion": {"posts": 2}}, "behaviour.replies": {"rate": {"lurker": 0.0}}})
+    changed = apply_overrides(
+        baseline, {"cadence": {"promotion": {"posts": 2}}, "behaviour.replies": {"rate": {"lurker": 0.0}}}
+    )
     assert changed.cadence.promotion.posts == 2
     assert changed.cadence.promotion.start_day == baseline.cadence.promotion.start_day == 45  # not reset to 1
     assert changed.cadence.promotion.enabled and changed.cadence.red_packets == baseline.cadence.red_packets
@@ -330,21 +589,30 @@ def test_a_section_mapping_changes_only_the_fields_it_names_at_any_depth():
 
 def test_a_timeline_set_of_a_section_keeps_the_fields_it_does_not_name(tmp_path):
     scenario = tmp_path / "s.yaml"
-    scenario.write_text(f"extends: {ROOT / 'scenarios' / 'baseline.yaml'}\nname: s\ntimeline:\n"
-                        "  - {day: 1, action: set, changes: {cadence: {promotion: {posts: 3}}}}\n", encoding="utf-8")
+    scenario.write_text(
+        f"extends: {ROOT / 'scenarios' / 'baseline.yaml'}\nname: s\ntimeline:\n"
+        "  - {day: 1, action: set, changes: {cadence: {promotion: {posts: 3}}}}\n",
+        encoding="utf-8",
+    )
     loaded = load_scenario(scenario)
     model = build_model(loaded, seed=1)
     model.step()
     assert model.current.cadence.promotion.posts == 3 and model.current.cadence.promotion.start_day == 45
 
 
-@pytest.mark.parametrize("changes, says", [
-    ({"horizon.sustained_min_weeks": 8}, "horizon: sustained_min_weeks must not exceed sustained_weeks"),
-    ({"cadence.red_packets": 3}, "cadence.red_packets is a section: give a mapping of its fields, got 3"),
-    ({"cadence": {"red_packetz": {"enabled": True}}}, "no scenario parameter 'cadence.red_packetz'"),
-    ({"behaviour.replies.rate": {"lurker": "x"}}, "behaviour.replies.rate.lurker: Input should be a valid number (got 'x')"),
-    ({"description.en": "x" * 500, "positioning.focus": 9}, "positioning.focus"),
-])
+@pytest.mark.parametrize(
+    "changes, says",
+    [
+        ({"horizon.sustained_min_weeks": 8}, "horizon: sustained_min_weeks must not exceed sustained_weeks"),
+        ({"cadence.red_packets": 3}, "cadence.red_packets is a section: give a mapping of its fields, got 3"),
+        ({"cadence": {"red_packetz": {"enabled": True}}}, "no scenario parameter 'cadence.red_packetz'"),
+        (
+            {"behaviour.replies.rate": {"lurker": "x"}},
+            "behaviour.replies.rate.lurker: Input should be a valid number (got 'x')",
+        ),
+        ({"description.en": "x" * 500, "positioning.focus": 9}, "positioning.focus"),
+    ],
+)
 def test_apply_overrides_says_which_path_is_wrong_and_why(changes, says):
     with pytest.raises(ValueError) as caught:
         apply_overrides(Scenario(name="x"), changes)

@@ -97,7 +97,12 @@ def test_every_option_runs_when_set_on_day_one_by_the_timeline(path, value):
     model, result = run_days(scenario)
     assert model.day == DAYS or model.ended_by is not None
     assert at(model.current, path) == value
-    assert {"day": 1, "action": "set", "note": "", "detail": {"changes": {path: value}}} in result.interventions
+    assert {
+        "day": 1,
+        "action": "set",
+        "note": "",
+        "detail": {"changes": {path: value}},
+    } in result.interventions
     assert "set" in result.daily["interventions"].iloc[0]
 
 
@@ -111,11 +116,15 @@ def effect_of(action: str, model: Any, result: RunResult) -> bool:
     members = result.members
     # promote_kocs picks members by recent activity, and on day 1 nobody has any yet: see below
     checks = {
-        "invite_kol": lambda: int(((members["role_at_join"] == "kol") & (members["join_day"] == 1)).sum()) == 1,
+        "invite_kol": lambda: (
+            int(((members["role_at_join"] == "kol") & (members["join_day"] == 1)).sum()) == 1
+        ),
         "mass_add": lambda: int(first["joins_operator"]) >= 100,
         "red_packets": lambda: result.summary["cost_breakdown_yuan"].get("red_packets", 0) >= 20,
         "run_event": lambda: result.summary["cost_breakdown_yuan"].get("events", 0) > 0,
-        "start_selling": lambda: model.current.cadence.promotion.enabled and model.current.cadence.promotion.start_day == 1,
+        "start_selling": lambda: (
+            model.current.cadence.promotion.enabled and model.current.cadence.promotion.start_day == 1
+        ),
         "stop_selling": lambda: not model.current.cadence.promotion.enabled,
         "split": lambda: int(first["groups"]) == 2,
         "remove_lurkers": lambda: int(first["kicks"]) > 0,

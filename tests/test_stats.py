@@ -52,12 +52,16 @@ def test_restricted_mean_difference_is_the_km_difference_with_an_interval():
     rng = np.random.default_rng(4)
     (ta, ca), (tb, cb) = administrative(rng, scale=150), administrative(rng, scale=30)
     diff = stats.restricted_mean_difference(ta, ca, tb, cb, 180, rng=0)
-    assert diff.estimate == pytest.approx(stats.restricted_mean(ta, ca, 180) - stats.restricted_mean(tb, cb, 180))
+    assert diff.estimate == pytest.approx(
+        stats.restricted_mean(ta, ca, 180) - stats.restricted_mean(tb, cb, 180)
+    )
     assert diff.low < diff.estimate < diff.high and diff.low > 0
     early = cb.copy()
     early[:3] = True  # censored before the horizon: each resample needs its own Kaplan-Meier curve
     general = stats.restricted_mean_difference(ta, ca, tb, early, 180, rng=0)
-    assert general.estimate == pytest.approx(stats.restricted_mean(ta, ca, 180) - stats.restricted_mean(tb, early, 180))
+    assert general.estimate == pytest.approx(
+        stats.restricted_mean(ta, ca, 180) - stats.restricted_mean(tb, early, 180)
+    )
     assert general.low < general.estimate < general.high
 
 

@@ -37,9 +37,18 @@ parameters:
     assert len(design) == 3 * 4 * 2
     expected = set(itertools.product(["none", "vetting", "paid"], [3, 9, 15, 21], [False, True]))
     assert set(design.values) == expected
-    assert design.values[0] == ("none", 3, False) and design.values[1] == ("none", 3, True)  # first lever slowest
+    assert design.values[0] == ("none", 3, False) and design.values[1] == (
+        "none",
+        3,
+        True,
+    )  # first lever slowest
     table = design.table()
-    assert list(table.columns[:4]) == ["point", "entry.threshold", "cadence.promotion.start_day", "rules.enabled"]
+    assert list(table.columns[:4]) == [
+        "point",
+        "entry.threshold",
+        "cadence.promotion.start_day",
+        "rules.enabled",
+    ]
     assert str(table["entry.threshold"].dtype) == "string" and table["rules.enabled"].dtype == bool
     assert table["u:cadence.promotion.start_day"].tolist()[:8:2] == pytest.approx([0, 1 / 3, 2 / 3, 1])
     assert design.describe() == "full grid of 3 x 4 x 2 = 24 points"
@@ -54,8 +63,10 @@ def test_latin_hypercube_puts_one_point_in_every_stratum_of_every_lever():
     assert not np.array_equal(unit, lhs_unit(5, 40, np.random.default_rng(8)))
 
 
-@pytest.mark.parametrize("d, n, second_order, size", [(4, 16, True, 16 * (2 * 4 + 2)), (4, 16, False, 16 * (4 + 2)),
-                                                       (10, 8, True, 8 * 22)])
+@pytest.mark.parametrize(
+    "d, n, second_order, size",
+    [(4, 16, True, 16 * (2 * 4 + 2)), (4, 16, False, 16 * (4 + 2)), (10, 8, True, 8 * 22)],
+)
 def test_saltelli_samples_have_n_times_2d_plus_2_points(d, n, second_order, size):
     unit = sobol_unit(d, n, second_order, seed=3)
     assert unit.shape == (size, d) and (unit >= 0).all() and (unit <= 1).all()
@@ -75,14 +86,21 @@ def test_morris_trajectories_move_one_lever_at_a_time_on_the_grid():
     assert set(np.round(unit.ravel() * (levels - 1), 9)) <= set(range(levels))
     delta = levels / (2 * (levels - 1))
     for t in range(trajectories):
-        steps = np.diff(unit[t * (d + 1):(t + 1) * (d + 1)], axis=0)
+        steps = np.diff(unit[t * (d + 1) : (t + 1) * (d + 1)], axis=0)
         assert (np.count_nonzero(np.abs(steps) > 1e-12, axis=1) == 1).all()  # one lever per step
         assert np.allclose(np.abs(steps).sum(axis=1), delta)
         assert sorted(np.flatnonzero(np.abs(steps) > 1e-12) % d) == list(range(d))  # each lever moves once
 
 
-@pytest.mark.parametrize("design, size", [("{kind: random, samples: 30}", 30), ("{kind: lhs, samples: 30}", 30),
-                                          ("{kind: sobol, samples: 8}", 8 * 10), ("{kind: morris, samples: 5}", 25)])
+@pytest.mark.parametrize(
+    "design, size",
+    [
+        ("{kind: random, samples: 30}", 30),
+        ("{kind: lhs, samples: 30}", 30),
+        ("{kind: sobol, samples: 8}", 8 * 10),
+        ("{kind: morris, samples: 5}", 25),
+    ],
+)
 def test_sampled_designs_give_values_inside_each_levers_range(tmp_path, design, size):
     made = make_design(experiment(tmp_path, design))
     assert len(made) == size

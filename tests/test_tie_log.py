@@ -27,9 +27,15 @@ def histories(draw):
     for _ in range(draw(st.integers(1, 12))):
         if len(present) >= 2 and draw(st.booleans()):
             members = sorted(present)
-            pair = st.tuples(st.sampled_from(members), st.sampled_from(members)).filter(lambda p: p[0] != p[1])
+            pair = st.tuples(st.sampled_from(members), st.sampled_from(members)).filter(
+                lambda p: p[0] != p[1]
+            )
             weight = st.one_of(st.just(0.15), st.just(0.03), st.floats(0.001, 5.0, allow_nan=False))
-            edges = draw(st.lists(st.tuples(pair, weight).map(lambda t: (t[0][0], t[0][1], t[1])), min_size=1, max_size=15))
+            edges = draw(
+                st.lists(
+                    st.tuples(pair, weight).map(lambda t: (t[0][0], t[0][1], t[1])), min_size=1, max_size=15
+                )
+            )
             ops.append(("add", edges))
         elif present:
             leavers = draw(st.lists(st.sampled_from(sorted(present)), min_size=1, max_size=4, unique=True))
@@ -125,7 +131,7 @@ def test_live_edges_and_neighbours_match_the_recount(history):
 @given(histories(), st.lists(st.integers(0, N - 1), min_size=1, max_size=4, unique=True))
 def test_edges_of_finds_every_logged_edge_touching_the_rows(history, rows):
     tail, ops = history
-    log, *_ , recount = replay(tail, ops)
+    log, *_, recount = replay(tail, ops)
     found = log.edges_of(np.array(rows, dtype=np.int64), N)
     expected = {i for i, (a, b, _) in enumerate(recount.edges) if a in rows or b in rows}
     assert set(found.tolist()) == expected

@@ -19,8 +19,9 @@ import os
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import solara
 import solara.lab
@@ -184,9 +185,7 @@ def _WithoutMesaSidebar(children: list = []):  # noqa: B006 (Solara's children c
 
 
 @solara.component
-def LeverControl(
-    lever: Lever, value: Any, on_value: Callable[[Any], None], lang: str, started: bool
-):
+def LeverControl(lever: Lever, value: Any, on_value: Callable[[Any], None], lang: str, started: bool):
     """One lever: a switch, a choice, or a slider over `lever.positions`, with name, value, unit."""
     name = t(lang, f"lever.{lever.path}")
     if not lever.live and started:
@@ -197,8 +196,7 @@ def LeverControl(
                 solara.Switch(label=name, value=bool(value), on_value=on_value)
             elif lever.kind == "choice":
                 items = [
-                    {"text": t(lang, f"choice.{lever.path}.{c}"), "value": c}
-                    for c in lever.spec.choices
+                    {"text": t(lang, f"choice.{lever.path}.{c}"), "value": c} for c in lever.spec.choices
                 ]
                 solara.v.Select(
                     label=name,
@@ -421,9 +419,7 @@ def Page():
             dense=True,
             classes=["groupsim-lang"],
             children=[
-                solara.Button(
-                    LANGUAGE_NAMES[code], value=code, text=True, classes=[f"groupsim-lang-{code}"]
-                )
+                solara.Button(LANGUAGE_NAMES[code], value=code, text=True, classes=[f"groupsim-lang-{code}"])
                 for code in LANGUAGES
             ],
         )
@@ -439,10 +435,7 @@ def Page():
                 items=[{"text": p.stem, "value": str(p)} for p in files],
                 class_="groupsim-scenario",
                 on_v_model=lambda value: (
-                    value
-                    and rebuild(
-                        Settings(by_name[value], settings.value.scenario_b, seed_draft.value)
-                    )
+                    value and rebuild(Settings(by_name[value], settings.value.scenario_b, seed_draft.value))
                 ),
             )
             Description(settings.value.scenario_a, lang)
@@ -478,9 +471,7 @@ def Page():
                     lambda: rebuild(_reseeded(settings.value, seed_draft.value)),
                     lang,
                 )
-            solara.SliderValue(
-                t(lang, "speed.label", speed=speed.value), value=speed, values=list(SPEEDS)
-            )
+            solara.SliderValue(t(lang, "speed.label", speed=speed.value), value=speed, values=list(SPEEDS))
             if error.value:
                 solara.Error(error.value, classes=["groupsim-error"])
         if room.value is not None:
@@ -515,9 +506,7 @@ def Levers(
     lang: str,
 ):
     """The lever controls for run A (values: the settings' overrides, else scenario A's own)."""
-    base = solara.use_memo(
-        lambda: _load_quietly(settings.value.scenario_a), [str(settings.value.scenario_a)]
-    )
+    base = solara.use_memo(lambda: _load_quietly(settings.value.scenario_a), [str(settings.value.scenario_a)])
     if base is None:
         return
     chosen = dict(settings.value.levers)
@@ -529,9 +518,7 @@ def Levers(
             return
         if lever.live:
             try:
-                room.schedule(
-                    lever_intervention(room.day + 1, {lever.path: value}), room.targets("a")
-                )
+                room.schedule(lever_intervention(room.day + 1, {lever.path: value}), room.targets("a"))
             except ValueError as exc:
                 error.set(t(lang, "error.lever", problem=str(exc)))
                 return
@@ -572,9 +559,7 @@ def _try_open(settings: Settings) -> tuple[Classroom | None, str]:
     """The classroom for `settings` and "", or None and why it could not be built."""
     try:
         return open_classroom(settings), ""
-    except (
-        Exception
-    ) as exc:  # a scenario or lever problem, shown to the trainer instead of a traceback
+    except Exception as exc:  # a scenario or lever problem, shown to the trainer instead of a traceback
         return None, t(LANG.value, "error.scenario", problem=first_problem(exc))
 
 

@@ -14,9 +14,10 @@ marker sits on the day the effect shows.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import mesa
 import numpy as np
@@ -56,9 +57,7 @@ class Classroom(mesa.Model):
 
     def __init__(self, scenarios: Sequence[Scenario], seed: int = 1) -> None:
         if not 1 <= len(scenarios) <= len(RUN_KEYS):
-            raise ValueError(
-                f"a classroom shows 1 or {len(RUN_KEYS)} scenarios, got {len(scenarios)}"
-            )
+            raise ValueError(f"a classroom shows 1 or {len(RUN_KEYS)} scenarios, got {len(scenarios)}")
         super().__init__(rng=np.random.default_rng(seed))
         self.seed = int(seed)
         self.lock = threading.RLock()
@@ -134,7 +133,7 @@ class Settings:
     seed: int = 1
     levers: tuple[tuple[str, Any], ...] = ()
 
-    def with_lever(self, path: str, value: Any) -> "Settings":
+    def with_lever(self, path: str, value: Any) -> Settings:
         """A copy with lever `path` set to `value`."""
         levers = dict(self.levers)
         levers[path] = value

@@ -11,8 +11,9 @@ vertical lines labelled with what was done; the day a community died is a red li
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 import plotly.graph_objects as go
@@ -49,9 +50,7 @@ FIGURE_HEIGHT = 370
 #: Plotly's built-in empty template: "plotly_white" costs ~20 ms per figure to validate, and
 #: the styling below (white background, light grid) is all the app needs from it.
 TEMPLATE = "none"
-_AXIS_STYLE = dict(
-    gridcolor="#ebebeb", zeroline=False, linecolor="#cccccc", showline=True, automargin=True
-)
+_AXIS_STYLE = dict(gridcolor="#ebebeb", zeroline=False, linecolor="#cccccc", showline=True, automargin=True)
 
 
 class RunLike(Protocol):
@@ -251,9 +250,7 @@ def _figure(
         margin=dict(l=50, r=15, t=45, b=40),
         template=TEMPLATE,
         legend=dict(orientation="h", y=-0.18, font=dict(size=11)),
-        xaxis=dict(
-            title=dict(text=t(lang, "axis.day"), standoff=4), range=[0, x_max(runs)], **_AXIS_STYLE
-        ),
+        xaxis=dict(title=dict(text=t(lang, "axis.day"), standoff=4), range=[0, x_max(runs)], **_AXIS_STYLE),
         yaxis=dict(title=dict(text=y_title), rangemode="tozero", **_AXIS_STYLE),
         shapes=shapes,
         annotations=notes,
@@ -265,9 +262,7 @@ def _figure(
     return go.Figure(data=traces, layout=base)
 
 
-def _lines(
-    runs: Sequence[RunLike], lang: str, items: Sequence[tuple[str, str, str]], **extra
-) -> list[dict]:
+def _lines(runs: Sequence[RunLike], lang: str, items: Sequence[tuple[str, str, str]], **extra) -> list[dict]:
     """One line per (column, label key, colour) per run; B dashed."""
     compare = len(runs) > 1
     traces = []
@@ -330,13 +325,8 @@ _ROLE_COLUMNS = (
 
 def roles_figure(runs: Sequence[RunLike], lang: str) -> go.Figure:
     """Present members by role per day: stacked areas for one run, lines (B dashed) for two."""
-    items = tuple(
-        (column, f"role.{ROLE_LABELS[role]}", ROLE_COLORS[role]) for role, column in _ROLE_COLUMNS
-    )
-    if len(runs) == 1:
-        traces = _lines(runs, lang, items, stackgroup="roles")
-    else:
-        traces = _lines(runs, lang, items)
+    items = tuple((column, f"role.{ROLE_LABELS[role]}", ROLE_COLORS[role]) for role, column in _ROLE_COLUMNS)
+    traces = _lines(runs, lang, items, stackgroup="roles") if len(runs) == 1 else _lines(runs, lang, items)
     return _figure(traces, t(lang, "chart.roles"), t(lang, "axis.people"), runs, lang)
 
 
@@ -575,17 +565,14 @@ def network_figure(runs: Sequence[RunLike], lang: str) -> go.Figure:
         data=traces,
         layout=dict(
             title=dict(
-                text=f"{t(lang, 'chart.network', day=day)}"
-                f"<br><sup>{t(lang, 'chart.network_hint')}</sup>",
+                text=f"{t(lang, 'chart.network', day=day)}<br><sup>{t(lang, 'chart.network_hint')}</sup>",
                 font=dict(size=15),
             ),
             height=FIGURE_HEIGHT,
             margin=dict(l=10, r=10, t=60, b=10),
             template=TEMPLATE,
             autosize=True,
-            legend=dict(
-                font=dict(size=11), itemsizing="constant", orientation="h", y=0, yanchor="top"
-            ),
+            legend=dict(font=dict(size=11), itemsizing="constant", orientation="h", y=0, yanchor="top"),
             annotations=notes,
             uirevision="keep",
             hovermode="closest",
@@ -616,9 +603,7 @@ def _nodes(data, pick, custom, xa, ya, name, color, symbol, hover, legend, outli
         showlegend=legend,
         customdata=custom[pick],
         hovertemplate=hover,
-        marker=dict(
-            color=color, size=node_size(data["value_posts"][pick]), symbol=symbol, line=line
-        ),
+        marker=dict(color=color, size=node_size(data["value_posts"][pick]), symbol=symbol, line=line),
     )
 
 

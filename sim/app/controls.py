@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sim.scenario import Scenario, ScenarioError, apply_overrides, load_scenario
 from sim.scenario.fields import FieldSpec, field_spec
@@ -77,9 +78,7 @@ class Lever:
         else:
             values = {v for v in _ladder(hi) if lo <= v <= hi}
             if integer:
-                values = {int(round(v)) for v in values} | {
-                    v for v in range(0, 11) if lo <= v <= hi
-                }
+                values = {int(round(v)) for v in values} | {v for v in range(0, 11) if lo <= v <= hi}
         values |= {lo, hi}
         if current is not None and lo <= current <= hi:
             values.add(current)
@@ -164,9 +163,7 @@ BUTTONS: tuple[Button, ...] = (
     Button("promote_kocs", lambda day: PromoteKOCs(action="promote_kocs", day=day)),
     Button(
         "ban_ads",
-        lambda day: SetParameters(
-            action="set", day=day, changes=dict(BAN_ADS_CHANGES), note="ban ads"
-        ),
+        lambda day: SetParameters(action="set", day=day, changes=dict(BAN_ADS_CHANGES), note="ban ads"),
     ),
 )
 BUTTONS_BY_KEY: dict[str, Button] = {button.key: button for button in BUTTONS}
@@ -199,9 +196,7 @@ def default_scenarios_dir() -> Path:
 
 def scenario_files(directory: Path, chosen: Path | None = None) -> list[Path]:
     """Scenario files the picker offers: `*.yaml`/`*.yml` in `directory`, and `chosen`."""
-    files = (
-        sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]) if directory.is_dir() else []
-    )
+    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]) if directory.is_dir() else []
     resolved = {f.resolve() for f in files}
     if chosen is not None and chosen.resolve() not in resolved:
         files.insert(0, chosen)

@@ -83,9 +83,7 @@ class NetworkLayout:
             anchor[missing] = partner[rows[missing]]
         settled = present[present < old]
         radius = (
-            float(np.percentile(np.sqrt((pos[settled] ** 2).sum(axis=1)), 95))
-            if settled.shape[0]
-            else 0.0
+            float(np.percentile(np.sqrt((pos[settled] ** 2).sum(axis=1)), 95)) if settled.shape[0] else 0.0
         )
         spread = self._scale(n)
         tied = anchor >= 0
@@ -95,17 +93,13 @@ class NetworkLayout:
         loose = rows[~tied]
         if loose.shape[0]:
             angle = self._rng.uniform(0, 2 * np.pi, loose.shape[0])
-            rim = max(radius * 1.1, 0.3 if old else 0.0) + self._rng.uniform(
-                0, spread, loose.shape[0]
-            )
+            rim = max(radius * 1.1, 0.3 if old else 0.0) + self._rng.uniform(0, spread, loose.shape[0])
             pos[loose] = np.column_stack([np.cos(angle), np.sin(angle)]) * rim[:, None]
         if old == 0 and n:
             pos[0] = 0.0  # the owner founds the group in the middle
         self._pos = pos
 
-    def _relax(
-        self, present: np.ndarray, src: np.ndarray, dst: np.ndarray, weight: np.ndarray
-    ) -> None:
+    def _relax(self, present: np.ndarray, src: np.ndarray, dst: np.ndarray, weight: np.ndarray) -> None:
         count = present.shape[0]
         if count < 2:
             return
@@ -124,9 +118,7 @@ class NetworkLayout:
         dx = p32[:, 0, None] - o32[None, :, 0]
         dy = p32[:, 1, None] - o32[None, :, 1]
         push = np.float32(factor * k * k) / np.maximum(dx * dx + dy * dy, np.float32(1e-6))
-        disp = np.column_stack([(dx * push).sum(axis=1), (dy * push).sum(axis=1)]).astype(
-            np.float64
-        )
+        disp = np.column_stack([(dx * push).sum(axis=1), (dy * push).sum(axis=1)]).astype(np.float64)
         # springs along ties (log-weighted so a few strong ties do not collapse everyone)
         if src.shape[0]:
             index = np.full(pos.shape[0], -1, dtype=np.int64)

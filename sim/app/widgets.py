@@ -49,9 +49,7 @@ class ChartWidget(FigureWidget):
             value = input_data[key]
             nested = isinstance(delta, dict) or BaseFigure._is_dict_list(delta)
             if nested and isinstance(value, (dict, list)):
-                removed.extend(
-                    ChartWidget._remove_overlapping_props(value, delta, prop_path + (key,))
-                )
+                removed.extend(ChartWidget._remove_overlapping_props(value, delta, prop_path + (key,)))
                 if not value:
                     input_data.pop(key)
                     removed.append(prop_path + (key,))

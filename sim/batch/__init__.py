@@ -19,7 +19,21 @@ from sim.batch.store import ResultStore, StoreError
 from sim.batch.worker import Task, code_fingerprint
 
 __all__ = [
-    "EXECUTORS", "BatchError", "BatchExecutor", "BatchOutcome", "BatchProgress", "ChunkPlanner", "ExecutorError",
-    "Job", "ResultStore", "StoreError", "Task", "code_fingerprint", "make_executor", "replicate_seed",
-    "replicate_seeds", "run_job", "run_remaining",
+    "EXECUTORS",
+    "BatchError",
+    "BatchExecutor",
+    "BatchOutcome",
+    "BatchProgress",
+    "ChunkPlanner",
+    "ExecutorError",
+    "Job",
+    "ResultStore",
+    "StoreError",
+    "Task",
+    "code_fingerprint",
+    "make_executor",
+    "replicate_seed",
+    "replicate_seeds",
+    "run_job",
+    "run_remaining",
 ]

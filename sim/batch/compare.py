@@ -36,13 +36,18 @@ def scenario_labels(scenarios: Sequence[Scenario], sources: Sequence[str | None]
     for i, h in enumerate(hashes):
         if h in hashes[:i]:
             j = hashes.index(h)
-            raise ValueError(f"scenarios {j + 1} and {i + 1} ({scenarios[i].name}) are the same configuration; "
-                             "give each scenario once")
-    names = [sc.name.strip() or (Path(sources[i]).stem if sources and sources[i] else "scenario")
-             for i, sc in enumerate(scenarios)]
+            raise ValueError(
+                f"scenarios {j + 1} and {i + 1} ({scenarios[i].name}) are the same configuration; "
+                "give each scenario once"
+            )
+    names = [
+        sc.name.strip() or (Path(sources[i]).stem if sources and sources[i] else "scenario")
+        for i, sc in enumerate(scenarios)
+    ]
     if len(set(names)) < len(names) and sources:
-        names = [Path(src).stem if src and names.count(names[i]) > 1 else names[i]
-                 for i, src in enumerate(sources)]
+        names = [
+            Path(src).stem if src and names.count(names[i]) > 1 else names[i] for i, src in enumerate(sources)
+        ]
     labels: list[str] = []
     for name in names:
         label, k = name, 1
@@ -53,8 +58,13 @@ def scenario_labels(scenarios: Sequence[Scenario], sources: Sequence[str | None]
     return labels
 
 
-def compare_job(scenarios: Sequence[tuple[str, Scenario]], replicates: int, root_seed: int = 1, *,
-                simulate: Simulate = run_scenario) -> Job:
+def compare_job(
+    scenarios: Sequence[tuple[str, Scenario]],
+    replicates: int,
+    root_seed: int = 1,
+    *,
+    simulate: Simulate = run_scenario,
+) -> Job:
     """The job of comparing `scenarios` ((label, scenario) pairs) over `replicates` replicates each."""
     if replicates < 1:
         raise ValueError(f"replicates must be at least 1, got {replicates}")
@@ -62,8 +72,11 @@ def compare_job(scenarios: Sequence[tuple[str, Scenario]], replicates: int, root
         raise ValueError("give at least one scenario")
     root_seed = check_root_seed(root_seed)
     seeds = [replicate_seed(root_seed, i) for i in range(replicates)]
-    tasks = tuple(Task(f"{label}/{i:06d}", label, seeds[i], {"scenario": label, "replicate": i})
-                  for label, _ in scenarios for i in range(replicates))
+    tasks = tuple(
+        Task(f"{label}/{i:06d}", label, seeds[i], {"scenario": label, "replicate": i})
+        for label, _ in scenarios
+        for i in range(replicates)
+    )
     return Job(KIND, dict(scenarios), tasks, root_seed, simulate=simulate, details={"replicates": replicates})
 
 
@@ -73,7 +86,9 @@ def default_folder(job: Job, root: Path = Path("results")) -> Path:
     root seed or model code gets a new one. The replicate count is not part of the name: asking
     for more replicates extends the batch."""
     labels = list(job.scenarios)
-    shown = "-vs-".join(slug(label) for label in labels[:3]) + (f"-and-{len(labels) - 3}-more" if len(labels) > 3 else "")
+    shown = "-vs-".join(slug(label) for label in labels[:3]) + (
+        f"-and-{len(labels) - 3}-more" if len(labels) > 3 else ""
+    )
     return root / f"compare-{shown}-seed{job.root_seed}-{job.identity_hash()}"
 
 
@@ -86,10 +101,16 @@ class CompareRun:
     outcome: BatchOutcome | None  # None when every run was already done
 
 
-def run_compare(job: Job, folder: Path, make_executor: Callable[[], BatchExecutor], *,
-                overwrite: bool = False, retry_failed: bool = False,
-                on_start: Callable[[BatchProgress, BatchExecutor], None] | None = None,
-                on_progress: Callable[[BatchProgress], None] | None = None) -> CompareRun:
+def run_compare(
+    job: Job,
+    folder: Path,
+    make_executor: Callable[[], BatchExecutor],
+    *,
+    overwrite: bool = False,
+    retry_failed: bool = False,
+    on_start: Callable[[BatchProgress, BatchExecutor], None] | None = None,
+    on_progress: Callable[[BatchProgress], None] | None = None,
+) -> CompareRun:
     """Run (or resume) `job` into `folder`, then write runs.parquet, daily.parquet and summary.json.
 
     The executor is only started if some run is left to do. `on_start` is called once the
@@ -97,8 +118,9 @@ def run_compare(job: Job, folder: Path, make_executor: Callable[[], BatchExecuto
     (worded for the user) and KeyboardInterrupt (finished runs are kept; run again to resume).
     """
     with ResultStore(folder).open(job, overwrite=overwrite) as store:
-        outcome = run_remaining(job, store, make_executor, on_start=on_start, on_progress=on_progress,
-                                retry_failed=retry_failed)
+        outcome = run_remaining(
+            job, store, make_executor, on_start=on_start, on_progress=on_progress, retry_failed=retry_failed
+        )
         store.consolidate(job)
         write_summary(folder)
     return CompareRun(Path(folder), job, outcome)

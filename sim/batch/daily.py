@@ -25,16 +25,29 @@ import numpy as np
 import pandas as pd
 
 #: Columns whose last simulated value holds after the run stopped.
-CARRIED_FORWARD = ("members", "active", "muted", "lurkers", "commenters", "creators", "kols", "admins", "kocs",
-                   "groups", "mean_satisfaction", "mean_fit")
+CARRIED_FORWARD = (
+    "members",
+    "active",
+    "muted",
+    "lurkers",
+    "commenters",
+    "creators",
+    "kols",
+    "admins",
+    "kocs",
+    "groups",
+    "mean_satisfaction",
+    "mean_fit",
+)
 #: Columns that are False after the run stopped.
 FALSE_AFTER = ("alive",)
 #: Text columns: empty after the run stopped.
 TEXT_AFTER = ("interventions",)
 
 
-def pad_to_horizon(daily: pd.DataFrame, horizons: Mapping[str, int] | int, *,
-                   run: Sequence[str] = ("scenario", "replicate")) -> pd.DataFrame:
+def pad_to_horizon(
+    daily: pd.DataFrame, horizons: Mapping[str, int] | int, *, run: Sequence[str] = ("scenario", "replicate")
+) -> pd.DataFrame:
     """Every run in `daily` extended to days 1..horizon (see the module docstring for the fill).
 
     `run` names the columns that identify a run; `horizons` maps each scenario label (the first
@@ -46,8 +59,11 @@ def pad_to_horizon(daily: pd.DataFrame, horizons: Mapping[str, int] | int, *,
     keys = list(run)
     runs = daily[keys].drop_duplicates().reset_index(drop=True)
     label = keys[0]
-    horizon = (runs[label].map(horizons) if isinstance(horizons, Mapping)
-               else pd.Series(int(horizons), index=runs.index)).astype(np.int64)
+    horizon = (
+        runs[label].map(horizons)
+        if isinstance(horizons, Mapping)
+        else pd.Series(int(horizons), index=runs.index)
+    ).astype(np.int64)
     last = daily.groupby(keys, sort=False)["day"].max().reindex(pd.MultiIndex.from_frame(runs)).to_numpy()
     length = np.maximum(horizon.to_numpy(), last)
     grid = runs.loc[runs.index.repeat(length)].reset_index(drop=True)
@@ -72,16 +88,22 @@ def pad_to_horizon(daily: pd.DataFrame, horizons: Mapping[str, int] | int, *,
     return full
 
 
-def rolling_mean(padded: pd.DataFrame, column: str, window: int, *,
-                 run: Sequence[str] = ("scenario", "replicate")) -> pd.Series:
+def rolling_mean(
+    padded: pd.DataFrame, column: str, window: int, *, run: Sequence[str] = ("scenario", "replicate")
+) -> pd.Series:
     """`column` averaged over the last `window` days of each run (fewer at the start of a run)."""
     keys = list(run)
     rolled = padded.groupby(keys, sort=False)[column].rolling(window, min_periods=1).mean()
     return rolled.reset_index(level=keys, drop=True).reindex(padded.index)
 
 
-def bands(padded: pd.DataFrame, column: str, *, by: str = "scenario",
-          quantiles: tuple[float, float, float] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
+def bands(
+    padded: pd.DataFrame,
+    column: str,
+    *,
+    by: str = "scenario",
+    quantiles: tuple[float, float, float] = (0.1, 0.5, 0.9),
+) -> pd.DataFrame:
     """Per `by` group and day: the low, middle and high quantiles of `column` across runs.
 
     Columns: `by`, day, low, median, high, runs (how many runs had that day).

@@ -23,18 +23,30 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sim.batch.executors import BatchExecutor
 from sim.batch.job import ChunkPlanner, Job, make_chunk
 from sim.batch.store import ResultStore
-from sim.batch.worker import (STATUS_ERROR, STATUS_OK, Chunk, ChunkResult, Task, code_fingerprint, infrastructure_error_row, one_line_error,
-                              run_chunk, worker_name)
+from sim.batch.worker import (
+    STATUS_ERROR,
+    STATUS_OK,
+    Chunk,
+    ChunkResult,
+    Task,
+    code_fingerprint,
+    infrastructure_error_row,
+    one_line_error,
+    run_chunk,
+    worker_name,
+)
 
 #: A batch gives up after this many worker-pool restarts (something is badly wrong).
 MAX_RESTARTS = 20
-WORKER_DIED = ("the worker process died while running this replicate "
-               "(it crashed or was killed, e.g. by the system for lack of memory)")
+WORKER_DIED = (
+    "the worker process died while running this replicate "
+    "(it crashed or was killed, e.g. by the system for lack of memory)"
+)
 
 
 class BatchError(Exception):
@@ -70,10 +82,15 @@ class BatchOutcome(BatchProgress):
         return self.ran / self.elapsed if self.ran and self.elapsed > 0 else None
 
 
-def run_remaining(job: Job, store: ResultStore, make_executor: Callable[[], BatchExecutor], *,
-                  on_start: Callable[[BatchProgress, BatchExecutor], None] | None = None,
-                  on_progress: Callable[[BatchProgress], None] | None = None,
-                  retry_failed: bool = False) -> BatchOutcome | None:
+def run_remaining(
+    job: Job,
+    store: ResultStore,
+    make_executor: Callable[[], BatchExecutor],
+    *,
+    on_start: Callable[[BatchProgress, BatchExecutor], None] | None = None,
+    on_progress: Callable[[BatchProgress], None] | None = None,
+    retry_failed: bool = False,
+) -> BatchOutcome | None:
     """Run whatever `store` still lacks of `job`, starting an executor only if something is left.
 
     `on_start` is called once the executor is up, with the progress so far. Returns None when
@@ -89,12 +106,19 @@ def run_remaining(job: Job, store: ResultStore, make_executor: Callable[[], Batc
         return run_job(job, store, executor, on_progress=on_progress, retry_failed=retry_failed)
 
 
-def run_job(job: Job, store: ResultStore, executor: BatchExecutor, *,
-            on_progress: Callable[[BatchProgress], None] | None = None, retry_failed: bool = False,
-            target_chunk_seconds: float = 2.0, max_chunk: int = 64) -> BatchOutcome:
+def run_job(
+    job: Job,
+    store: ResultStore,
+    executor: BatchExecutor,
+    *,
+    on_progress: Callable[[BatchProgress], None] | None = None,
+    retry_failed: bool = False,
+    target_chunk_seconds: float = 2.0,
+    max_chunk: int = 64,
+) -> BatchOutcome:
     """Run the tasks of `job` that `store` lacks (and, with `retry_failed`, those that failed)."""
     loop = _Loop(job, store, executor, on_progress, retry_failed, target_chunk_seconds, max_chunk)
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     interrupted = True
     try:
         outcome = loop.run()
@@ -105,25 +129,39 @@ def run_job(job: Job, store: ResultStore, executor: BatchExecutor, *,
         raise
     finally:
         if loop.ran or interrupted:
-            session = {"started": started, "executor": executor.describe(), "ran": loop.ran,
-                       "seconds": round(loop.elapsed(), 3), "interrupted": interrupted, "host": worker_name()}
+            session = {
+                "started": started,
+                "executor": executor.describe(),
+                "ran": loop.ran,
+                "seconds": round(loop.elapsed(), 3),
+                "interrupted": interrupted,
+                "host": worker_name(),
+            }
             store.log_session(session)
 
 
 class _Loop:
-    def __init__(self, job: Job, store: ResultStore, executor: BatchExecutor,
-                 on_progress: Callable[[BatchProgress], None] | None, retry_failed: bool,
-                 target_chunk_seconds: float, max_chunk: int) -> None:
+    def __init__(
+        self,
+        job: Job,
+        store: ResultStore,
+        executor: BatchExecutor,
+        on_progress: Callable[[BatchProgress], None] | None,
+        retry_failed: bool,
+        target_chunk_seconds: float,
+        max_chunk: int,
+    ) -> None:
         self.job, self.store, self.executor, self.on_progress = job, store, executor, on_progress
         self.keys = [task.key for task in job.tasks]
         finished = store.finished_keys(retry_failed=retry_failed)
         pending = [task for task in job.tasks if task.key not in finished]
-        self.planner = ChunkPlanner(job, pending, executor.slots, target_seconds=target_chunk_seconds,
-                                    max_size=max_chunk)
+        self.planner = ChunkPlanner(
+            job, pending, executor.slots, target_seconds=target_chunk_seconds, max_size=max_chunk
+        )
         self.position = job.position()
         self.suspects: deque[Task] = deque()  # re-run one at a time after a worker died
-        self.suspected: set[str] = set()      # every task that has been a suspect
-        self.singles: deque[Task] = deque()   # re-run one per chunk after a chunk failed
+        self.suspected: set[str] = set()  # every task that has been a suspect
+        self.singles: deque[Task] = deque()  # re-run one per chunk after a chunk failed
         self.in_flight: dict[Future, Chunk] = {}
         self.fingerprint = code_fingerprint()
         self.ok, self.failed = store.counts(self.keys)
@@ -169,8 +207,16 @@ class _Loop:
             if lost:
                 self._pool_broke(lost)
         p = self.progress()
-        return BatchOutcome(p.total, p.done, p.failed, p.ran, p.elapsed, self.worker_seconds, self.restarts,
-                            self.worker_cpu_seconds)
+        return BatchOutcome(
+            p.total,
+            p.done,
+            p.failed,
+            p.ran,
+            p.elapsed,
+            self.worker_seconds,
+            self.restarts,
+            self.worker_cpu_seconds,
+        )
 
     def _fill(self) -> None:
         """Submit work: one suspect at a time while there are any, else keep every slot fed twice."""
@@ -192,10 +238,12 @@ class _Loop:
 
     def _store(self, chunk: Chunk, result: ChunkResult) -> None:
         if result.fingerprint != self.fingerprint:
-            raise BatchError(f"worker {result.worker} runs different groupsim model code (code fingerprint "
-                             f"{result.fingerprint}, here {self.fingerprint}); every worker must run the same "
-                             "version (in a notebook or long-lived session, restart it after editing the model). "
-                             "Finished runs are saved; fix the workers and run the command again")
+            raise BatchError(
+                f"worker {result.worker} runs different groupsim model code (code fingerprint "
+                f"{result.fingerprint}, here {self.fingerprint}); every worker must run the same "
+                "version (in a notebook or long-lived session, restart it after editing the model). "
+                "Finished runs are saved; fix the workers and run the command again"
+            )
         self.returned += 1
         self._add(result)
         self.planner.record(len(chunk.tasks), result.seconds)
@@ -208,8 +256,10 @@ class _Loop:
         closed, timed out) stops the batch - the runs are not at fault. Anything else (e.g. Dask
         gave up after the chunk's worker died repeatedly) is narrowed down one run per chunk."""
         if isinstance(exc, (CancelledError, OSError, TimeoutError)):
-            raise BatchError(f"lost contact with the workers ({one_line_error(exc)}). Finished runs are saved; "
-                             "run the command again to resume")
+            raise BatchError(
+                f"lost contact with the workers ({one_line_error(exc)}). Finished runs are saved; "
+                "run the command again to resume"
+            )
         if len(chunk.tasks) > 1:
             self.singles.extend(chunk.tasks)
             return
@@ -224,12 +274,16 @@ class _Loop:
         self.in_flight.clear()
         self.restarts += 1
         if self.restarts >= 2 and self.returned == 0:
-            raise BatchError("worker processes die before finishing any run. If you started the batch from a "
-                             "Python script, put the code under `if __name__ == \"__main__\":` (worker processes "
-                             "import the main script); otherwise run with --executor serial to see the error")
+            raise BatchError(
+                "worker processes die before finishing any run. If you started the batch from a "
+                'Python script, put the code under `if __name__ == "__main__":` (worker processes '
+                "import the main script); otherwise run with --executor serial to see the error"
+            )
         if self.restarts > MAX_RESTARTS:
-            raise BatchError(f"worker processes died {self.restarts} times; giving up. "
-                             "Finished runs are saved; run the command again to resume")
+            raise BatchError(
+                f"worker processes died {self.restarts} times; giving up. "
+                "Finished runs are saved; run the command again to resume"
+            )
         tasks = sorted((t for chunk in lost for t in chunk.tasks), key=lambda t: self.position[t.key])
         if len(tasks) == 1 and tasks[0].key in self.suspected:
             self._record_errors(tasks, WORKER_DIED)
@@ -246,4 +300,3 @@ class _Loop:
     def _report(self) -> None:
         if self.on_progress is not None:
             self.on_progress(self.progress())
-

@@ -8,14 +8,16 @@ Results never depend on the executor or the number of workers: each run is seede
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from typing import Any, Callable
+from typing import Any
 
 #: Executor names accepted by `make_executor` (and `groupsim compare --executor`).
 EXECUTORS = ("local", "dask", "serial")
@@ -42,7 +44,7 @@ class BatchExecutor:
     name = "base"
     slots = 1
 
-    def __enter__(self) -> "BatchExecutor":
+    def __enter__(self) -> BatchExecutor:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -127,8 +129,12 @@ class LocalExecutor(BatchExecutor):
         self._start()
 
     def _start(self) -> None:
-        self._pool = ProcessPoolExecutor(max_workers=self.slots, mp_context=self._context,
-                                         initializer=_init_worker, initargs=(os.getpid(),))
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.slots,
+            mp_context=self._context,
+            initializer=_init_worker,
+            initargs=(os.getpid(),),
+        )
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
         assert self._pool is not None, "executor used after shutdown"
@@ -178,8 +184,10 @@ class DaskExecutor(BatchExecutor):
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError:
-            raise ExecutorError("the Dask executor needs dask.distributed: "
-                                "pip install 'groupsim[dask]' (or dask[distributed])") from None
+            raise ExecutorError(
+                "the Dask executor needs dask.distributed: "
+                "pip install 'groupsim[dask]' (or dask[distributed])"
+            ) from None
         self._log = logging.getLogger("distributed")
         self._log_level = self._log.level
         self._log.setLevel(logging.ERROR)  # connection chatter at shutdown is not the user's problem
@@ -189,8 +197,13 @@ class DaskExecutor(BatchExecutor):
             if scheduler:
                 self._client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
             else:
-                self._cluster = LocalCluster(n_workers=workers or available_cores(), threads_per_worker=1,
-                                             processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
+                self._cluster = LocalCluster(
+                    n_workers=workers or available_cores(),
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0",
+                    silence_logs=logging.ERROR,
+                )
                 self._client = Client(self._cluster, set_as_default=False)
                 self.address = self._cluster.scheduler_address
         except (OSError, TimeoutError) as exc:
@@ -198,13 +211,17 @@ class DaskExecutor(BatchExecutor):
             raise ExecutorError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         except ValueError as exc:  # a malformed address
             self._log.setLevel(self._log_level)
-            raise ExecutorError(f"--scheduler {scheduler}: {exc}; expected an address like tcp://HOST:8786") from None
+            raise ExecutorError(
+                f"--scheduler {scheduler}: {exc}; expected an address like tcp://HOST:8786"
+            ) from None
         try:
             self._client.wait_for_workers(1, timeout=DASK_WORKER_TIMEOUT)
         except TimeoutError:
             self.shutdown()
-            raise ExecutorError(f"no Dask worker joined the scheduler at {self.address} within "
-                                f"{DASK_WORKER_TIMEOUT:.0f} s; start one with `dask worker {self.address}`") from None
+            raise ExecutorError(
+                f"no Dask worker joined the scheduler at {self.address} within "
+                f"{DASK_WORKER_TIMEOUT:.0f} s; start one with `dask worker {self.address}`"
+            ) from None
         self._slots = max(1, sum(self._client.nthreads().values()))
         self._slots_checked = time.monotonic()
         self._where = f"Dask at {self.address}" if scheduler else "a local Dask cluster"
@@ -215,10 +232,8 @@ class DaskExecutor(BatchExecutor):
         """Worker threads on the cluster (re-read every few seconds: workers may join or leave)."""
         if self._client is not None and time.monotonic() - self._slots_checked > 5.0:
             self._slots_checked = time.monotonic()
-            try:
+            with contextlib.suppress(OSError, TimeoutError):
                 self._slots = max(1, sum(self._client.nthreads().values()))
-            except (OSError, TimeoutError):
-                pass
         return self._slots
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
@@ -244,7 +259,9 @@ class DaskExecutor(BatchExecutor):
         return f"{self.slots} worker thread{'s' if self.slots != 1 else ''} on {self._where}"
 
 
-def make_executor(kind: str = "local", workers: int | None = None, scheduler: str | None = None) -> BatchExecutor:
+def make_executor(
+    kind: str = "local", workers: int | None = None, scheduler: str | None = None
+) -> BatchExecutor:
     """The executor named `kind` ("local", "dask" or "serial"); ExecutorError if it cannot start."""
     if kind == "local":
         if scheduler:

@@ -63,8 +63,10 @@ class Job:
         identity = {
             "kind": self.kind,
             "root_seed": self.root_seed,
-            "scenarios": [{"label": label, "name": sc.name, "hash": scenario_hash(sc)}
-                          for label, sc in self.scenarios.items()],
+            "scenarios": [
+                {"label": label, "name": sc.name, "hash": scenario_hash(sc)}
+                for label, sc in self.scenarios.items()
+            ],
             "simulate": f"{self.simulate.__module__}.{self.simulate.__qualname__}",
             "daily_columns": list(self.daily_columns) if self.daily_columns is not None else None,
             "code_fingerprint": code_fingerprint(),
@@ -90,8 +92,16 @@ class ChunkPlanner:
     The first chunks hold `first_size` tasks, until a time per task has been measured.
     """
 
-    def __init__(self, job: Job, pending: Iterable[Task], slots: int, *, target_seconds: float = 2.0,
-                 max_size: int = 64, first_size: int = 1) -> None:
+    def __init__(
+        self,
+        job: Job,
+        pending: Iterable[Task],
+        slots: int,
+        *,
+        target_seconds: float = 2.0,
+        max_size: int = 64,
+        first_size: int = 1,
+    ) -> None:
         self._job = job
         self._queue: deque[Task] = deque(pending)
         self._position = job.position()
@@ -132,8 +142,10 @@ class ChunkPlanner:
         tasks = [first]
         while self._queue and len(tasks) < limit:
             candidate = self._queue[0]
-            if (candidate.scenario != first.scenario
-                    or self._position[candidate.key] != self._position[tasks[-1].key] + 1):
+            if (
+                candidate.scenario != first.scenario
+                or self._position[candidate.key] != self._position[tasks[-1].key] + 1
+            ):
                 break
             tasks.append(self._queue.popleft())
         return make_chunk(self._job, tasks)

@@ -26,11 +26,11 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -96,7 +96,7 @@ class ResultStore:
 
     # ------------------------------------------------------------------ open / close
 
-    def open(self, job: Job, *, overwrite: bool = False) -> "ResultStore":
+    def open(self, job: Job, *, overwrite: bool = False) -> ResultStore:
         """Lock the folder, check it belongs to `job` (or start it), and read the finished parts.
 
         Raises StoreError if the folder holds something else, a different job, or is locked.
@@ -108,10 +108,15 @@ class ResultStore:
         manifest_path = self.folder / MANIFEST
         # A folder holding only our lock file is one whose first session died before writing its
         # manifest (the manifest is written before anything else): treat it as empty.
-        if (self.folder.is_dir() and not manifest_path.exists()
-                and any(entry.name != ".lock" for entry in self.folder.iterdir())):
-            raise StoreError(f"{self.folder} already holds files but is not a batch results folder "
-                             f"(no {MANIFEST}); pick another --out or delete it")
+        if (
+            self.folder.is_dir()
+            and not manifest_path.exists()
+            and any(entry.name != ".lock" for entry in self.folder.iterdir())
+        ):
+            raise StoreError(
+                f"{self.folder} already holds files but is not a batch results folder "
+                f"(no {MANIFEST}); pick another --out or delete it"
+            )
         self.folder.mkdir(parents=True, exist_ok=True)
         self._lock()
         try:
@@ -137,21 +142,23 @@ class ResultStore:
             self._lock_file.close()
             self._lock_file = None
 
-    def __enter__(self) -> "ResultStore":
+    def __enter__(self) -> ResultStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _lock(self) -> None:
-        handle = open(self.folder / ".lock", "a+", encoding="utf-8")
+        handle = open(self.folder / ".lock", "a+", encoding="utf-8")  # noqa: SIM115 (held until close)
         if fcntl is not None:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 handle.close()
-                raise StoreError(f"another groupsim process is writing to {self.folder}; "
-                                 "wait for it to finish or pick another --out") from None
+                raise StoreError(
+                    f"another groupsim process is writing to {self.folder}; "
+                    "wait for it to finish or pick another --out"
+                ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
@@ -206,7 +213,7 @@ class ResultStore:
         return ok, failed
 
     def status(self, key: str) -> str | None:
-        """"ok" or "error" for a stored task, None if it has no row yet."""
+        """ "ok" or "error" for a stored task, None if it has no row yet."""
         stored = self._rows.get(key)
         return None if stored is None else str(stored.row.get("status"))
 
@@ -229,12 +236,19 @@ class ResultStore:
         staging = self.parts / f".tmp-{name}"
         staging.mkdir()
         try:
-            payload = {"worker": result.worker, "seconds": result.seconds, "fingerprint": result.fingerprint,
-                       "written_ns": written_ns, "rows": result.rows}
+            payload = {
+                "worker": result.worker,
+                "seconds": result.seconds,
+                "fingerprint": result.fingerprint,
+                "written_ns": written_ns,
+                "rows": result.rows,
+            }
             text = json.dumps(payload, ensure_ascii=False)
             _write_synced(staging / PART_ROWS, text.encode("utf-8"))
             if result.daily is not None and len(result.daily):
-                result.daily.to_parquet(staging / PART_DAILY, index=False, engine="pyarrow", compression="zstd")
+                result.daily.to_parquet(
+                    staging / PART_DAILY, index=False, engine="pyarrow", compression="zstd"
+                )
                 _fsync_file(staging / PART_DAILY)
             os.rename(staging, self.parts / name)
             _fsync_dir(self.parts)
@@ -242,7 +256,9 @@ class ResultStore:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         for row in json.loads(text)["rows"]:  # exactly what a resumed session will read back
-            _remember(self._rows, row["_key"], StoredRow(row if self.keep_rows else _slim(row), name, written_ns))
+            _remember(
+                self._rows, row["_key"], StoredRow(row if self.keep_rows else _slim(row), name, written_ns)
+            )
 
     def log_session(self, session: dict[str, Any]) -> None:
         """Append one invocation's record (executor, runs, seconds...) to the manifest."""
@@ -291,7 +307,9 @@ class ResultStore:
         else:  # cannot happen with ChunkPlanner's chunks; sort everything in memory instead
             whole = pa.concat_tables([self._part_daily(p, wanted[p]) for p in parts])
             order = pa.array([position[k] for k in whole.column("_key").to_pylist()])
-            tables = iter([whole.take(pc.sort_indices(order))])  # a stable sort keeps each run's days in order
+            tables = iter(
+                [whole.take(pc.sort_indices(order))]
+            )  # a stable sort keeps each run's days in order
         writer: pq.ParquetWriter | None = None
         pending: list[pa.Table] = []
         buffered = 0
@@ -304,7 +322,9 @@ class ResultStore:
                 buffered += table.num_rows
                 while buffered >= DAILY_ROW_GROUP:  # row groups of a fixed size, one contiguous chunk each
                     merged = pa.concat_tables(pending)
-                    writer.write_table(merged.slice(0, DAILY_ROW_GROUP).combine_chunks(), row_group_size=DAILY_ROW_GROUP)
+                    writer.write_table(
+                        merged.slice(0, DAILY_ROW_GROUP).combine_chunks(), row_group_size=DAILY_ROW_GROUP
+                    )
                     rest = merged.slice(DAILY_ROW_GROUP)
                     pending, buffered = [rest], rest.num_rows
             if writer is None:
@@ -331,7 +351,9 @@ class ResultStore:
 # ---------------------------------------------------------------------- reading parts
 
 
-def read_parts(parts: Path, *, set_aside: bool = True, keep_rows: bool = True) -> tuple[dict[str, StoredRow], int]:
+def read_parts(
+    parts: Path, *, set_aside: bool = True, keep_rows: bool = True
+) -> tuple[dict[str, StoredRow], int]:
     """Every stored row by task key (ok beats error; a later error beats an earlier one), and the
     number of duplicate rows ignored. Unreadable parts (not produced by `add`) are skipped and,
     with `set_aside` (only when holding the folder's lock), renamed `.bad-*`. Without
@@ -352,7 +374,9 @@ def read_parts(parts: Path, *, set_aside: bool = True, keep_rows: bool = True) -
                 entry.rename(entry.with_name(f".bad-{entry.name}"))
             continue
         for row in part_rows:
-            duplicates += _remember(rows, row["_key"], StoredRow(row if keep_rows else _slim(row), entry.name, written_ns))
+            duplicates += _remember(
+                rows, row["_key"], StoredRow(row if keep_rows else _slim(row), entry.name, written_ns)
+            )
     return rows, duplicates
 
 
@@ -460,15 +484,18 @@ def check_same_job(manifest: dict[str, Any], job: Job, folder: Path) -> None:
     old_sc = [(s["label"], s["hash"]) for s in old.get("scenarios", [])]
     new_sc = [(s["label"], s["hash"]) for s in new["scenarios"]]
     if [s for s, _ in old_sc] != [s for s, _ in new_sc]:
-        reasons.append(f"its scenarios are {', '.join(s for s, _ in old_sc)}, "
-                       f"not {', '.join(s for s, _ in new_sc)}")
+        reasons.append(
+            f"its scenarios are {', '.join(s for s, _ in old_sc)}, not {', '.join(s for s, _ in new_sc)}"
+        )
     else:
         changed = [label for (label, a), (_, b) in zip(old_sc, new_sc) if a != b]
         if changed:
             reasons.append(f"scenario {', '.join(changed)} has changed since (different parameters)")
     if old.get("code_fingerprint") != new["code_fingerprint"] or old.get("version") != new["version"]:
-        reasons.append("the model code has changed since it was started "
-                       f"(code fingerprint {old.get('code_fingerprint')} -> {new['code_fingerprint']})")
+        reasons.append(
+            "the model code has changed since it was started "
+            f"(code fingerprint {old.get('code_fingerprint')} -> {new['code_fingerprint']})"
+        )
     for name in ("simulate", "daily_columns"):
         if old.get(name) != new[name]:
             reasons.append(f"its {name.replace('_', ' ')} setting differs")
@@ -477,8 +504,10 @@ def check_same_job(manifest: dict[str, Any], job: Job, folder: Path) -> None:
         if old_extra.get(name) != new_extra.get(name):
             reasons.append(f"its {name.replace('_', ' ')} differs")
     why = "; ".join(reasons) or "its job description differs"
-    raise StoreError(f"{folder} holds a different batch: {why}. Finishing it would mix incomparable runs; "
-                     "pick another --out, or pass --overwrite to start it again")
+    raise StoreError(
+        f"{folder} holds a different batch: {why}. Finishing it would mix incomparable runs; "
+        "pick another --out, or pass --overwrite to start it again"
+    )
 
 
 # ---------------------------------------------------------------------- atomic files
@@ -527,5 +556,4 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
+    return datetime.now(UTC).isoformat(timespec="seconds")

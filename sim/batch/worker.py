@@ -91,8 +91,14 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         if daily is not None:
             dailies.append(daily)
     daily_all = pd.concat(dailies, ignore_index=True) if dailies else None
-    return ChunkResult(rows, daily_all, code_fingerprint(), time.perf_counter() - started, worker_name(),
-                       time.process_time() - cpu_started)
+    return ChunkResult(
+        rows,
+        daily_all,
+        code_fingerprint(),
+        time.perf_counter() - started,
+        worker_name(),
+        time.process_time() - cpu_started,
+    )
 
 
 def run_row(task: Task, summary: Mapping[str, Any]) -> dict[str, Any]:
@@ -104,7 +110,10 @@ def run_row(task: Task, summary: Mapping[str, Any]) -> dict[str, Any]:
 def error_row(task: Task, exc: BaseException) -> dict[str, Any]:
     """The run-table row of a run that raised: identity, status, a one-line error, the traceback."""
     return {
-        "_key": task.key, **task.meta, "seed": int(task.seed), "status": STATUS_ERROR,
+        "_key": task.key,
+        **task.meta,
+        "seed": int(task.seed),
+        "status": STATUS_ERROR,
         "error": one_line_error(exc),
         "_traceback": "".join(traceback.format_exception(exc)),
     }
@@ -112,8 +121,14 @@ def error_row(task: Task, exc: BaseException) -> dict[str, Any]:
 
 def infrastructure_error_row(task: Task, message: str) -> dict[str, Any]:
     """An error row for a task whose worker failed around it (process died, task lost)."""
-    return {"_key": task.key, **task.meta, "seed": int(task.seed), "status": STATUS_ERROR,
-            "error": message, "_traceback": ""}
+    return {
+        "_key": task.key,
+        **task.meta,
+        "seed": int(task.seed),
+        "status": STATUS_ERROR,
+        "error": message,
+        "_traceback": "",
+    }
 
 
 def one_line_error(exc: BaseException) -> str:
@@ -173,11 +188,21 @@ def _plain(value: Any) -> Any:
 #: scenario schema, runner, metrics, and the row building in this file - is part of the code
 #: fingerprint.
 _NOT_IN_FINGERPRINT_DIRS = frozenset({"cli", "report", "app", "sweep"})
-_NOT_IN_FINGERPRINT_FILES = frozenset({
-    "api.py", "stats.py", "__main__.py",
-    "batch/__init__.py", "batch/analysis.py", "batch/compare.py", "batch/daily.py", "batch/engine.py",
-    "batch/executors.py", "batch/job.py", "batch/store.py",
-})
+_NOT_IN_FINGERPRINT_FILES = frozenset(
+    {
+        "api.py",
+        "stats.py",
+        "__main__.py",
+        "batch/__init__.py",
+        "batch/analysis.py",
+        "batch/compare.py",
+        "batch/daily.py",
+        "batch/engine.py",
+        "batch/executors.py",
+        "batch/job.py",
+        "batch/store.py",
+    }
+)
 
 
 def code_fingerprint() -> str:

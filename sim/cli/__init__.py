@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sim.cli.common import app
-from sim.cli import run as _run  # noqa: F401  (registers `run`)
 from sim.cli import compare as _compare  # noqa: F401  (registers `compare`)
+from sim.cli import run as _run  # noqa: F401  (registers `run`)
 from sim.cli import sweep as _sweep  # noqa: F401  (registers `sweep`, `analyze`)
 from sim.cli import validate as _validate  # noqa: F401  (registers `validate`, `params`)
 from sim.cli import webapp as _webapp  # noqa: F401  (registers `app`)
+from sim.cli.common import app
 
 
 def main() -> None:

@@ -3,13 +3,20 @@ the executor, and how an interrupted or failed batch ends (never with a tracebac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, NoReturn, TypeVar
+from typing import NoReturn, TypeVar
 
 import typer
 from rich.markup import escape
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from sim.batch import BatchError, BatchExecutor, BatchProgress, ExecutorError, StoreError, make_executor
 from sim.cli.common import console, err_console, fail, print_error
@@ -32,16 +39,32 @@ def check_executor_options(kind: str, scheduler: str | None, workers: int | None
         fail(f"--workers must be at least 1, got {workers}")
 
 
-def run_with_progress(label: str, folder: Path, kind: str, workers: int | None, scheduler: str | None,
-                      run: Callable[[StartExecutor, OnStart, OnProgress], R]) -> R:
+def run_with_progress(
+    label: str,
+    folder: Path,
+    kind: str,
+    workers: int | None,
+    scheduler: str | None,
+    run: Callable[[StartExecutor, OnStart, OnProgress], R],
+) -> R:
     """Call `run(start_executor, on_start, on_progress)` under a progress bar (ETA, runs/s, failures).
 
     Ctrl-C exits 130 with the resume hint; a folder holding another batch exits 2; a batch that
     cannot go on (lost workers, not the user's input) exits 1 — each with a message, no traceback.
     """
-    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
-                        TextColumn("{task.fields[rate]}"), TextColumn("{task.fields[failed]}"), TimeElapsedColumn(),
-                        TextColumn("ETA"), TimeRemainingColumn(), console=console, transient=False)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs"),
+        TextColumn("{task.fields[rate]}"),
+        TextColumn("{task.fields[failed]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
     bar: dict[str, int] = {}
 
     def on_start(now: BatchProgress, ex: BatchExecutor) -> None:
@@ -78,6 +101,10 @@ def run_with_progress(label: str, folder: Path, kind: str, workers: int | None, 
 
 
 def interrupted(folder: Path) -> NoReturn:
-    err_console.print(f"[bold yellow]interrupted:[/] finished runs are saved in {escape(str(folder))}; "
-                      "run the same command again to resume.", highlight=False, soft_wrap=True)
+    err_console.print(
+        f"[bold yellow]interrupted:[/] finished runs are saved in {escape(str(folder))}; "
+        "run the same command again to resume.",
+        highlight=False,
+        soft_wrap=True,
+    )
     raise typer.Exit(INTERRUPTED)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -16,17 +15,40 @@ from sim.scenario import ScenarioError
 
 @app.command()
 def sweep(
-    experiment_file: Path = typer.Argument(..., metavar="EXPERIMENT", help="Experiment YAML file (see experiments/)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Output folder. Default: results/sweep-<name>-seed<S>-<id>; "
-                                       "running the same command again resumes it."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Worker processes (local) or local-cluster "
-                                          "workers (dask). Default: the experiment's, else one per core."),
-    executor: Optional[str] = typer.Option(None, "--executor", "-e", help="local (processes on this machine), dask "
-                                           "(a Dask cluster) or serial (this process). Default: the experiment's."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
-                                            "(implies --executor dask)."),
-    retry_failed: bool = typer.Option(False, "--retry-failed", help="Run the runs that failed in an earlier session again."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Delete the earlier sweep in the output folder and start again."),
+    experiment_file: Path = typer.Argument(
+        ..., metavar="EXPERIMENT", help="Experiment YAML file (see experiments/)."
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Output folder. Default: results/sweep-<name>-seed<S>-<id>; "
+        "running the same command again resumes it.",
+    ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        "-w",
+        help="Worker processes (local) or local-cluster "
+        "workers (dask). Default: the experiment's, else one per core.",
+    ),
+    executor: str | None = typer.Option(
+        None,
+        "--executor",
+        "-e",
+        help="local (processes on this machine), dask "
+        "(a Dask cluster) or serial (this process). Default: the experiment's.",
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --executor dask).",
+    ),
+    retry_failed: bool = typer.Option(
+        False, "--retry-failed", help="Run the runs that failed in an earlier session again."
+    ),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Delete the earlier sweep in the output folder and start again."
+    ),
 ) -> None:
     """Run every point of an experiment's design, replicates times: design.parquet, runs/ (Parquet), manifest.json.
 
@@ -48,12 +70,24 @@ def sweep(
     except ScenarioError as exc:
         fail_problems(exc)
     folder = out if out is not None else default_folder(experiment, job)
-    console.print(f"Sweep [bold]{experiment.name}[/]: {design.describe()}, {experiment.replicates} replicates "
-                  f"= {len(job.tasks):,} runs → {folder}", highlight=False)
+    console.print(
+        f"Sweep [bold]{experiment.name}[/]: {design.describe()}, {experiment.replicates} replicates "
+        f"= {len(job.tasks):,} runs → {folder}",
+        highlight=False,
+    )
 
     def run(start_executor, on_start, on_progress):
-        return run_sweep(experiment, design, job, folder, start_executor, overwrite=overwrite,
-                         retry_failed=retry_failed, on_start=on_start, on_progress=on_progress)
+        return run_sweep(
+            experiment,
+            design,
+            job,
+            folder,
+            start_executor,
+            overwrite=overwrite,
+            retry_failed=retry_failed,
+            on_start=on_start,
+            on_progress=on_progress,
+        )
 
     result = run_with_progress(experiment.name, folder, kind, count, address, run)
     outcome = result.outcome
@@ -62,21 +96,38 @@ def sweep(
         console.print(f"Every run was already done; runs/ rewritten{failed}.")
     elif outcome.runs_per_second:
         per_run = outcome.worker_seconds / outcome.ran
-        console.print(f"Ran {outcome.ran:,} runs in {outcome.elapsed:.1f} s: [bold]{outcome.runs_per_second:.1f} runs/s[/] "
-                      f"({per_run:.3f} s of worker time per run){failed}.", highlight=False)
+        console.print(
+            f"Ran {outcome.ran:,} runs in {outcome.elapsed:.1f} s: [bold]{outcome.runs_per_second:.1f} runs/s[/] "
+            f"({per_run:.3f} s of worker time per run){failed}.",
+            highlight=False,
+        )
     folder_text = escape(str(result.folder))
-    console.print(f"Results: [bold]{folder_text}[/] (runs/ holds one row per run, design.parquet one per point). "
-                  f"Next: groupsim analyze {folder_text}", highlight=False, soft_wrap=True)
+    console.print(
+        f"Results: [bold]{folder_text}[/] (runs/ holds one row per run, design.parquet one per point). "
+        f"Next: groupsim analyze {folder_text}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()
 def analyze(
     folder: Path = typer.Argument(..., metavar="DIR", help="The output folder of a finished groupsim sweep."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Where to write report.html and the tables. Default: DIR/analysis."),
-    survival_day: Optional[int] = typer.Option(None, "--survival-day", help="Day of the survival outcome and tipping "
-                                               "points (default: the experiment's analysis.survival_day, 90)."),
-    also: Optional[list[str]] = typer.Option(None, "--outcome", help="Also analyse this recorded run column, e.g. "
-                                             "peak_members (repeatable; default: the experiment's analysis.extra_outcomes)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Where to write report.html and the tables. Default: DIR/analysis."
+    ),
+    survival_day: int | None = typer.Option(
+        None,
+        "--survival-day",
+        help="Day of the survival outcome and tipping "
+        "points (default: the experiment's analysis.survival_day, 90).",
+    ),
+    also: list[str] | None = typer.Option(
+        None,
+        "--outcome",
+        help="Also analyse this recorded run column, e.g. "
+        "peak_members (repeatable; default: the experiment's analysis.extra_outcomes).",
+    ),
 ) -> None:
     """Which levers drive lifespan, value contributors and value output; tipping points; report.html and CSV tables."""
     from sim.report.sweep import write_sweep_report
@@ -95,8 +146,7 @@ def analyze(
     ranking = analysis.ranking("lifespan")
     if len(ranking):
         index = str(ranking["index"].iloc[0])
-        table = Table(title=f"What drives lifespan: {INDEX_LABEL[index]}",
-                      title_justify="left")
+        table = Table(title=f"What drives lifespan: {INDEX_LABEL[index]}", title_justify="left")
         table.add_column("lever", style="bold")
         table.add_column(index, justify="right")
         intervals = ranking["low"].notna().any()
@@ -114,5 +164,8 @@ def analyze(
         console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
     if drivers_sentence(analysis) is None and not len(ranking):
         console.print("No sensitivity indices for lifespan (see the notes).")
-    console.print(f"Report: [bold]{report}[/]  (tables: {', '.join(p.name for p in written.values())})",
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"Report: [bold]{report}[/]  (tables: {', '.join(p.name for p in written.values())})",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -15,7 +14,9 @@ from sim.scenario.fields import iter_fields
 
 
 @app.command()
-def validate(files: list[Path] = typer.Argument(..., metavar="FILE...", help="Scenario files to check.")) -> None:
+def validate(
+    files: list[Path] = typer.Argument(..., metavar="FILE...", help="Scenario files to check."),
+) -> None:
     """Check scenario files; print every problem with its file, line and field path."""
     failed = 0
     for path in files:
@@ -26,14 +27,21 @@ def validate(files: list[Path] = typer.Argument(..., metavar="FILE...", help="Sc
             for problem in exc.problems:
                 print_error(problem)
             continue
-        console.print(f"[green]ok[/] {escape(f'{path}  ({scenario.name}, hash {scenario_hash(scenario)})')}",
-                      highlight=False, soft_wrap=True)
+        console.print(
+            f"[green]ok[/] {escape(f'{path}  ({scenario.name}, hash {scenario_hash(scenario)})')}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if failed:
         raise typer.Exit(USER_ERROR)
 
 
 @app.command()
-def params(prefix: Optional[str] = typer.Argument(None, help="Only parameters whose path starts with this, e.g. 'cadence'.")) -> None:
+def params(
+    prefix: str | None = typer.Argument(
+        None, help="Only parameters whose path starts with this, e.g. 'cadence'."
+    ),
+) -> None:
     """List scenario parameters with defaults, units, bounds and meaning."""
     table = Table(show_lines=False)
     for column in ("path", "default", "unit", "range", "meaning"):
@@ -49,7 +57,14 @@ def params(prefix: Optional[str] = typer.Argument(None, help="Only parameters wh
         default = defaults
         for part in spec.path.split("."):
             default = default[part]
-        bounds = "|".join(spec.choices) if spec.choices else (
-            f"{'' if spec.lower is None else spec.lower}..{'' if spec.upper is None else spec.upper}" if spec.kind in ("int", "float") else "")
+        bounds = (
+            "|".join(spec.choices)
+            if spec.choices
+            else (
+                f"{'' if spec.lower is None else spec.lower}..{'' if spec.upper is None else spec.upper}"
+                if spec.kind in ("int", "float")
+                else ""
+            )
+        )
         table.add_row(*(escape(str(cell)) for cell in (spec.path, default, spec.unit, bounds, spec.doc)))
     console.print(table)

@@ -45,9 +45,7 @@ def solara_command(port: int, host: str = "127.0.0.1", open_browser: bool = Fals
     ]
 
 
-def app_environment(
-    scenario: Path, seed: int, base: dict[str, str] | None = None
-) -> dict[str, str]:
+def app_environment(scenario: Path, seed: int, base: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for the server: which scenario to open, where to find others (the repository's
     `scenarios/` unless $GROUPSIM_APP_SCENARIOS_DIR is already set), the seed."""
     from sim.app.controls import ENV_SCENARIO, ENV_SCENARIOS_DIR, ENV_SEED, default_scenarios_dir
@@ -93,12 +91,8 @@ def serve_app(
         metavar="[SCENARIO]",
         help="Scenario YAML to open first (default: scenarios/baseline.yaml).",
     ),
-    port: int = typer.Option(
-        8765, "--port", min=1, max=65535, help="Port to serve on (localhost only)."
-    ),
-    seed: int = typer.Option(
-        1, "--seed", help="Seed the page starts with (the trainer can change it)."
-    ),
+    port: int = typer.Option(8765, "--port", min=1, max=65535, help="Port to serve on (localhost only)."),
+    seed: int = typer.Option(1, "--seed", help="Seed the page starts with (the trainer can change it)."),
     open_browser: bool = typer.Option(
         False, "--open/--no-open", help="Open the page in the default browser."
     ),
@@ -111,20 +105,12 @@ def serve_app(
             import mesa.visualization  # noqa: F401  (needs solara and altair)
             import solara  # noqa: F401
     except ImportError as exc:
-        fail(
-            f"the browser app needs the 'app' extras ({exc.name} is missing): "
-            "pip install -e '.[app]'"
-        )
+        fail(f"the browser app needs the 'app' extras ({exc.name} is missing): pip install -e '.[app]'")
     url = f"http://127.0.0.1:{port}/"
     console.print(
         f"groupsim app: serving [bold]{scenario_file}[/] at [bold]{url}[/]  (Ctrl+C to stop)",
         highlight=False,
     )
-    code = run_server(
-        solara_command(port, open_browser=open_browser), app_environment(scenario_file, seed)
-    )
+    code = run_server(solara_command(port, open_browser=open_browser), app_environment(scenario_file, seed))
     if code not in (0, -signal.SIGINT, -signal.SIGTERM, 130):
-        fail(
-            f"the app server stopped with exit code {code} "
-            f"(is port {port} already in use? try --port)"
-        )
+        fail(f"the app server stopped with exit code {code} (is port {port} already in use? try --port)")

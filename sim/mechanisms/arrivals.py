@@ -6,8 +6,6 @@ fewer of them; people the operator pulls in without asking (胡乱拉人, seed 0
 
 from __future__ import annotations
 
-import numpy as np
-
 from sim.enums import Channel
 from sim.scenario.schema import Scenario
 
@@ -27,7 +25,10 @@ def organic_prospect_rate(scenario: Scenario, day: int, active_kols: int, share_
     pop, pos = scenario.population, scenario.positioning
     narrowing = 1.0 - pos.audience_narrowing * pos.focus
     fading = 0.5 ** (day / pop.organic_half_life_days) if pop.organic_half_life_days > 0 else 1.0
-    return pop.organic_prospects_per_day * fading * narrowing * (1.0 + scenario.kol.draw * active_kols) + share_bonus
+    return (
+        pop.organic_prospects_per_day * fading * narrowing * (1.0 + scenario.kol.draw * active_kols)
+        + share_bonus
+    )
 
 
 def mass_add_today(scenario: Scenario, day: int) -> int:
@@ -41,5 +42,10 @@ def mass_add_today(scenario: Scenario, day: int) -> int:
 def spam_share(scenario: Scenario, channel: Channel) -> float:
     """Share of a channel's joiners who came to advertise (mass-added contacts and bait hunters more so)."""
     base = scenario.population.spammer_share
-    return {Channel.ORGANIC: base, Channel.REFERRAL: 0.5 * base, Channel.OPERATOR: 3.0 * base,
-            Channel.BAIT: 3.0 * base, Channel.SEED: 0.0}[channel]
+    return {
+        Channel.ORGANIC: base,
+        Channel.REFERRAL: 0.5 * base,
+        Channel.OPERATOR: 3.0 * base,
+        Channel.BAIT: 3.0 * base,
+        Channel.SEED: 0.0,
+    }[channel]

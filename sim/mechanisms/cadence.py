@@ -36,7 +36,9 @@ class OperatorDay:
     def operator_posts(self) -> np.ndarray:
         """Messages the operator itself posts in each group (reading load). Guided replies are
         replies: they are counted with the day's replies, not here."""
-        return self.morning_report + self.topic_prompt + self.promotion_posts + self.red_packets + self.lottery
+        return (
+            self.morning_report + self.topic_prompt + self.promotion_posts + self.red_packets + self.lottery
+        )
 
 
 def plan_day(scenario: Scenario, day: int, open_groups: list[int], n_groups: int) -> OperatorDay:
@@ -59,7 +61,12 @@ def plan_day(scenario: Scenario, day: int, open_groups: list[int], n_groups: int
         ("promotion_posts", c.promotion.due(day), c.promotion.hours, c.promotion.posts),
         ("morning_report", c.morning_report.due(day), c.morning_report.hours, 1),
         ("topic_prompt", c.topic_prompts.due(day), c.topic_prompts.hours, 1),
-        ("guided_replies", c.guided_discussion.enabled, c.guided_discussion.hours, c.guided_discussion.replies_per_day),
+        (
+            "guided_replies",
+            c.guided_discussion.enabled,
+            c.guided_discussion.hours,
+            c.guided_discussion.replies_per_day,
+        ),
         ("mentions", c.mentions.enabled, c.mentions.hours, c.mentions.per_day),
         ("red_packets", c.red_packets.due(day), c.red_packets.hours, 1),
         ("lottery", c.lottery.due(day), c.lottery.hours, 1),

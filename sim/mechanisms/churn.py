@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.scenario.schema import Churn, Satisfaction
+from sim.scenario.schema import Churn
 
 
-def irritation(chatter_read: np.ndarray, ads_read: np.ndarray, fit: np.ndarray, bond: np.ndarray, overload: np.ndarray,
-               tolerance: np.ndarray, c: Churn) -> np.ndarray:
+def irritation(
+    chatter_read: np.ndarray,
+    ads_read: np.ndarray,
+    fit: np.ndarray,
+    bond: np.ndarray,
+    overload: np.ndarray,
+    tolerance: np.ndarray,
+    c: Churn,
+) -> np.ndarray:
     """Irritating messages read today relative to tolerance (1 = exactly at tolerance).
 
     An ad from a group one has no bond with counts as `ad_irritation` messages; off-topic chatter

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-COST_ITEMS = ("operator_hours", "red_packets", "referral_rewards", "bait_gifts", "koc_rewards", "kol_fees", "events", "prizes")
+COST_ITEMS = (
+    "operator_hours",
+    "red_packets",
+    "referral_rewards",
+    "bait_gifts",
+    "koc_rewards",
+    "kol_fees",
+    "events",
+    "prizes",
+)
 REVENUE_ITEMS = ("entry_fees", "sales")
 
 

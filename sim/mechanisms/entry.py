@@ -37,7 +37,14 @@ def admit(rng: np.random.Generator, fit: np.ndarray, entry: Entry) -> Admission:
         admitted = observed > 0.2 + 0.5 * entry.strictness
         commitment = 0.5 * entry.commitment
         # a name card usually gives a 微商 away
-        return Admission(admitted, np.full(int(admitted.sum()), commitment), 0.0, 0, count, spam_pass=1.0 - entry.strictness)
+        return Admission(
+            admitted,
+            np.full(int(admitted.sum()), commitment),
+            0.0,
+            0,
+            count,
+            spam_pass=1.0 - entry.strictness,
+        )
     if kind == "share_to_join":
         # sharing costs face; people do it in proportion to how much they want in
         admitted = rng.random(count) < fit ** (1.0 + 3.0 * entry.strictness)

@@ -11,7 +11,9 @@ import numpy as np
 from sim.mechanisms.sampling import weighted_sample
 
 
-def attendees(rng: np.random.Generator, candidates: np.ndarray, satisfaction: np.ndarray, fit: np.ndarray, capacity: int) -> np.ndarray:
+def attendees(
+    rng: np.random.Generator, candidates: np.ndarray, satisfaction: np.ndarray, fit: np.ndarray, capacity: int
+) -> np.ndarray:
     """Members who attend, up to `capacity`, likelier if satisfied and fitting."""
     if candidates.shape[0] == 0:
         return candidates

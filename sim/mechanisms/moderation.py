@@ -8,8 +8,8 @@ them; violators are warned and, past the allowed warnings, kicked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -28,7 +28,10 @@ class Enforcement:
 
 def capacity(admins_in_group: np.ndarray, owner_hours_in_group: np.ndarray, rules: Rules) -> np.ndarray:
     """Violations each group's moderators can handle today: its admins plus its share of the owner's time."""
-    return admins_in_group * rules.handled_per_admin_per_day + owner_hours_in_group * rules.handled_per_operator_hour
+    return (
+        admins_in_group * rules.handled_per_admin_per_day
+        + owner_hours_in_group * rules.handled_per_operator_hour
+    )
 
 
 def enforce(

@@ -41,7 +41,17 @@ def value_rate(
 ) -> np.ndarray:
     """Expected value posts per member today (the caller zeroes members who are not active)."""
     gain = 1.0 + behaviour.activation.value_gain * activation
-    return role_rate * fit ** behaviour.posting.fit_exponent * activity * speak * motivation * gain * crowd * need * incentive
+    return (
+        role_rate
+        * fit**behaviour.posting.fit_exponent
+        * activity
+        * speak
+        * motivation
+        * gain
+        * crowd
+        * need
+        * incentive
+    )
 
 
 def chatter_rate(
@@ -69,7 +79,9 @@ def chatter_rate(
     return (social + p.thanks_per_buzz * buzz) * (1.0 - restraint) * incentive
 
 
-def ad_rate(spammer: np.ndarray, warnings: np.ndarray, behaviour: Behaviour, norm: float, deterrence: float) -> np.ndarray:
+def ad_rate(
+    spammer: np.ndarray, warnings: np.ndarray, behaviour: Behaviour, norm: float, deterrence: float
+) -> np.ndarray:
     """Expected ads per member today: only spammers advertise; posted rules and warnings deter them."""
     deterred = (1.0 - deterrence) ** warnings
     return spammer * behaviour.posting.spam_rate * (1.0 - norm) * deterred

@@ -42,7 +42,9 @@ def acceptance(r: Referral) -> float:
     return r.bait.acceptance if r.bait.enabled else r.acceptance
 
 
-def invitee_fit(rng: np.random.Generator, inviter_fit: np.ndarray, organic_mean: float, concentration: float, r: Referral) -> np.ndarray:
+def invitee_fit(
+    rng: np.random.Generator, inviter_fit: np.ndarray, organic_mean: float, concentration: float, r: Referral
+) -> np.ndarray:
     """Fit of invitees: close to the inviter's through a relationship, the bait's through a bait."""
     n = inviter_fit.shape[0]
     if r.bait.enabled:

@@ -32,7 +32,9 @@ def reply_counts(
     raw = np.bincount(group, expected, minlength=n_groups)
     cap = posts_in_group * max_per_post
     # conversation saturation: total replies approach the cap smoothly
-    scale = np.where(raw > 0, cap * (1.0 - np.exp(-raw / np.maximum(cap, 1e-12))) / np.maximum(raw, 1e-12), 0.0)
+    scale = np.where(
+        raw > 0, cap * (1.0 - np.exp(-raw / np.maximum(cap, 1e-12))) / np.maximum(raw, 1e-12), 0.0
+    )
     return small_counts(u, expected * per_member(scale, group))
 
 
@@ -76,7 +78,9 @@ def draw(rng: np.random.Generator, candidates: np.ndarray, weight: np.ndarray, k
     return candidates[np.minimum(idx, candidates.shape[0] - 1)]
 
 
-def chatter_pairs(rng: np.random.Generator, chatter: np.ndarray, group: np.ndarray, pairs_per_message: float) -> tuple[np.ndarray, np.ndarray]:
+def chatter_pairs(
+    rng: np.random.Generator, chatter: np.ndarray, group: np.ndarray, pairs_per_message: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of members who chatted with each other today (small talk builds weak ties)."""
     talkers = np.flatnonzero(chatter)
     if talkers.shape[0] < 2:

@@ -26,7 +26,9 @@ def transition(
 ) -> np.ndarray:
     """New role of each member (only `eligible` lurkers/commenters/creators may change); `u` is
     one uniform per member."""
-    drawn_in = -np.expm1(-(activation + replied_to))  # `activation` includes the pull of ties (see the caller)
+    drawn_in = -np.expm1(
+        -(activation + replied_to)
+    )  # `activation` includes the pull of ties (see the caller)
     answered = np.tanh(reward / r.reward_scale)
     unhappy = np.minimum(np.maximum(-satisfaction, 0.0), 2.0)
     new = role.copy()

@@ -17,13 +17,17 @@ def small_counts(u: np.ndarray, rate: np.ndarray) -> np.ndarray:
     return (u > p0).astype(np.int32) + (u > c1) + (u > c2)
 
 
-def beta_with_mean(rng: np.random.Generator, mean: float | np.ndarray, concentration: float, size: int) -> np.ndarray:
+def beta_with_mean(
+    rng: np.random.Generator, mean: float | np.ndarray, concentration: float, size: int
+) -> np.ndarray:
     """Beta draws with the given mean and a+b = concentration."""
     mean = np.minimum(np.maximum(mean, 0.01), 0.99)
     return rng.beta(mean * concentration, (1.0 - mean) * concentration, size)
 
 
-def weighted_sample(rng: np.random.Generator, candidates: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+def weighted_sample(
+    rng: np.random.Generator, candidates: np.ndarray, weights: np.ndarray, k: int
+) -> np.ndarray:
     """Up to `k` distinct candidates, chosen with probability proportional to `weights`.
 
     Uses the exponential-keys trick (one uniform per candidate, no Python loop). Zero-weight

@@ -33,8 +33,13 @@ class TraitPool:
         """Trait columns for the next `count` newcomers, and two uniforms each (role, spam intent)."""
         if self._raw.shape[1] < count:
             size = max(self.block, count)
-            fresh = np.concatenate([self.rng.standard_normal((4, size)), self.rng.random((3, size)),
-                                    self.rng.beta(2.0, 2.0, (1, size))])
+            fresh = np.concatenate(
+                [
+                    self.rng.standard_normal((4, size)),
+                    self.rng.random((3, size)),
+                    self.rng.beta(2.0, 2.0, (1, size)),
+                ]
+            )
             self._raw = np.concatenate([self._raw, fresh], axis=1)
             self._pop = None
         if self._pop is not pop:
@@ -61,8 +66,13 @@ class TraitPool:
         self._pop = pop
 
 
-def draw_traits(pool: TraitPool, fit: np.ndarray, pop: Population, spam_share: float | np.ndarray,
-                participation: float = 1.0) -> dict[str, np.ndarray]:
+def draw_traits(
+    pool: TraitPool,
+    fit: np.ndarray,
+    pop: Population,
+    spam_share: float | np.ndarray,
+    participation: float = 1.0,
+) -> dict[str, np.ndarray]:
     """Columns for `len(fit)` newcomers of the given fit (see MemberTable for their meaning).
 
     `spam_share` may be one value or one per newcomer (it depends on the join channel);

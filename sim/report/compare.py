@@ -25,7 +25,18 @@ from sim.batch.worker import STATUS_OK
 from sim.report.page import Page
 
 REPORT_FILE = "report.html"
-PALETTE = ("#4c78a8", "#e45756", "#54a24b", "#f58518", "#b279a2", "#72b7b2", "#eeca3b", "#9d755d", "#ff9da6", "#bab0ac")
+PALETTE = (
+    "#4c78a8",
+    "#e45756",
+    "#54a24b",
+    "#f58518",
+    "#b279a2",
+    "#72b7b2",
+    "#eeca3b",
+    "#9d755d",
+    "#ff9da6",
+    "#bab0ac",
+)
 #: Value output is shown as a trailing mean over this many days (daily counts are too jumpy to read).
 OUTPUT_WINDOW_DAYS = 7
 
@@ -34,7 +45,7 @@ def colour(i: int, alpha: float | None = None) -> str:
     hex_colour = PALETTE[i % len(PALETTE)]
     if alpha is None:
         return hex_colour
-    r, g, b = (int(hex_colour[k:k + 2], 16) for k in (1, 3, 5))
+    r, g, b = (int(hex_colour[k : k + 2], 16) for k in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
 
@@ -63,12 +74,15 @@ def build_page(summary: dict[str, Any], runs: pd.DataFrame, daily: pd.DataFrame)
     page.paragraph(
         f"{reps} replicates per scenario · root seed {summary['root_seed']} · groupsim {summary['version']} · "
         f"code fingerprint {summary['code_fingerprint']} · "
-        + " · ".join(f"{s['label']}: hash {s['hash']}, {s['horizon_days']} days" for s in summary["scenarios"]),
-        css="meta")
+        + " · ".join(
+            f"{s['label']}: hash {s['hash']}, {s['horizon_days']} days" for s in summary["scenarios"]
+        ),
+        css="meta",
+    )
     for language in ("en", "zh"):
         if summary["sentences"][language]:
             page.paragraph(" ".join(summary["sentences"][language]), css="lead")
-    for i, s in enumerate(summary["scenarios"]):
+    for s in summary["scenarios"]:
         description = s.get("description") or {}
         words = " ".join(t for t in (description.get("en"), description.get("zh")) if t)
         if words:
@@ -76,48 +90,86 @@ def build_page(summary: dict[str, Any], runs: pd.DataFrame, daily: pd.DataFrame)
 
     page.heading("How long groups stay alive 群能活多久")
     page.figure(survival_figure(ok, labels, horizons, summary))
-    page.paragraph("Share of groups still producing value after each day (Kaplan–Meier), with its 95% confidence "
-                   "band. A group is dead once nobody has posted value for the scenario's dead_after_days; its "
-                   "lifespan is the day of its last value post. Groups alive at the horizon are censored there. "
-                   "各天之后仍在产出价值的群的比例（Kaplan–Meier 曲线，阴影为 95% 置信带）。", css="note")
+    page.paragraph(
+        "Share of groups still producing value after each day (Kaplan–Meier), with its 95% confidence "
+        "band. A group is dead once nobody has posted value for the scenario's dead_after_days; its "
+        "lifespan is the day of its last value post. Groups alive at the horizon are censored there. "
+        "各天之后仍在产出价值的群的比例（Kaplan–Meier 曲线，阴影为 95% 置信带）。",
+        css="note",
+    )
     if summary["comparisons"]:
-        page.table(["log-rank test 检验", "statistic", "p-value", "runs"],
-                   [[f"{c['scenario']} vs {c['reference']}", _fmt(c["logrank"]["statistic"], 2),
-                     _p(c["logrank"]["pvalue"]),
-                     f"{summary['per_scenario'][c['scenario']]['runs']['ok']} / "
-                     f"{summary['per_scenario'][c['reference']]['runs']['ok']}"]
-                    for c in summary["comparisons"]])
+        page.table(
+            ["log-rank test 检验", "statistic", "p-value", "runs"],
+            [
+                [
+                    f"{c['scenario']} vs {c['reference']}",
+                    _fmt(c["logrank"]["statistic"], 2),
+                    _p(c["logrank"]["pvalue"]),
+                    f"{summary['per_scenario'][c['scenario']]['runs']['ok']} / "
+                    f"{summary['per_scenario'][c['reference']]['runs']['ok']}",
+                ]
+                for c in summary["comparisons"]
+            ],
+        )
 
     if not daily.empty:
         padded = pad_to_horizon(daily, horizons)
         padded["value_posts_mean"] = rolling_mean(padded, "value_posts", OUTPUT_WINDOW_DAYS)
         page.heading("Value contributors over time 价值贡献者")
-        page.figure(band_figure(padded, "value_contributors", labels,
-                                "Value contributors (posted value in the last 7 days) 价值贡献者", "members 人"))
+        page.figure(
+            band_figure(
+                padded,
+                "value_contributors",
+                labels,
+                "Value contributors (posted value in the last 7 days) 价值贡献者",
+                "members 人",
+            )
+        )
         page.heading("Value output over time 价值产出")
-        page.figure(band_figure(padded, "value_posts_mean", labels,
-                                f"Value posts per day ({OUTPUT_WINDOW_DAYS}-day mean) 每日价值内容", "posts/day 条/天"))
+        page.figure(
+            band_figure(
+                padded,
+                "value_posts_mean",
+                labels,
+                f"Value posts per day ({OUTPUT_WINDOW_DAYS}-day mean) 每日价值内容",
+                "posts/day 条/天",
+            )
+        )
         page.heading("Members over time (the vanity figure) 人数（虚荣指标）")
         page.figure(band_figure(padded, "members", labels, "Members in the group 群成员数", "members 人"))
-        page.paragraph("Lines are medians across replicates, bands the 10th–90th percentiles. After a group dies "
-                       "the run stops; its later days count zero value posts and contributors, and its members "
-                       "are carried forward. 线为各次重复的中位数，阴影为 10%–90% 分位区间。", css="note")
+        page.paragraph(
+            "Lines are medians across replicates, bands the 10th–90th percentiles. After a group dies "
+            "the run stops; its later days count zero value posts and contributors, and its members "
+            "are carried forward. 线为各次重复的中位数，阴影为 10%–90% 分位区间。",
+            css="note",
+        )
 
     page.heading("Summary table 汇总表")
     header, rows = summary_table(summary)
     page.table(header, rows)
     ci = f"{summary['confidence']:.0%}"
-    page.paragraph(f"Per scenario: median [10th–90th percentile] across successful replicates. Differences: "
-                   f"scenario minus {summary['reference']}, difference of medians (or of restricted means) with a "
-                   f"{ci} bootstrap interval. 各方案：中位数 [10%–90% 分位]；差值为与参照方案 {summary['reference']} "
-                   f"之差及 {ci} 自助法置信区间。", css="note")
+    page.paragraph(
+        f"Per scenario: median [10th–90th percentile] across successful replicates. Differences: "
+        f"scenario minus {summary['reference']}, difference of medians (or of restricted means) with a "
+        f"{ci} bootstrap interval. 各方案：中位数 [10%–90% 分位]；差值为与参照方案 {summary['reference']} "
+        f"之差及 {ci} 自助法置信区间。",
+        css="note",
+    )
 
     if summary["failures"]:
         page.heading("Failed runs 失败的模拟")
-        page.table(["scenario", "replicate", "seed", "error"],
-                   [[f.get("scenario"), f.get("replicate"), f.get("seed"), f.get("error")] for f in summary["failures"]])
-        page.paragraph("Each failed run can be repeated alone with `groupsim run SCENARIO --seed SEED`; "
-                       "`groupsim compare ... --retry-failed` runs the failed replicates again.", css="note")
+        page.table(
+            ["scenario", "replicate", "seed", "error"],
+            [
+                [f.get("scenario"), f.get("replicate"), f.get("seed"), f.get("error")]
+                for f in summary["failures"]
+            ],
+        )
+        page.paragraph(
+            "Each failed run can be repeated alone with `groupsim run SCENARIO --seed SEED`; "
+            "`groupsim compare ... --retry-failed` runs the failed replicates again.",
+            css="note",
+        )
 
     page.heading("How these numbers were computed 计算方法")
     for text in summary["method"].values():
@@ -125,7 +177,9 @@ def build_page(summary: dict[str, Any], runs: pd.DataFrame, daily: pd.DataFrame)
     return page
 
 
-def survival_figure(ok: pd.DataFrame, labels: list[str], horizons: dict[str, int], summary: dict[str, Any]) -> go.Figure:
+def survival_figure(
+    ok: pd.DataFrame, labels: list[str], horizons: dict[str, int], summary: dict[str, Any]
+) -> go.Figure:
     """Kaplan-Meier curves with 95% bands, one colour per scenario; log-rank p-values annotated."""
     fig = go.Figure()
     confidence = summary["confidence"]
@@ -134,27 +188,68 @@ def survival_figure(ok: pd.DataFrame, labels: list[str], horizons: dict[str, int
         if runs.empty:
             continue
         days = np.arange(0, horizons[label] + 1)
-        curve = stats.survival_curve(runs["lifespan_days"].to_numpy(), runs["censored"].to_numpy(bool), days, confidence)
+        curve = stats.survival_curve(
+            runs["lifespan_days"].to_numpy(), runs["censored"].to_numpy(bool), days, confidence
+        )
         median = summary["per_scenario"][label]["lifespan"]["median"]["estimate"]
         shown = "median not reached" if median is None else f"median {median:.0f} d"
-        fig.add_scatter(x=curve["day"], y=curve["high"], line=dict(width=0, shape="hv"), showlegend=False,
-                        hoverinfo="skip", legendgroup=label)
-        fig.add_scatter(x=curve["day"], y=curve["low"], line=dict(width=0, shape="hv"), fill="tonexty",
-                        fillcolor=colour(i, 0.18), showlegend=False, hoverinfo="skip", legendgroup=label)
-        fig.add_scatter(x=curve["day"], y=curve["survival"], name=f"{label} (n={len(runs)}, {shown})",
-                        line=dict(color=colour(i), width=3, shape="hv"), legendgroup=label,
-                        hovertemplate="day %{x}: %{y:.0%} alive<extra>" + label + "</extra>")
-    fig.add_hline(y=0.5, line_dash="dash", line_color="#999", annotation_text="half the groups 一半",
-                  annotation_position="bottom right")
+        fig.add_scatter(
+            x=curve["day"],
+            y=curve["high"],
+            line=dict(width=0, shape="hv"),
+            showlegend=False,
+            hoverinfo="skip",
+            legendgroup=label,
+        )
+        fig.add_scatter(
+            x=curve["day"],
+            y=curve["low"],
+            line=dict(width=0, shape="hv"),
+            fill="tonexty",
+            fillcolor=colour(i, 0.18),
+            showlegend=False,
+            hoverinfo="skip",
+            legendgroup=label,
+        )
+        fig.add_scatter(
+            x=curve["day"],
+            y=curve["survival"],
+            name=f"{label} (n={len(runs)}, {shown})",
+            line=dict(color=colour(i), width=3, shape="hv"),
+            legendgroup=label,
+            hovertemplate="day %{x}: %{y:.0%} alive<extra>" + label + "</extra>",
+        )
+    fig.add_hline(
+        y=0.5,
+        line_dash="dash",
+        line_color="#999",
+        annotation_text="half the groups 一半",
+        annotation_position="bottom right",
+    )
     if max(horizons.values()) > 21:
-        fig.add_vline(x=21, line_dash="dot", line_color="#999", annotation_text="21 days",
-                      annotation_position="top right")
-    notes = [f"log-rank {c['scenario']} vs {c['reference']}: {_p(c['logrank']['pvalue'])}" for c in summary["comparisons"]]
+        fig.add_vline(
+            x=21,
+            line_dash="dot",
+            line_color="#999",
+            annotation_text="21 days",
+            annotation_position="top right",
+        )
+    notes = [
+        f"log-rank {c['scenario']} vs {c['reference']}: {_p(c['logrank']['pvalue'])}"
+        for c in summary["comparisons"]
+    ]
     subtitle = f"<br><sup>{' · '.join(notes)}</sup>" if notes else ""
-    fig.update_layout(title="Share of groups still alive (Kaplan–Meier, 95% band) 存活曲线" + subtitle, xaxis_title="day 天",
-                      yaxis_title="still alive 仍存活", yaxis=dict(range=[0, 1.02], tickformat=".0%"), height=440,
-                      margin=dict(l=60, r=20, t=70, b=40), legend=dict(orientation="h", y=-0.18),
-                      template="plotly_white", hovermode="x unified")
+    fig.update_layout(
+        title="Share of groups still alive (Kaplan–Meier, 95% band) 存活曲线" + subtitle,
+        xaxis_title="day 天",
+        yaxis_title="still alive 仍存活",
+        yaxis=dict(range=[0, 1.02], tickformat=".0%"),
+        height=440,
+        margin=dict(l=60, r=20, t=70, b=40),
+        legend=dict(orientation="h", y=-0.18),
+        template="plotly_white",
+        hovermode="x unified",
+    )
     return fig
 
 
@@ -166,17 +261,41 @@ def band_figure(padded: pd.DataFrame, column: str, labels: list[str], title: str
         b = table[table["scenario"] == label]
         if b.empty:
             continue
-        fig.add_scatter(x=b["day"], y=b["high"], line=dict(width=0), showlegend=False, hoverinfo="skip", legendgroup=label)
-        fig.add_scatter(x=b["day"], y=b["low"], line=dict(width=0), fill="tonexty", fillcolor=colour(i, 0.18),
-                        showlegend=False, hoverinfo="skip", legendgroup=label)
-        fig.add_scatter(x=b["day"], y=b["median"], name=f"{label} (median, 10–90% band)",
-                        line=dict(color=colour(i), width=3), legendgroup=label,
-                        customdata=np.stack([b["low"], b["high"]], axis=1),
-                        hovertemplate="day %{x}: %{y:.1f} (%{customdata[0]:.1f}–%{customdata[1]:.1f})<extra>"
-                                      + label + "</extra>")
-    fig.update_layout(title=title, xaxis_title="day 天", yaxis_title=y_title, height=400,
-                      margin=dict(l=60, r=20, t=60, b=40), legend=dict(orientation="h", y=-0.2),
-                      template="plotly_white", hovermode="x unified", yaxis=dict(rangemode="tozero"))
+        fig.add_scatter(
+            x=b["day"], y=b["high"], line=dict(width=0), showlegend=False, hoverinfo="skip", legendgroup=label
+        )
+        fig.add_scatter(
+            x=b["day"],
+            y=b["low"],
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor=colour(i, 0.18),
+            showlegend=False,
+            hoverinfo="skip",
+            legendgroup=label,
+        )
+        fig.add_scatter(
+            x=b["day"],
+            y=b["median"],
+            name=f"{label} (median, 10–90% band)",
+            line=dict(color=colour(i), width=3),
+            legendgroup=label,
+            customdata=np.stack([b["low"], b["high"]], axis=1),
+            hovertemplate="day %{x}: %{y:.1f} (%{customdata[0]:.1f}–%{customdata[1]:.1f})<extra>"
+            + label
+            + "</extra>",
+        )
+    fig.update_layout(
+        title=title,
+        xaxis_title="day 天",
+        yaxis_title=y_title,
+        height=400,
+        margin=dict(l=60, r=20, t=60, b=40),
+        legend=dict(orientation="h", y=-0.2),
+        template="plotly_white",
+        hovermode="x unified",
+        yaxis=dict(rangemode="tozero"),
+    )
     return fig
 
 
@@ -191,8 +310,13 @@ def summary_table(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     def life(label: str) -> dict[str, Any] | None:
         return per[label]["lifespan"]
 
-    rows.append(["successful runs (failed) 成功模拟数", *[f"{per[x]['runs']['ok']} ({per[x]['runs']['failed']})" for x in labels],
-                 *["" for _ in comps]])
+    rows.append(
+        [
+            "successful runs (failed) 成功模拟数",
+            *[f"{per[x]['runs']['ok']} ({per[x]['runs']['failed']})" for x in labels],
+            *["" for _ in comps],
+        ]
+    )
     median_cells = []
     for x in labels:
         lf = life(x)
@@ -203,28 +327,42 @@ def summary_table(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         if m["estimate"] is None:
             median_cells.append(f"not reached (> {per[x]['horizon_days']})")
         else:
-            median_cells.append(f"{_fmt(m['estimate'])} [{_fmt(m['low'])}–{'n.r.' if m['high'] is None else _fmt(m['high'])}]")
-    rows.append(["median lifespan, days [95% CI] 寿命中位数", *median_cells,
-                 *[f"log-rank {_p(c['logrank']['pvalue'])}" for c in comps]])
-    rows.append([
-        "days of value, mean over the horizon [95% CI] 平均存活天数",
-        *["–" if life(x) is None else _interval(life(x)["restricted_mean"]) for x in labels],
-        *[f"{_signed(c['restricted_mean_difference'])} (first {c['tau']} d)" for c in comps],
-    ])
+            median_cells.append(
+                f"{_fmt(m['estimate'])} [{_fmt(m['low'])}–{'n.r.' if m['high'] is None else _fmt(m['high'])}]"
+            )
+    rows.append(
+        [
+            "median lifespan, days [95% CI] 寿命中位数",
+            *median_cells,
+            *[f"log-rank {_p(c['logrank']['pvalue'])}" for c in comps],
+        ]
+    )
+    rows.append(
+        [
+            "days of value, mean over the horizon [95% CI] 平均存活天数",
+            *["–" if life(x) is None else _interval(life(x)["restricted_mean"]) for x in labels],
+            *[f"{_signed(c['restricted_mean_difference'])} (first {c['tau']} d)" for c in comps],
+        ]
+    )
     days = sorted({int(d) for x in labels if life(x) for d in life(x)["alive_at"]})
     for d in days:
         cells = []
         for x in labels:
             entry = life(x)["alive_at"].get(str(d)) if life(x) else None
-            cells.append("–" if entry is None else
-                         f"{entry['estimate']:.0%} [{entry['low']:.0%}–{entry['high']:.0%}]")
+            cells.append(
+                "–" if entry is None else f"{entry['estimate']:.0%} [{entry['low']:.0%}–{entry['high']:.0%}]"
+            )
         rows.append([f"alive on day {d} [95% CI] 第 {d} 天存活比例", *cells, *["" for _ in comps]])
     for measure in summary["measures"]:
         column = measure["column"]
         cells = []
         for x in labels:
             s = per[x]["measures"].get(column)
-            cells.append("–" if not s or s["median"] is None else f"{_fmt(s['median'])} [{_fmt(s['p10'])}–{_fmt(s['p90'])}]")
+            cells.append(
+                "–"
+                if not s or s["median"] is None
+                else f"{_fmt(s['median'])} [{_fmt(s['p10'])}–{_fmt(s['p90'])}]"
+            )
         diffs = [_signed(c["differences"][column]) if column in c["differences"] else "–" for c in comps]
         rows.append([f"{measure['en']} {measure['zh']}", *cells, *diffs])
     return header, rows

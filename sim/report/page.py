@@ -43,18 +43,24 @@ class Page:
 
     def table(self, header: list[str], rows: list[list[object]]) -> None:
         head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(c))}</td>" for c in row) + "</tr>" for row in rows)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(_fmt(c))}</td>" for c in row) + "</tr>" for row in rows
+        )
         self.parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
     def figure(self, fig: go.Figure) -> None:
         include = not self._plotly_included
         self._plotly_included = True
-        self.parts.append(pio.to_html(fig, include_plotlyjs=include, full_html=False, config={"displaylogo": False}))
+        self.parts.append(
+            pio.to_html(fig, include_plotlyjs=include, full_html=False, config={"displaylogo": False})
+        )
 
     def render(self) -> str:
         body = "\n".join(self.parts)
-        return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(self.title)}</title>"
-                f"<style>{_STYLE}</style></head><body><h1>{html.escape(self.title)}</h1>\n{body}\n</body></html>\n")
+        return (
+            f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(self.title)}</title>'
+            f"<style>{_STYLE}</style></head><body><h1>{html.escape(self.title)}</h1>\n{body}\n</body></html>\n"
+        )
 
     def write(self, path: Path) -> None:
         path.write_text(self.render(), encoding="utf-8")

@@ -22,14 +22,26 @@ from plotly.subplots import make_subplots
 from sim.batch.store import replace_atomically
 from sim.report.compare import colour
 from sim.report.page import Page
-from sim.sweep.analysis import CONFIDENCE, HEADLINE_INDEX, INDEX_LABEL, THRESHOLD, SweepAnalysis, conditional_curves
+from sim.sweep.analysis import (
+    CONFIDENCE,
+    HEADLINE_INDEX,
+    INDEX_LABEL,
+    THRESHOLD,
+    SweepAnalysis,
+    conditional_curves,
+)
 
 REPORT_FILE = "report.html"
 #: At most this many subplots per row.
 COLUMNS = 4
 #: Second-order Sobol indices: the table shows this many pairs.
 MAX_PAIRS = 10
-ZH = {"lifespan": "存活天数", "survival": "存活比例", "contributors": "价值贡献者", "value_output": "价值产出"}
+ZH = {
+    "lifespan": "存活天数",
+    "survival": "存活比例",
+    "contributors": "价值贡献者",
+    "value_output": "价值产出",
+}
 
 
 def write_sweep_report(analysis: SweepAnalysis, folder: Path, meta: dict | None = None) -> Path:
@@ -53,7 +65,9 @@ def build_page(analysis: SweepAnalysis, meta: dict) -> Page:
         f"{design.get('description', analysis.design)} · {summary.get('replicates')} replicates per point · "
         f"{runs['ok']} runs ({runs['failed']} failed) · {analysis.horizon}-day horizon · root seed {seeds.get('root')} "
         f"({seeds.get('scheme')} seeds) · experiment hash {summary.get('experiment_hash')} · groupsim "
-        f"{summary.get('version')} · code fingerprint {summary.get('code_fingerprint')}", css="meta")
+        f"{summary.get('version')} · code fingerprint {summary.get('code_fingerprint')}",
+        css="meta",
+    )
     if meta.get("description"):
         page.paragraph(str(meta["description"]), css="note")
     if summary["sentences"]:
@@ -62,8 +76,10 @@ def build_page(analysis: SweepAnalysis, meta: dict) -> Page:
         page.paragraph(note, css="note")
 
     page.heading("Levers 参数")
-    page.table(["lever 参数", "kind", "varied over", "unit", "meaning"],
-               [[p.path, p.kind, p.describe(), p.unit, p.doc] for p in analysis.parameters])
+    page.table(
+        ["lever 参数", "kind", "varied over", "unit", "meaning"],
+        [[p.path, p.kind, p.describe(), p.unit, p.doc] for p in analysis.parameters],
+    )
 
     page.heading("Which levers matter 敏感性分析")
     if analysis.sensitivity.empty:
@@ -77,70 +93,131 @@ def build_page(analysis: SweepAnalysis, meta: dict) -> Page:
         if analysis.method == "anova":
             pairs = analysis.sensitivity[analysis.sensitivity["index"] == "interaction"]
             if len(pairs):
-                page.table(["interaction 交互", *[_outcome_label(analysis, o) for o in _keys(analysis)]],
-                           [[f"{a} × {b}", *[_num(_value(pairs, o, a, b)) for o in _keys(analysis)]]
-                            for a, b in pairs[["parameter", "parameter_b"]].drop_duplicates().itertuples(index=False)])
+                page.table(
+                    ["interaction 交互", *[_outcome_label(analysis, o) for o in _keys(analysis)]],
+                    [
+                        [f"{a} × {b}", *[_num(_value(pairs, o, a, b)) for o in _keys(analysis)]]
+                        for a, b in pairs[["parameter", "parameter_b"]]
+                        .drop_duplicates()
+                        .itertuples(index=False)
+                    ],
+                )
         if analysis.method == "sobol":
             second = analysis.sensitivity[analysis.sensitivity["index"] == "S2"]
             if len(second):
-                pairs = (second[second["outcome"] == "lifespan"].sort_values("estimate", ascending=False)
-                         [["parameter", "parameter_b"]].drop_duplicates().head(MAX_PAIRS))
-                page.table(["second-order S2 二阶", *[_outcome_label(analysis, o) for o in _keys(analysis)]],
-                           [[f"{a} × {b}", *[_interval_text(second, o, a, b) for o in _keys(analysis)]]
-                            for a, b in pairs.itertuples(index=False)])
-                page.paragraph(f"The {len(pairs)} pairs with the largest S2 for lifespan; every pair is in "
-                               "sensitivity.csv (index S2). S2 is noisy: trust it only where its interval excludes 0.",
-                               css="note")
+                pairs = (
+                    second[second["outcome"] == "lifespan"]
+                    .sort_values("estimate", ascending=False)[["parameter", "parameter_b"]]
+                    .drop_duplicates()
+                    .head(MAX_PAIRS)
+                )
+                page.table(
+                    ["second-order S2 二阶", *[_outcome_label(analysis, o) for o in _keys(analysis)]],
+                    [
+                        [f"{a} × {b}", *[_interval_text(second, o, a, b) for o in _keys(analysis)]]
+                        for a, b in pairs.itertuples(index=False)
+                    ],
+                )
+                page.paragraph(
+                    f"The {len(pairs)} pairs with the largest S2 for lifespan; every pair is in "
+                    "sensitivity.csv (index S2). S2 is noisy: trust it only where its interval excludes 0.",
+                    css="note",
+                )
 
     page.heading("Tipping points 临界点")
-    page.paragraph(f"Share of groups alive on day {analysis.survival_day} along each numeric lever (mean over every "
-                   f"other lever, with a {CONFIDENCE:.0%} Wilson interval); a tipping point is where it crosses 50%. "
-                   f"第 {analysis.survival_day} 天仍存活的群的比例；跨过 50% 之处为临界点。", css="note")
+    page.paragraph(
+        f"Share of groups alive on day {analysis.survival_day} along each numeric lever (mean over every "
+        f"other lever, with a {CONFIDENCE:.0%} Wilson interval); a tipping point is where it crosses 50%. "
+        f"第 {analysis.survival_day} 天仍存活的群的比例；跨过 50% 之处为临界点。",
+        css="note",
+    )
     ordered = [p for p in analysis.parameters if p.ordered]
     if ordered:
         page.figure(survival_figure(analysis))
     if len(analysis.tipping):
-        page.table(["lever 参数", "given 条件", "share alive crosses 50% 临界点", "between levels", "interpolated",
-                    "clear?", "share alive, range"],
-                   [[t.parameter, t.condition or "all points", t.direction,
-                     "" if not np.isfinite(t.low_level) else f"{_num(t.low_level)} and {_num(t.high_level)}",
-                     _num(t.crossing), "yes" if t.clear else "no (intervals include 50%)",
-                     f"{t.survival_min:.0%} to {t.survival_max:.0%}"]
-                    for t in analysis.tipping.itertuples()])
+        page.table(
+            [
+                "lever 参数",
+                "given 条件",
+                "share alive crosses 50% 临界点",
+                "between levels",
+                "interpolated",
+                "clear?",
+                "share alive, range",
+            ],
+            [
+                [
+                    t.parameter,
+                    t.condition or "all points",
+                    t.direction,
+                    "" if not np.isfinite(t.low_level) else f"{_num(t.low_level)} and {_num(t.high_level)}",
+                    _num(t.crossing),
+                    "yes" if t.clear else "no (intervals include 50%)",
+                    f"{t.survival_min:.0%} to {t.survival_max:.0%}",
+                ]
+                for t in analysis.tipping.itertuples()
+            ],
+        )
     else:
-        page.paragraph("No numeric lever in this sweep, so no tipping points along a lever; see the main effects.",
-                       css="note")
+        page.paragraph(
+            "No numeric lever in this sweep, so no tipping points along a lever; see the main effects.",
+            css="note",
+        )
 
     page.heading("Main effects 主效应")
     for key in _keys(analysis):
         page.figure(effects_figure(analysis, key))
-    page.paragraph(f"Mean of each outcome at each level of a lever, over every run there (all levels of the other "
-                   f"levers), with {CONFIDENCE:.0%} intervals (Student t; Wilson for the survival share). "
-                   + ("Sampled levers with many values are shown in quantile bins. " if analysis.design != "grid" else ""),
-                   css="note")
+    page.paragraph(
+        f"Mean of each outcome at each level of a lever, over every run there (all levels of the other "
+        f"levers), with {CONFIDENCE:.0%} intervals (Student t; Wilson for the survival share). "
+        + (
+            "Sampled levers with many values are shown in quantile bins. "
+            if analysis.design != "grid"
+            else ""
+        ),
+        css="note",
+    )
 
     if analysis.design == "grid" and len(analysis.parameters) > 1:
         page.heading("Interactions 交互作用")
         for a, b in itertools.combinations(analysis.parameters, 2):
             page.figure(heatmap_figure(analysis, a.path, b.path))
-        page.paragraph("Each cell: the mean over every run with that pair of levels (averaged over any other levers). "
-                       "On the survival map white marks 50%: the boundary between blue and red cells is the tipping "
-                       "line. 每格为该组合下所有模拟的平均值。", css="note")
+        page.paragraph(
+            "Each cell: the mean over every run with that pair of levels (averaged over any other levers). "
+            "On the survival map white marks 50%: the boundary between blue and red cells is the tipping "
+            "line. 每格为该组合下所有模拟的平均值。",
+            css="note",
+        )
 
     page.heading("Chance versus levers 随机性")
-    page.table(["outcome 指标", "noise share 随机波动占比", "runs", "points"],
-               [[_outcome_label(analysis, row.outcome), "–" if not np.isfinite(row.noise_share) else f"{row.noise_share:.0%}",
-                 row.runs, row.points] for row in analysis.noise.itertuples()])
-    page.paragraph("Noise share: the variance between replicates of the same point over the total variance across all "
-                   "runs - the part of the run-to-run spread that no lever explains. Indices are computed on the "
-                   "point means (mean over replicates), so more replicates shrink the noise in them.", css="note")
+    page.table(
+        ["outcome 指标", "noise share 随机波动占比", "runs", "points"],
+        [
+            [
+                _outcome_label(analysis, row.outcome),
+                "–" if not np.isfinite(row.noise_share) else f"{row.noise_share:.0%}",
+                row.runs,
+                row.points,
+            ]
+            for row in analysis.noise.itertuples()
+        ],
+    )
+    page.paragraph(
+        "Noise share: the variance between replicates of the same point over the total variance across all "
+        "runs - the part of the run-to-run spread that no lever explains. Indices are computed on the "
+        "point means (mean over replicates), so more replicates shrink the noise in them.",
+        css="note",
+    )
 
     page.heading("How these numbers were computed 计算方法")
     for text in OUTCOME_NOTES:
         page.paragraph(text.format(day=analysis.survival_day, horizon=analysis.horizon), css="note")
-    page.paragraph("Tables: points.csv (per point), sensitivity.csv, effects.csv, interactions.csv, tipping_points.csv, "
-                   "noise.csv and summary.json beside this report; the runs themselves are in runs/ of the sweep "
-                   "folder (one row per run).", css="note")
+    page.paragraph(
+        "Tables: points.csv (per point), sensitivity.csv, effects.csv, interactions.csv, tipping_points.csv, "
+        "noise.csv and summary.json beside this report; the runs themselves are in runs/ of the sweep "
+        "folder (one row per run).",
+        css="note",
+    )
     return page
 
 
@@ -156,19 +233,19 @@ OUTCOME_NOTES = (
 )
 METHOD_NOTES = {
     "sobol": "Sobol indices (SALib, Saltelli's estimators) on the point means: S1 is the share of the outcome's "
-             "variance a lever explains alone, ST the share it is involved in, interactions included (ST − S1 large: "
-             "the lever acts through interactions). Bars show 95% bootstrap intervals; small negative estimates "
-             "are sampling error around zero.",
+    "variance a lever explains alone, ST the share it is involved in, interactions included (ST − S1 large: "
+    "the lever acts through interactions). Bars show 95% bootstrap intervals; small negative estimates "
+    "are sampling error around zero.",
     "morris": "Morris elementary effects (SALib) on the point means, in outcome units per full range of the lever: "
-              "mu* (mean absolute effect, with a 95% bootstrap interval) ranks the levers; sigma large relative to "
-              "mu* means the effect depends on the other levers (interactions or non-linearity); mu far below mu* "
-              "means effects of both signs.",
+    "mu* (mean absolute effect, with a 95% bootstrap interval) ranks the levers; sigma large relative to "
+    "mu* means the effect depends on the other levers (interactions or non-linearity); mu far below mu* "
+    "means effects of both signs.",
     "rbd_fast": "First-order indices by RBD-FAST (SALib) on the point means, with 95% bootstrap intervals: the share "
-                "of the outcome's variance each lever explains alone.",
+    "of the outcome's variance each lever explains alone.",
     "anova": "Grid designs: the share of the variance between points (each point's mean over its replicates, "
-             "points weighted equally) explained by each lever's main effect - η² of a balanced ANOVA, which on a "
-             "full grid is the lever's first-order Sobol index - and below, by each pair's interaction beyond both "
-             "main effects. The rest is higher-order interactions and the chance left in the point means.",
+    "points weighted equally) explained by each lever's main effect - η² of a balanced ANOVA, which on a "
+    "full grid is the lever's first-order Sobol index - and below, by each pair's interaction beyond both "
+    "main effects. The rest is higher-order interactions and the chance left in the point means.",
 }
 
 
@@ -215,12 +292,18 @@ def _interval_text(table: pd.DataFrame, outcome: str, a: str, b: str = "") -> st
 def ranking_table(analysis: SweepAnalysis) -> tuple[list[str], list[list[str]]]:
     """One row per lever (ordered by importance for lifespan), one column per outcome and index."""
     s = analysis.sensitivity
-    indices = {"sobol": ["S1", "ST"], "morris": ["mu_star", "sigma"], "rbd_fast": ["S1"], "anova": ["main"]}[analysis.method]
+    indices = {"sobol": ["S1", "ST"], "morris": ["mu_star", "sigma"], "rbd_fast": ["S1"], "anova": ["main"]}[
+        analysis.method
+    ]
     order = list(analysis.ranking("lifespan")["parameter"])
     order += [p.path for p in analysis.parameters if p.path not in order]
-    header = ["lever 参数"] + [f"{_outcome_label(analysis, o)}: {INDEX_LABEL[i]}" for o in _keys(analysis) for i in indices]
-    rows = [[path, *[_interval_text(s[s["index"] == i], o, path) for o in _keys(analysis) for i in indices]]
-            for path in order]
+    header = ["lever 参数"] + [
+        f"{_outcome_label(analysis, o)}: {INDEX_LABEL[i]}" for o in _keys(analysis) for i in indices
+    ]
+    rows = [
+        [path, *[_interval_text(s[s["index"] == i], o, path) for o in _keys(analysis) for i in indices]]
+        for path in order
+    ]
     return header, rows
 
 
@@ -233,24 +316,52 @@ def sensitivity_figure(analysis: SweepAnalysis) -> go.Figure:
     """Horizontal bars per outcome: the design's indices for each lever, with intervals."""
     s = analysis.sensitivity
     keys = [k for k in _keys(analysis) if (s["outcome"] == k).any()]
-    indices = {"sobol": ["S1", "ST"], "morris": ["mu_star", "sigma"], "rbd_fast": ["S1"], "anova": ["main"]}[analysis.method]
+    indices = {"sobol": ["S1", "ST"], "morris": ["mu_star", "sigma"], "rbd_fast": ["S1"], "anova": ["main"]}[
+        analysis.method
+    ]
     order = list(analysis.ranking("lifespan")["parameter"])[::-1]
     order = [p.path for p in analysis.parameters if p.path not in order][::-1] + order
-    fig = make_subplots(rows=1, cols=max(1, len(keys)), shared_yaxes=True, horizontal_spacing=0.03,
-                        subplot_titles=[_outcome_title(analysis, k) for k in keys])
+    fig = make_subplots(
+        rows=1,
+        cols=max(1, len(keys)),
+        shared_yaxes=True,
+        horizontal_spacing=0.03,
+        subplot_titles=[_outcome_title(analysis, k) for k in keys],
+    )
     for c, key in enumerate(keys, start=1):
         for i, index in enumerate(indices):
-            rows = s[(s["outcome"] == key) & (s["index"] == index) & (s["parameter_b"] == "")].set_index("parameter")
+            rows = s[(s["outcome"] == key) & (s["index"] == index) & (s["parameter_b"] == "")].set_index(
+                "parameter"
+            )
             rows = rows.reindex(order)
             has_ci = rows["low"].notna().any()
-            fig.add_bar(y=order, x=rows["estimate"], orientation="h", name=INDEX_LABEL[index], marker_color=colour(i),
-                        legendgroup=index, showlegend=c == 1,
-                        error_x=dict(type="data", symmetric=False, array=(rows["high"] - rows["estimate"]).clip(lower=0),
-                                     arrayminus=(rows["estimate"] - rows["low"]).clip(lower=0), visible=bool(has_ci)),
-                        hovertemplate="%{y}: %{x:.3g}<extra>" + index + "</extra>", row=1, col=c)
-    fig.update_layout(title=f"Sensitivity: {INDEX_LABEL[HEADLINE_INDEX[analysis.method]]} and more, per outcome 敏感性",
-                      barmode="group", height=max(320, 120 + 46 * len(analysis.parameters)), template="plotly_white",
-                      margin=dict(l=60, r=20, t=80, b=40), legend=dict(orientation="h", y=-0.12))
+            fig.add_bar(
+                y=order,
+                x=rows["estimate"],
+                orientation="h",
+                name=INDEX_LABEL[index],
+                marker_color=colour(i),
+                legendgroup=index,
+                showlegend=c == 1,
+                error_x=dict(
+                    type="data",
+                    symmetric=False,
+                    array=(rows["high"] - rows["estimate"]).clip(lower=0),
+                    arrayminus=(rows["estimate"] - rows["low"]).clip(lower=0),
+                    visible=bool(has_ci),
+                ),
+                hovertemplate="%{y}: %{x:.3g}<extra>" + index + "</extra>",
+                row=1,
+                col=c,
+            )
+    fig.update_layout(
+        title=f"Sensitivity: {INDEX_LABEL[HEADLINE_INDEX[analysis.method]]} and more, per outcome 敏感性",
+        barmode="group",
+        height=max(320, 120 + 46 * len(analysis.parameters)),
+        template="plotly_white",
+        margin=dict(l=60, r=20, t=80, b=40),
+        legend=dict(orientation="h", y=-0.12),
+    )
     fig.update_annotations(font_size=11)
     return fig
 
@@ -259,19 +370,40 @@ def morris_figure(analysis: SweepAnalysis) -> go.Figure:
     """mu* against sigma per outcome: far right = important; high = interacting or non-linear."""
     s = analysis.sensitivity
     keys = [k for k in _keys(analysis) if (s["outcome"] == k).any()]
-    fig = make_subplots(rows=1, cols=max(1, len(keys)), horizontal_spacing=0.06,
-                        subplot_titles=[_outcome_title(analysis, k) for k in keys])
+    fig = make_subplots(
+        rows=1,
+        cols=max(1, len(keys)),
+        horizontal_spacing=0.06,
+        subplot_titles=[_outcome_title(analysis, k) for k in keys],
+    )
     for c, key in enumerate(keys, start=1):
         star = s[(s["outcome"] == key) & (s["index"] == "mu_star")].set_index("parameter")["estimate"]
-        sigma = s[(s["outcome"] == key) & (s["index"] == "sigma")].set_index("parameter")["estimate"].reindex(star.index)
-        fig.add_scatter(x=star, y=sigma, mode="markers+text", text=[p.rsplit(".", 1)[-1] for p in star.index],
-                        textposition="top center", marker=dict(size=9, color=colour(0)), showlegend=False,
-                        customdata=list(star.index), hovertemplate="%{customdata}: mu* %{x:.3g}, sigma %{y:.3g}<extra></extra>",
-                        row=1, col=c)
+        sigma = (
+            s[(s["outcome"] == key) & (s["index"] == "sigma")]
+            .set_index("parameter")["estimate"]
+            .reindex(star.index)
+        )
+        fig.add_scatter(
+            x=star,
+            y=sigma,
+            mode="markers+text",
+            text=[p.rsplit(".", 1)[-1] for p in star.index],
+            textposition="top center",
+            marker=dict(size=9, color=colour(0)),
+            showlegend=False,
+            customdata=list(star.index),
+            hovertemplate="%{customdata}: mu* %{x:.3g}, sigma %{y:.3g}<extra></extra>",
+            row=1,
+            col=c,
+        )
         fig.update_xaxes(title_text="mu*", row=1, col=c)
     fig.update_yaxes(title_text="sigma", row=1, col=1)
-    fig.update_layout(title="Morris screening: mu* (importance) against sigma (interactions) 筛选", height=380,
-                      template="plotly_white", margin=dict(l=60, r=20, t=80, b=50))
+    fig.update_layout(
+        title="Morris screening: mu* (importance) against sigma (interactions) 筛选",
+        height=380,
+        template="plotly_white",
+        margin=dict(l=60, r=20, t=80, b=50),
+    )
     fig.update_annotations(font_size=11)
     return fig
 
@@ -280,27 +412,50 @@ def effects_figure(analysis: SweepAnalysis, key: str) -> go.Figure:
     """One subplot per lever: the mean of `key` at each level, with its interval."""
     params = analysis.parameters
     n_rows, n_cols = _grid(len(params))
-    fig = make_subplots(rows=n_rows, cols=n_cols, shared_yaxes=True, horizontal_spacing=0.04, vertical_spacing=0.16,
-                        subplot_titles=[p.path for p in params])
+    fig = make_subplots(
+        rows=n_rows,
+        cols=n_cols,
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+        vertical_spacing=0.16,
+        subplot_titles=[p.path for p in params],
+    )
     e = analysis.effects[analysis.effects["outcome"] == key]
     for i, p in enumerate(params):
         rows = e[e["parameter"] == p.path]
         x = rows["x"] if p.ordered else rows["level"]
-        fig.add_scatter(x=x, y=rows["mean"], mode="lines+markers" if p.ordered else "markers",
-                        marker=dict(size=8, color=colour(0)), line=dict(color=colour(0)), showlegend=False,
-                        error_y=dict(type="data", symmetric=False, array=(rows["high"] - rows["mean"]).clip(lower=0),
-                                     arrayminus=(rows["mean"] - rows["low"]).clip(lower=0)),
-                        customdata=np.stack([rows["level"], rows["runs"]], axis=1),
-                        hovertemplate=p.path + " %{customdata[0]}: %{y:.3g} (%{customdata[1]} runs)<extra></extra>",
-                        row=i // n_cols + 1, col=i % n_cols + 1)
+        fig.add_scatter(
+            x=x,
+            y=rows["mean"],
+            mode="lines+markers" if p.ordered else "markers",
+            marker=dict(size=8, color=colour(0)),
+            line=dict(color=colour(0)),
+            showlegend=False,
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=(rows["high"] - rows["mean"]).clip(lower=0),
+                arrayminus=(rows["mean"] - rows["low"]).clip(lower=0),
+            ),
+            customdata=np.stack([rows["level"], rows["runs"]], axis=1),
+            hovertemplate=p.path + " %{customdata[0]}: %{y:.3g} (%{customdata[1]} runs)<extra></extra>",
+            row=i // n_cols + 1,
+            col=i % n_cols + 1,
+        )
         if p.kind == "float" and p.scale == "log":
             fig.update_xaxes(type="log", row=i // n_cols + 1, col=i % n_cols + 1)
     if key == "survival":
         fig.update_yaxes(tickformat=".0%")
         for i in range(len(params)):
-            fig.add_hline(y=THRESHOLD, line_dash="dash", line_color="#999", row=i // n_cols + 1, col=i % n_cols + 1)
-    fig.update_layout(title=f"Main effects on {_outcome_label(analysis, key)}", height=90 + 250 * n_rows,
-                      template="plotly_white", margin=dict(l=60, r=20, t=80, b=40))
+            fig.add_hline(
+                y=THRESHOLD, line_dash="dash", line_color="#999", row=i // n_cols + 1, col=i % n_cols + 1
+            )
+    fig.update_layout(
+        title=f"Main effects on {_outcome_label(analysis, key)}",
+        height=90 + 250 * n_rows,
+        template="plotly_white",
+        margin=dict(l=60, r=20, t=80, b=40),
+    )
     fig.update_annotations(font_size=11)
     return fig
 
@@ -310,10 +465,20 @@ def survival_figure(analysis: SweepAnalysis) -> go.Figure:
     for grids, one line per level of each other lever; crossings of 50% marked."""
     ordered = [p for p in analysis.parameters if p.ordered]
     n_rows, n_cols = _grid(len(ordered))
-    fig = make_subplots(rows=n_rows, cols=n_cols, shared_yaxes=True, horizontal_spacing=0.04, vertical_spacing=0.16,
-                        subplot_titles=[p.path for p in ordered])
+    fig = make_subplots(
+        rows=n_rows,
+        cols=n_cols,
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+        vertical_spacing=0.16,
+        subplot_titles=[p.path for p in ordered],
+    )
     e = analysis.effects[analysis.effects["outcome"] == "survival"]
-    cells = analysis.interactions[analysis.interactions["outcome"] == "survival"] if len(analysis.interactions) else None
+    cells = (
+        analysis.interactions[analysis.interactions["outcome"] == "survival"]
+        if len(analysis.interactions)
+        else None
+    )
     legend_seen: set[str] = set()
     for i, p in enumerate(ordered):
         row, col = i // n_cols + 1, i % n_cols + 1
@@ -324,33 +489,83 @@ def survival_figure(analysis: SweepAnalysis) -> go.Figure:
                     continue
                 for level, curve in conditional_curves(cells, p.path, other.path):
                     name = f"{other.path} = {level}"
-                    fig.add_scatter(x=curve["x"], y=curve["mean"], mode="lines+markers", name=name, legendgroup=name,
-                                    showlegend=name not in legend_seen, line=dict(color=colour(k + 1), width=1.5),
-                                    marker=dict(size=5), hovertemplate=name + ": %{y:.0%}<extra></extra>", row=row, col=col)
+                    fig.add_scatter(
+                        x=curve["x"],
+                        y=curve["mean"],
+                        mode="lines+markers",
+                        name=name,
+                        legendgroup=name,
+                        showlegend=name not in legend_seen,
+                        line=dict(color=colour(k + 1), width=1.5),
+                        marker=dict(size=5),
+                        hovertemplate=name + ": %{y:.0%}<extra></extra>",
+                        row=row,
+                        col=col,
+                    )
                     legend_seen.add(name)
                     k += 1
         rows = e[e["parameter"] == p.path].sort_values("x")
-        fig.add_scatter(x=rows["x"], y=rows["high"], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip",
-                        row=row, col=col)
-        fig.add_scatter(x=rows["x"], y=rows["low"], mode="lines", line=dict(width=0), fill="tonexty", fillcolor="rgba(0,0,0,0.10)",
-                        showlegend=False, hoverinfo="skip", row=row, col=col)
-        fig.add_scatter(x=rows["x"], y=rows["mean"], mode="lines+markers", name="all points", legendgroup="all",
-                        showlegend="all" not in legend_seen, line=dict(color="#222", width=3),
-                        hovertemplate="%{x}: %{y:.0%} alive<extra>all points</extra>", row=row, col=col)
+        fig.add_scatter(
+            x=rows["x"],
+            y=rows["high"],
+            mode="lines",
+            line=dict(width=0),
+            showlegend=False,
+            hoverinfo="skip",
+            row=row,
+            col=col,
+        )
+        fig.add_scatter(
+            x=rows["x"],
+            y=rows["low"],
+            mode="lines",
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor="rgba(0,0,0,0.10)",
+            showlegend=False,
+            hoverinfo="skip",
+            row=row,
+            col=col,
+        )
+        fig.add_scatter(
+            x=rows["x"],
+            y=rows["mean"],
+            mode="lines+markers",
+            name="all points",
+            legendgroup="all",
+            showlegend="all" not in legend_seen,
+            line=dict(color="#222", width=3),
+            hovertemplate="%{x}: %{y:.0%} alive<extra>all points</extra>",
+            row=row,
+            col=col,
+        )
         legend_seen.add("all")
-        tips = analysis.tipping[(analysis.tipping["parameter"] == p.path) & (analysis.tipping["condition"] == "")]
+        tips = analysis.tipping[
+            (analysis.tipping["parameter"] == p.path) & (analysis.tipping["condition"] == "")
+        ]
         tips = tips[np.isfinite(tips["crossing"].astype(float))]
         if len(tips):
-            fig.add_scatter(x=tips["crossing"], y=[THRESHOLD] * len(tips), mode="markers", showlegend=False,
-                            marker=dict(symbol="x", size=12, color="#e45756"),
-                            hovertemplate="tipping point %{x:.3g}<extra></extra>", row=row, col=col)
+            fig.add_scatter(
+                x=tips["crossing"],
+                y=[THRESHOLD] * len(tips),
+                mode="markers",
+                showlegend=False,
+                marker=dict(symbol="x", size=12, color="#e45756"),
+                hovertemplate="tipping point %{x:.3g}<extra></extra>",
+                row=row,
+                col=col,
+            )
         fig.add_hline(y=THRESHOLD, line_dash="dash", line_color="#999", row=row, col=col)
         if p.kind == "float" and p.scale == "log":
             fig.update_xaxes(type="log", row=row, col=col)
     fig.update_yaxes(range=[-0.02, 1.02], tickformat=".0%")
-    fig.update_layout(title=f"Share of groups alive on day {analysis.survival_day} 第 {analysis.survival_day} 天存活比例",
-                      height=110 + 270 * n_rows, template="plotly_white", margin=dict(l=60, r=20, t=80, b=40),
-                      legend=dict(orientation="h", y=-0.08))
+    fig.update_layout(
+        title=f"Share of groups alive on day {analysis.survival_day} 第 {analysis.survival_day} 天存活比例",
+        height=110 + 270 * n_rows,
+        template="plotly_white",
+        margin=dict(l=60, r=20, t=80, b=40),
+        legend=dict(orientation="h", y=-0.08),
+    )
     fig.update_annotations(font_size=11)
     return fig
 
@@ -358,27 +573,55 @@ def survival_figure(analysis: SweepAnalysis) -> go.Figure:
 def heatmap_figure(analysis: SweepAnalysis, a: str, b: str) -> go.Figure:
     """One heatmap per outcome of the mean over runs in each (level of a, level of b) cell."""
     keys = _keys(analysis)
-    fig = make_subplots(rows=1, cols=len(keys), horizontal_spacing=0.07,
-                        subplot_titles=[_outcome_title(analysis, k) for k in keys])
-    table = analysis.interactions[(analysis.interactions["parameter_a"] == a) & (analysis.interactions["parameter_b"] == b)]
+    fig = make_subplots(
+        rows=1,
+        cols=len(keys),
+        horizontal_spacing=0.07,
+        subplot_titles=[_outcome_title(analysis, k) for k in keys],
+    )
+    table = analysis.interactions[
+        (analysis.interactions["parameter_a"] == a) & (analysis.interactions["parameter_b"] == b)
+    ]
     for c, key in enumerate(keys, start=1):
         t = table[table["outcome"] == key]
         grid = t.pivot_table(index="level_b", columns="level_a", values="mean", sort=False)
-        order_a = t.drop_duplicates("level_a").sort_values("x_a", na_position="last")["level_a"] if t["x_a"].notna().all() \
+        order_a = (
+            t.drop_duplicates("level_a").sort_values("x_a", na_position="last")["level_a"]
+            if t["x_a"].notna().all()
             else t.drop_duplicates("level_a")["level_a"]
-        order_b = t.drop_duplicates("level_b").sort_values("x_b", na_position="last")["level_b"] if t["x_b"].notna().all() \
+        )
+        order_b = (
+            t.drop_duplicates("level_b").sort_values("x_b", na_position="last")["level_b"]
+            if t["x_b"].notna().all()
             else t.drop_duplicates("level_b")["level_b"]
+        )
         grid = grid.reindex(index=list(order_b), columns=list(order_a))
         survival = key == "survival"
-        text = [[("" if not np.isfinite(v) else (f"{v:.0%}" if survival else f"{v:.3g}")) for v in r] for r in grid.to_numpy()]
-        fig.add_heatmap(z=grid.to_numpy(), x=[str(v) for v in grid.columns], y=[str(v) for v in grid.index], text=text,
-                        texttemplate="%{text}", textfont=dict(size=10), showscale=False,
-                        colorscale="RdBu" if survival else "Viridis", zmid=THRESHOLD if survival else None,
-                        zmin=0 if survival else None, zmax=1 if survival else None,
-                        hovertemplate=f"{a} %{{x}}, {b} %{{y}}: %{{z:.3g}}<extra></extra>", row=1, col=c)
+        text = [
+            [("" if not np.isfinite(v) else (f"{v:.0%}" if survival else f"{v:.3g}")) for v in r]
+            for r in grid.to_numpy()
+        ]
+        fig.add_heatmap(
+            z=grid.to_numpy(),
+            x=[str(v) for v in grid.columns],
+            y=[str(v) for v in grid.index],
+            text=text,
+            texttemplate="%{text}",
+            textfont=dict(size=10),
+            showscale=False,
+            colorscale="RdBu" if survival else "Viridis",
+            zmid=THRESHOLD if survival else None,
+            zmin=0 if survival else None,
+            zmax=1 if survival else None,
+            hovertemplate=f"{a} %{{x}}, {b} %{{y}}: %{{z:.3g}}<extra></extra>",
+            row=1,
+            col=c,
+        )
         fig.update_xaxes(title_text=a, type="category", row=1, col=c)
         fig.update_yaxes(type="category", row=1, col=c)
     fig.update_yaxes(title_text=b, row=1, col=1)
-    fig.update_layout(title=f"{a} × {b}", height=420, template="plotly_white", margin=dict(l=70, r=20, t=80, b=60))
+    fig.update_layout(
+        title=f"{a} × {b}", height=420, template="plotly_white", margin=dict(l=70, r=20, t=80, b=60)
+    )
     fig.update_annotations(font_size=11)
     return fig

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import difflib
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
 
 import annotated_types
 from pydantic import BaseModel
@@ -72,8 +73,12 @@ def _submodel(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def iter_fields(model: type[BaseModel] = Scenario, prefix: str = "", defaults: BaseModel | None = None,
-                parent: FieldInfo | None = None) -> Iterator[FieldSpec]:
+def iter_fields(
+    model: type[BaseModel] = Scenario,
+    prefix: str = "",
+    defaults: BaseModel | None = None,
+    parent: FieldInfo | None = None,
+) -> Iterator[FieldSpec]:
     """Every leaf parameter of `model`, depth first, as `FieldSpec`s (timeline excluded).
 
     Defaults are read from the default scenario itself, not from each section's class: a section
@@ -166,7 +171,11 @@ def model_at(path: tuple[Any, ...], data: Any = None) -> type[BaseModel] | None:
             item = None
             if isinstance(node, dict):
                 items = node.get("timeline")
-                if isinstance(items, list) and isinstance(path[index + 1], int) and path[index + 1] < len(items):
+                if (
+                    isinstance(items, list)
+                    and isinstance(path[index + 1], int)
+                    and path[index + 1] < len(items)
+                ):
                     item = items[path[index + 1]]
             action = item.get("action") if isinstance(item, dict) else None
             model = _INTERVENTIONS_BY_ACTION().get(action, schema.InterventionBase)

@@ -73,20 +73,32 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ScenarioError([Problem(shown, None, "", f"could not be read ({exc.strerror or exc})")]) from None
+        raise ScenarioError(
+            [Problem(shown, None, "", f"could not be read ({exc.strerror or exc})")]
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ScenarioError([Problem(shown, line, "", f"is not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                                                      "save the file as UTF-8")]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    "",
+                    f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8",
+                )
+            ]
+        ) from None
     lines: Lines = {}
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = None if node is None else _Builder(loader, lines, shown).construct(node, ())
     except RecursionError:
-        raise ScenarioError([Problem(shown, None, "", "malformed YAML: lists or mappings are nested too deeply")]) from None
+        raise ScenarioError(
+            [Problem(shown, None, "", "malformed YAML: lists or mappings are nested too deeply")]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -102,7 +114,9 @@ def read_yaml(path: Path) -> tuple[Any, Lines]:
 
 # Tags the safe loader builds from plain YAML; anything else (!!python/object, !!set, custom
 # tags) is refused rather than silently read as a plain mapping or list.
-_SAFE_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp"))
+_SAFE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+)
 
 
 class _Builder:
@@ -122,15 +136,31 @@ class _Builder:
         self.lines.setdefault(path, (self.shown, node.start_mark.line + 1))
         if node.tag not in _SAFE_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise ScenarioError([Problem(self.shown, node.start_mark.line + 1, _dotted(path),
-                                         f"the YAML tag {tag} is not allowed: scenario files are loaded safely and hold "
-                                         "plain data only (text, numbers, true/false, lists and mappings)")])
+            raise ScenarioError(
+                [
+                    Problem(
+                        self.shown,
+                        node.start_mark.line + 1,
+                        _dotted(path),
+                        f"the YAML tag {tag} is not allowed: scenario files are loaded safely and hold "
+                        "plain data only (text, numbers, true/false, lists and mappings)",
+                    )
+                ]
+            )
         key = id(node)
         if key in self.built:
             return self.built[key]
         if key in self.building:
-            raise ScenarioError([Problem(self.shown, node.start_mark.line + 1, _dotted(path),
-                                         "an alias (*name) is used inside its own anchor (&name); recursive YAML is not allowed")])
+            raise ScenarioError(
+                [
+                    Problem(
+                        self.shown,
+                        node.start_mark.line + 1,
+                        _dotted(path),
+                        "an alias (*name) is used inside its own anchor (&name); recursive YAML is not allowed",
+                    )
+                ]
+            )
         self.building.add(key)
         try:
             value = self._build(node, path)
@@ -146,15 +176,36 @@ class _Builder:
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SAFE_TAGS:
-                    raise ScenarioError([Problem(shown, key_node.start_mark.line + 1, _dotted(path), "keys must be plain names")])
+                    raise ScenarioError(
+                        [
+                            Problem(
+                                shown, key_node.start_mark.line + 1, _dotted(path), "keys must be plain names"
+                            )
+                        ]
+                    )
                 key = loader.construct_object(key_node, deep=True)
                 if not isinstance(key, (str, int, float, bool)) or key is None:
-                    raise ScenarioError([Problem(shown, key_node.start_mark.line + 1, _dotted(path), f"keys must be plain names, got {key!r}")])
+                    raise ScenarioError(
+                        [
+                            Problem(
+                                shown,
+                                key_node.start_mark.line + 1,
+                                _dotted(path),
+                                f"keys must be plain names, got {key!r}",
+                            )
+                        ]
+                    )
                 if key in out:
-                    raise ScenarioError([
-                        Problem(shown, key_node.start_mark.line + 1, _dotted(path + (key,)),
-                                f"duplicate key (first given on line {lines[path + (key,)][1]})")
-                    ])
+                    raise ScenarioError(
+                        [
+                            Problem(
+                                shown,
+                                key_node.start_mark.line + 1,
+                                _dotted(path + (key,)),
+                                f"duplicate key (first given on line {lines[path + (key,)][1]})",
+                            )
+                        ]
+                    )
                 lines[path + (key,)] = (shown, key_node.start_mark.line + 1)
                 out[key] = self.construct(value_node, path + (key,))
             return out
@@ -177,7 +228,9 @@ def validate_data(model: type[M], data: Any, shown: str, lines: Lines) -> M:
     """Validate parsed YAML against `model`, converting pydantic errors into `Problem`s."""
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
-        raise ScenarioError([Problem(shown, 1, "", f"expected a mapping of fields (key: value), but the file is {kind}")])
+        raise ScenarioError(
+            [Problem(shown, 1, "", f"expected a mapping of fields (key: value), but the file is {kind}")]
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -186,7 +239,9 @@ def validate_data(model: type[M], data: Any, shown: str, lines: Lines) -> M:
         for err in errors:
             if model is Scenario and not err["loc"] and err["type"] == "value_error":
                 # only the whole-scenario check of timeline 'set' changes fails at the root
-                problems += _timeline_set_problems(data, shown, lines) or [_problem(model, err, data, shown, lines)]
+                problems += _timeline_set_problems(data, shown, lines) or [
+                    _problem(model, err, data, shown, lines)
+                ]
             else:
                 problems.append(_problem(model, err, data, shown, lines))
         raise ScenarioError(_dedupe(problems)) from None
@@ -207,7 +262,9 @@ def _timeline_set_problems(data: dict, shown: str, lines: Lines) -> list[Problem
     problems = []
     timeline = data.get("timeline")
     for index, item in enumerate(timeline if isinstance(timeline, list) else []):
-        if not (isinstance(item, dict) and item.get("action") == "set" and isinstance(item.get("changes"), dict)):
+        if not (
+            isinstance(item, dict) and item.get("action") == "set" and isinstance(item.get("changes"), dict)
+        ):
             continue
         path = ("timeline", index, "changes")
         found = False
@@ -217,7 +274,9 @@ def _timeline_set_problems(data: dict, shown: str, lines: Lines) -> list[Problem
             except ValueError as exc:
                 found = True
                 message = str(exc).removeprefix(f"{key}: ")
-                problems.append(Problem(*_where(path + (key,), lines, shown), _dotted(path + (key,)), message))
+                problems.append(
+                    Problem(*_where(path + (key,), lines, shown), _dotted(path + (key,)), message)
+                )
         if not found:  # every change is fine alone, but not together
             try:
                 apply_overrides(base, item["changes"])
@@ -240,10 +299,13 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
     path: list[Any] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        if (
+            isinstance(node, dict)
+            and part in node
+            or isinstance(node, list)
+            and isinstance(part, int)
+            and part < len(node)
+        ):
             path.append(part)
             node = node[part]
         elif isinstance(node, dict) and node.get("action") == part:
@@ -286,12 +348,19 @@ def _problem(model: type[BaseModel], err: dict[str, Any], data: Any, shown: str,
 
         actions = intervention_actions()
         if kind == "union_tag_not_found":
-            return Problem(shown, line, field, f"each timeline entry needs an 'action': one of {', '.join(actions)}")
+            return Problem(
+                shown, line, field, f"each timeline entry needs an 'action': one of {', '.join(actions)}"
+            )
         tag = err.get("ctx", {}).get("tag", got)
         close = difflib.get_close_matches(str(tag), actions, n=1, cutoff=0.5)
         hint = f"; did you mean {close[0]!r}?" if close else "."
         shown, line = _where(path + ("action",), lines, shown)
-        return Problem(shown, line, field + ".action", f"unknown action {tag!r}{hint} Expected one of: {', '.join(actions)}.")
+        return Problem(
+            shown,
+            line,
+            field + ".action",
+            f"unknown action {tag!r}{hint} Expected one of: {', '.join(actions)}.",
+        )
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",") if o.strip()]
@@ -301,7 +370,9 @@ def _problem(model: type[BaseModel], err: dict[str, Any], data: Any, shown: str,
     if kind == "value_error":  # a rule across fields, e.g. sustained_min_weeks <= sustained_weeks
         return Problem(shown, line, field, _expected(kind, err))
     expected = _expected(kind, err)
-    return Problem(shown, line, field, f"expected {expected}, got {_short(got)} ({_type_name(got)}){spec_text}")
+    return Problem(
+        shown, line, field, f"expected {expected}, got {_short(got)} ({_type_name(got)}){spec_text}"
+    )
 
 
 _REPR = reprlib.Repr()
@@ -341,8 +412,15 @@ def _expected(kind: str, err: dict[str, Any]) -> str:
 
 
 def _type_name(value: Any) -> str:
-    return {str: "text", int: "whole number", float: "number", bool: "true/false", list: "list",
-            dict: "mapping", type(None): "empty"}.get(type(value), type(value).__name__)
+    return {
+        str: "text",
+        int: "whole number",
+        float: "number",
+        bool: "true/false",
+        list: "list",
+        dict: "mapping",
+        type(None): "empty",
+    }.get(type(value), type(value).__name__)
 
 
 def _plain_model_at(model: type[BaseModel], path: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -399,27 +477,42 @@ def read_with_extends(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[Any, L
     parent_ref = data.pop("extends")
     lines.pop(("extends",))
     if not isinstance(parent_ref, str) or not parent_ref.strip():
-        raise ScenarioError([Problem(shown, line, "extends", f"expected the path of another scenario file, got {parent_ref!r}")])
+        raise ScenarioError(
+            [
+                Problem(
+                    shown, line, "extends", f"expected the path of another scenario file, got {parent_ref!r}"
+                )
+            ]
+        )
     parent = (path.parent / parent_ref).resolve()
     chain = _chain + (path.resolve(),)
     if parent in chain:
-        cycle = " -> ".join(p.name for p in chain[chain.index(parent):] + (parent,))
+        cycle = " -> ".join(p.name for p in chain[chain.index(parent) :] + (parent,))
         raise ScenarioError([Problem(shown, line, "extends", f"a cycle of 'extends': {cycle}")])
     try:
         base, base_lines = read_with_extends(parent, chain)
     except ScenarioError as exc:
         # a problem with a line is shown where it is (in the parent, or further up); one without
         # (the parent is missing, a folder, not UTF-8) at this file's 'extends:'
-        raise ScenarioError([p if p.line is not None else Problem(shown, line, "extends", f"in {parent_ref}: {p.message}")
-                             for p in exc.problems]) from None
+        raise ScenarioError(
+            [
+                p if p.line is not None else Problem(shown, line, "extends", f"in {parent_ref}: {p.message}")
+                for p in exc.problems
+            ]
+        ) from None
     if not isinstance(base, dict):
-        raise ScenarioError([Problem(shown, line, "extends", f"{parent_ref} does not hold a mapping of fields")])
+        raise ScenarioError(
+            [Problem(shown, line, "extends", f"{parent_ref} does not hold a mapping of fields")]
+        )
     # a value this file gives replaces the parent's (except mappings, which merge key by key), so
     # the parent's lines inside it no longer describe anything: drop them, or a problem in this
     # file's timeline entry would be shown at the line of the parent's entry
     replaced = [key for key in lines if key and not isinstance(_at(data, key), dict)]
-    kept = {key: where for key, where in base_lines.items()
-            if not any(key[: len(r)] == r and len(key) > len(r) for r in replaced)}
+    kept = {
+        key: where
+        for key, where in base_lines.items()
+        if not any(key[: len(r)] == r and len(key) > len(r) for r in replaced)
+    }
     return _merge(base, data), {**kept, **lines}
 
 
@@ -432,7 +525,9 @@ def _at(data: Any, path: tuple[Any, ...]) -> Any:
 def _merge(base: dict, override: dict) -> dict:
     out = dict(base)
     for key, value in override.items():
-        out[key] = _merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+        out[key] = (
+            _merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+        )
     return out
 
 

@@ -7,7 +7,8 @@ scenario), the browser app's sliders and `groupsim run --set`.
 from __future__ import annotations
 
 import reprlib
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -78,9 +79,13 @@ def _coerce(path: str, value: Any) -> Any:
     spec = field_spec(path)
     if spec.kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    if spec.kind == "int" and hasattr(value, "is_integer") and not isinstance(value, bool):
-        if float(value).is_integer():
-            return int(value)
+    if (
+        spec.kind == "int"
+        and hasattr(value, "is_integer")
+        and not isinstance(value, bool)
+        and float(value).is_integer()
+    ):
+        return int(value)
     if spec.kind == "bool" and type(value).__name__ == "bool_":  # numpy bool
         return bool(value)
     return value

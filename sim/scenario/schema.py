@@ -13,7 +13,7 @@ Conventions
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -34,9 +34,7 @@ def param(
     extra: dict[str, str] = {"unit": unit}
     if source:
         extra["source"] = source
-    return Field(
-        default, description=doc, ge=ge, le=le, gt=gt, lt=lt, strict=strict, json_schema_extra=extra
-    )
+    return Field(default, description=doc, ge=ge, le=le, gt=gt, lt=lt, strict=strict, json_schema_extra=extra)
 
 
 class Section(BaseModel):
@@ -75,15 +73,18 @@ class Horizon(Section):
         4, "weeks", "Window for sustained contributors: the last this-many complete weeks.", ge=2, le=8
     )
     sustained_min_weeks: int = param(
-        3, "weeks", "A sustained contributor posted value content in at least this many of those weeks.",
-        ge=1, le=8,
+        3,
+        "weeks",
+        "A sustained contributor posted value content in at least this many of those weeks.",
+        ge=1,
+        le=8,
     )
     report_days: tuple[int, ...] = param(
         (7, 30, 90, 180), "days", "Days at which the summary reports value contributors.", strict=False
     )
 
     @model_validator(mode="after")
-    def _weeks_fit(self) -> "Horizon":
+    def _weeks_fit(self) -> Horizon:
         if self.sustained_min_weeks > self.sustained_weeks:
             raise ValueError("sustained_min_weeks must not exceed sustained_weeks")
         return self
@@ -96,56 +97,102 @@ class Horizon(Section):
 
 class Population(Section):
     initial_members: int = param(
-        20, "members", "Founding members who join on day 0 (people the owner asked first).",
-        source="seed 002 第一点 (invite people before pulling them in)", ge=0, le=5000,
+        20,
+        "members",
+        "Founding members who join on day 0 (people the owner asked first).",
+        source="seed 002 第一点 (invite people before pulling them in)",
+        ge=0,
+        le=5000,
     )
     organic_prospects_per_day: float = param(
-        4.0, "people/day", "People who find the group and ask to join, before the entry threshold.",
-        ge=0, le=1000,
+        4.0,
+        "people/day",
+        "People who find the group and ask to join, before the entry threshold.",
+        ge=0,
+        le=1000,
     )
     organic_half_life_days: float = param(
-        30.0, "days", "Half-life of the launch push: organic prospects halve every this many days (0 = they never fade).",
-        source="seed 001 (launch promotion) and Qiu et al. 2016 (groups grow by member invitation)", ge=0, le=3650,
+        30.0,
+        "days",
+        "Half-life of the launch push: organic prospects halve every this many days (0 = they never fade).",
+        source="seed 001 (launch promotion) and Qiu et al. 2016 (groups grow by member invitation)",
+        ge=0,
+        le=3650,
     )
     fit_concentration: float = param(
-        6.0, "Beta a+b", "How tightly arrivals' fit clusters around its channel mean (higher = tighter).",
-        gt=0.5, le=100,
+        6.0,
+        "Beta a+b",
+        "How tightly arrivals' fit clusters around its channel mean (higher = tighter).",
+        gt=0.5,
+        le=100,
     )
     attention_median_msgs: float = param(
-        60.0, "messages/day", "Median number of group messages a member reads per day before overload.",
-        source="modelling choice (docs/model.md)", gt=0, le=2000,
+        60.0,
+        "messages/day",
+        "Median number of group messages a member reads per day before overload.",
+        source="modelling choice (docs/model.md)",
+        gt=0,
+        le=2000,
     )
     attention_spread: float = param(
         0.6, "log-sd", "Spread of attention between members (lognormal sigma).", ge=0, le=3
     )
     tolerance_median_msgs: float = param(
-        8.0, "messages/day", "Irritating messages (ads, off-topic noise) a member tolerates per day before muting.",
-        source="seed 003 (七): useless messages get the group muted", gt=0, le=1000,
+        8.0,
+        "messages/day",
+        "Irritating messages (ads, off-topic noise) a member tolerates per day before muting.",
+        source="seed 003 (七): useless messages get the group muted",
+        gt=0,
+        le=1000,
     )
     tolerance_spread: float = param(0.5, "log-sd", "Spread of tolerance between members.", ge=0, le=3)
     restlessness_spread: float = param(
-        1.5, "log-sd", "Spread of how readily members quit groups (lognormal multiplier on the leaving hazard).",
-        source="heavy-tailed time in group: Lang & Wu 2011 (docs/model.md)", ge=0, le=3,
+        1.5,
+        "log-sd",
+        "Spread of how readily members quit groups (lognormal multiplier on the leaving hazard).",
+        source="heavy-tailed time in group: Lang & Wu 2011 (docs/model.md)",
+        ge=0,
+        le=3,
     )
     activity_spread: float = param(
-        1.6, "log-sd", "Spread of members' personal activity level (drives participation inequality).",
-        source="Nielsen 2006 90-9-1; van Mierlo 2014 1% rule", ge=0, le=3,
+        1.6,
+        "log-sd",
+        "Spread of members' personal activity level (drives participation inequality).",
+        source="Nielsen 2006 90-9-1; van Mierlo 2014 1% rule",
+        ge=0,
+        le=3,
     )
     creator_share: float = param(
-        0.03, "share", "Share of well-fitting arrivals who start as creators (scaled by fit).",
-        source="Nielsen 2006 (1% heavy contributors) / seed 003 pyramid", ge=0, le=1,
+        0.03,
+        "share",
+        "Share of well-fitting arrivals who start as creators (scaled by fit).",
+        source="Nielsen 2006 (1% heavy contributors) / seed 003 pyramid",
+        ge=0,
+        le=1,
     )
     commenter_share: float = param(
-        0.12, "share", "Share of well-fitting arrivals who start as commenters (scaled by fit).",
-        source="Nielsen 2006 (9% intermittent contributors)", ge=0, le=1,
+        0.12,
+        "share",
+        "Share of well-fitting arrivals who start as commenters (scaled by fit).",
+        source="Nielsen 2006 (9% intermittent contributors)",
+        ge=0,
+        le=1,
     )
     founder_participation: float = param(
-        2.0, "x shares", "Founding members are seed users the owner picked: their creator and commenter shares are multiplied by this.",
-        source="seed 000 §2 种子用户的筛选", ge=0, le=20,
+        2.0,
+        "x shares",
+        "Founding members are seed users the owner picked: their creator and commenter shares are multiplied by this.",
+        source="seed 000 §2 种子用户的筛选",
+        ge=0,
+        le=20,
     )
     spammer_share: float = param(
-        0.03, "share", "Share of organic arrivals who joined mainly to advertise (微商 spam).",
-        source="seed 000 (groups decay into 广告群)", ge=0, le=1,
+        0.03,
+        "share",
+        "Share of organic arrivals who joined mainly to advertise (微商 spam).",
+        source="seed 000 (groups decay into 广告群)",
+        ge=0,
+        le=1,
     )
     interests: int = param(
         4, "sub-topics", "Number of sub-topics within the theme (used when a group splits).", ge=1, le=20
@@ -154,8 +201,12 @@ class Population(Section):
 
 class Positioning(Section):
     focus: float = param(
-        0.6, "0..1", "How focused the theme is (定位): raises arrivals' fit, narrows the organic audience.",
-        source="seed 000 §1 清晰定位; seed 001 step 1", ge=0, le=1,
+        0.6,
+        "0..1",
+        "How focused the theme is (定位): raises arrivals' fit, narrows the organic audience.",
+        source="seed 000 §1 清晰定位; seed 001 step 1",
+        ge=0,
+        le=1,
     )
     audience_narrowing: float = param(
         0.5, "0..1", "How much a fully focused theme shrinks organic prospects (0 = not at all).", ge=0, le=1
@@ -164,16 +215,15 @@ class Positioning(Section):
 
 class Entry(Section):
     threshold: Literal["none", "vetting", "share_to_join", "paid"] = param(
-        "none", "choice",
+        "none",
+        "choice",
         "Entry threshold (入群门槛): none, vetting a name card, share-to-join, or paid/deposit.",
         source="seed 003 (三) 设置入群门槛; seed 001 设定门槛",
     )
     strictness: float = param(
         0.5, "0..1", "How hard the threshold is to pass (vetting cut-off, share effort).", ge=0, le=1
     )
-    price_yuan: float = param(
-        30.0, "yuan", "Entry fee or deposit when threshold is 'paid'.", ge=0, le=100000
-    )
+    price_yuan: float = param(30.0, "yuan", "Entry fee or deposit when threshold is 'paid'.", ge=0, le=100000)
     willingness_to_pay_yuan: float = param(
         60.0, "yuan", "Median amount a perfectly fitting prospect would pay to join.", gt=0, le=100000
     )
@@ -181,8 +231,11 @@ class Entry(Section):
         0.3, "prospects/share", "Extra organic prospects the next day per share-to-join post.", ge=0, le=10
     )
     commitment: float = param(
-        0.6, "0..1", "How much passing a costly threshold lowers a member's hazard of leaving (sunk cost).",
-        ge=0, le=1,
+        0.6,
+        "0..1",
+        "How much passing a costly threshold lowers a member's hazard of leaving (sunk cost).",
+        ge=0,
+        le=1,
     )
     vetting_hours: float = param(
         0.02, "operator hours/applicant", "Operator time to vet one applicant.", ge=0, le=10
@@ -191,11 +244,14 @@ class Entry(Section):
 
 class Recruiting(Section):
     style: Literal["organic", "mass_add"] = param(
-        "organic", "choice",
+        "organic",
+        "choice",
         "organic: people join by consent; mass_add: the operator pulls contacts in without asking (胡乱拉人).",
         source="seed 000 (胡乱拉人 → 定位偏离); seed 002 第一点",
     )
-    mass_add_per_day: int = param(40, "people/day", "People the operator adds per day when mass-adding.", ge=0, le=5000)
+    mass_add_per_day: int = param(
+        40, "people/day", "People the operator adds per day when mass-adding.", ge=0, le=5000
+    )
     mass_add_from_day: int = param(1, "day", "First day of mass-adding.", ge=0, le=3650)
     mass_add_to_day: int = param(10, "day", "Last day of mass-adding.", ge=0, le=3650)
     mass_add_fit_mean: float = param(
@@ -204,20 +260,33 @@ class Recruiting(Section):
 
 
 class Rules(Section):
-    enabled: bool = param(True, "flag", "The group has posted rules (群规) that members see at join.",
-                          source="seed 000 §2 引入规则; seed 003 群规")
+    enabled: bool = param(
+        True,
+        "flag",
+        "The group has posted rules (群规) that members see at join.",
+        source="seed 000 §2 引入规则; seed 003 群规",
+    )
     ban_ads: bool = param(True, "flag", "Members may not post ads; violations are removed and warned.")
     ban_off_topic: bool = param(False, "flag", "Off-topic chatter is a violation too.")
-    warnings_before_kick: int = param(2, "warnings", "Warnings before a repeat violator is kicked.", ge=0, le=100)
+    warnings_before_kick: int = param(
+        2, "warnings", "Warnings before a repeat violator is kicked.", ge=0, le=100
+    )
     admins: int = param(
-        1, "admins", "Volunteer admins besides the owner at founding (each adds enforcement capacity).",
-        ge=0, le=100,
+        1,
+        "admins",
+        "Volunteer admins besides the owner at founding (each adds enforcement capacity).",
+        ge=0,
+        le=100,
     )
     handled_per_admin_per_day: float = param(
         8.0, "violations/admin/day", "Violations one admin can catch and handle per day.", ge=0, le=1000
     )
     handled_per_operator_hour: float = param(
-        20.0, "violations/hour", "Violations the owner handles per operator hour left after the SOP.", ge=0, le=1000
+        20.0,
+        "violations/hour",
+        "Violations the owner handles per operator hour left after the SOP.",
+        ge=0,
+        le=1000,
     )
     seen_before_removal: float = param(
         0.3, "share", "Share of readers who see a violating message before it is removed.", ge=0, le=1
@@ -248,59 +317,94 @@ class Scheduled(Section):
 
 
 class MorningReport(Scheduled):
-    quality: float = param(0.8, "value units", "Information value of one morning report to a fitting reader.", ge=0, le=5)
+    quality: float = param(
+        0.8, "value units", "Information value of one morning report to a fitting reader.", ge=0, le=5
+    )
     hours: float = param(0.25, "operator hours", "Time to prepare and post it.", ge=0, le=24)
 
 
 class TopicPrompts(Scheduled):
     boost: float = param(
-        0.6, "activation", "How much a topic prompt draws members into discussion that day (话题).",
-        source="seed 003 设立话题/引导讨论", ge=0, le=10,
+        0.6,
+        "activation",
+        "How much a topic prompt draws members into discussion that day (话题).",
+        source="seed 003 设立话题/引导讨论",
+        ge=0,
+        le=10,
     )
     hours: float = param(0.25, "operator hours", "Time to prepare and run one prompt.", ge=0, le=24)
 
 
 class Mentions(Section):
-    enabled: bool = param(False, "flag", "The operator @-mentions quiet members with targeted praise or questions.",
-                          source="seed 002 引导 (@某个用户，针对式的赞美)")
+    enabled: bool = param(
+        False,
+        "flag",
+        "The operator @-mentions quiet members with targeted praise or questions.",
+        source="seed 002 引导 (@某个用户，针对式的赞美)",
+    )
     per_day: int = param(5, "mentions/day", "Members @-mentioned per day.", ge=0, le=500)
     boost: float = param(1.0, "activation", "Activation a mention gives its target.", ge=0, le=10)
     unmute_probability: float = param(
-        0.3, "probability", "Chance an @-mention brings a muted member back (mentions break through mute).",
-        ge=0, le=1,
+        0.3,
+        "probability",
+        "Chance an @-mention brings a muted member back (mentions break through mute).",
+        ge=0,
+        le=1,
     )
     hours: float = param(0.05, "operator hours/mention", "Time per mention.", ge=0, le=24)
 
 
 class GuidedDiscussion(Section):
-    enabled: bool = param(False, "flag", "The operator answers members' value posts (引导), rewarding creators.",
-                          source="seed 002 引导; seed 003 群托与群主配合")
-    replies_per_day: int = param(5, "replies/day", "Replies the operator gives to members' posts per day.", ge=0, le=500)
+    enabled: bool = param(
+        False,
+        "flag",
+        "The operator answers members' value posts (引导), rewarding creators.",
+        source="seed 002 引导; seed 003 群托与群主配合",
+    )
+    replies_per_day: int = param(
+        5, "replies/day", "Replies the operator gives to members' posts per day.", ge=0, le=500
+    )
     hours: float = param(0.05, "operator hours/reply", "Time per reply.", ge=0, le=24)
 
 
 class RedPackets(Scheduled):
     amount_yuan: float = param(20.0, "yuan/packet", "Money in one red packet (红包).", ge=0, le=100000)
     buzz: float = param(
-        2.5, "buzz", "Chatter impulse a red packet gives every reader (thank-you messages, grabbing).",
-        source="seed 003 刺激活跃 (偶尔发发红包)", ge=0, le=50,
+        2.5,
+        "buzz",
+        "Chatter impulse a red packet gives every reader (thank-you messages, grabbing).",
+        source="seed 003 刺激活跃 (偶尔发发红包)",
+        ge=0,
+        le=50,
     )
     activation: float = param(
-        0.05, "activation", "Small value-side activation a red packet gives (it rarely creates content).",
-        ge=0, le=10,
+        0.05,
+        "activation",
+        "Small value-side activation a red packet gives (it rarely creates content).",
+        ge=0,
+        le=10,
     )
     habituation: float = param(
-        0.85, "factor/packet", "Each packet's effect is this fraction of the previous one's (members get used to them).",
-        ge=0, le=1,
+        0.85,
+        "factor/packet",
+        "Each packet's effect is this fraction of the previous one's (members get used to them).",
+        ge=0,
+        le=1,
     )
     hours: float = param(0.05, "operator hours", "Time per packet.", ge=0, le=24)
 
 
 class Lottery(Scheduled):
-    prize_yuan: float = param(50.0, "yuan/draw", "Prize of one lottery draw (抽奖), won by one entrant.", ge=0, le=1e6)
+    prize_yuan: float = param(
+        50.0, "yuan/draw", "Prize of one lottery draw (抽奖), won by one entrant.", ge=0, le=1e6
+    )
     entry_buzz: float = param(
-        1.5, "buzz", "Chatter impulse a draw gives members drawn in by the prize (entering means posting).",
-        source="seed 002 促活的玩法: 抽奖; seed 003 刺激活跃", ge=0, le=50,
+        1.5,
+        "buzz",
+        "Chatter impulse a draw gives members drawn in by the prize (entering means posting).",
+        source="seed 002 促活的玩法: 抽奖; seed 003 刺激活跃",
+        ge=0,
+        le=50,
     )
     entry_share: float = param(0.4, "share", "Share of readers who enter a draw.", ge=0, le=1)
     hours: float = param(0.1, "operator hours", "Time per draw.", ge=0, le=24)
@@ -329,8 +433,12 @@ class Cadence(Section):
 
 class Operator(Section):
     hours_per_day: float = param(
-        2.0, "hours/day", "Operator time available for this community per day (shared across a matrix).",
-        source="seed 002 打造KOC (one operator runs many groups)", ge=0, le=24,
+        2.0,
+        "hours/day",
+        "Operator time available for this community per day (shared across a matrix).",
+        source="seed 002 打造KOC (one operator runs many groups)",
+        ge=0,
+        le=24,
     )
     hourly_cost_yuan: float = param(40.0, "yuan/hour", "Cost of one operator hour.", ge=0, le=100000)
 
@@ -341,44 +449,78 @@ class Operator(Section):
 
 
 class Bait(Section):
-    enabled: bool = param(False, "flag", "A bait offer (超级诱饵): share the group to get a freebie.",
-                          source="seed 001 实操套路; seed 002 转介绍")
+    enabled: bool = param(
+        False,
+        "flag",
+        "A bait offer (超级诱饵): share the group to get a freebie.",
+        source="seed 001 实操套路; seed 002 转介绍",
+    )
     boost: float = param(
-        3.0, "x invitations", "How much the bait multiplies invitation rates (people share to get the gift).",
-        ge=0, le=100,
+        3.0,
+        "x invitations",
+        "How much the bait multiplies invitation rates (people share to get the gift).",
+        ge=0,
+        le=100,
     )
     acceptance: float = param(0.45, "probability", "Chance a bait invitation is accepted.", ge=0, le=1)
-    fit_mean: float = param(0.25, "0..1", "Mean fit of bait joiners (they came for the gift).", ge=0.01, le=0.99)
+    fit_mean: float = param(
+        0.25, "0..1", "Mean fit of bait joiners (they came for the gift).", ge=0.01, le=0.99
+    )
     fatigue: float = param(
-        0.3, "factor/invitation", "Each bait share leaves this fraction of the inviter's sharing appetite (social capital overdrawn).",
-        source="seed 001 只有第一次的红利… 用一次就在损害一次社交货币", ge=0, le=1,
+        0.3,
+        "factor/invitation",
+        "Each bait share leaves this fraction of the inviter's sharing appetite (social capital overdrawn).",
+        source="seed 001 只有第一次的红利… 用一次就在损害一次社交货币",
+        ge=0,
+        le=1,
     )
     cost_yuan_per_joiner: float = param(5.0, "yuan", "Cost of the gift per bait joiner.", ge=0, le=100000)
 
 
 class Referral(Section):
-    enabled: bool = param(True, "flag", "Members invite friends (转介绍 / 裂变).",
-                          source="seed 002 转介绍; seed 003 涨粉")
-    base_rate: float = param(
-        0.05, "invitations/member/day", "Invitation rate of a fully bonded, fully satisfied member with no reward.",
-        ge=0, le=10,
+    enabled: bool = param(
+        True, "flag", "Members invite friends (转介绍 / 裂变).", source="seed 002 转介绍; seed 003 涨粉"
     )
-    acceptance: float = param(0.35, "probability", "Chance a relationship invitation is accepted.", ge=0, le=1)
-    reward_yuan: float = param(0.0, "yuan/joiner", "Reward paid to the inviter per accepted invitation.", ge=0, le=100000)
+    base_rate: float = param(
+        0.05,
+        "invitations/member/day",
+        "Invitation rate of a fully bonded, fully satisfied member with no reward.",
+        ge=0,
+        le=10,
+    )
+    acceptance: float = param(
+        0.35, "probability", "Chance a relationship invitation is accepted.", ge=0, le=1
+    )
+    reward_yuan: float = param(
+        0.0, "yuan/joiner", "Reward paid to the inviter per accepted invitation.", ge=0, le=100000
+    )
     reward_scale_yuan: float = param(
         10.0, "yuan", "Reward at which the incentive effect reaches half its maximum.", gt=0, le=100000
     )
-    reward_max_boost: float = param(1.5, "x invitations", "Maximum extra invitation rate a reward can buy.", ge=0, le=100)
+    reward_max_boost: float = param(
+        1.5, "x invitations", "Maximum extra invitation rate a reward can buy.", ge=0, le=100
+    )
     homophily: float = param(
-        0.8, "0..1", "How closely a relationship invitee's fit follows the inviter's (1 = identical).", ge=0, le=1
+        0.8,
+        "0..1",
+        "How closely a relationship invitee's fit follows the inviter's (1 = identical).",
+        ge=0,
+        le=1,
     )
     fatigue: float = param(
-        0.8, "factor/invitation", "Each invitation leaves this fraction of the inviter's appetite (social-capital fatigue).",
-        ge=0, le=1,
+        0.8,
+        "factor/invitation",
+        "Each invitation leaves this fraction of the inviter's appetite (social-capital fatigue).",
+        ge=0,
+        le=1,
     )
     product_quality: float = param(
-        0.8, "0..1", "品质够好: quality of what the group offers. Referral needs all four factors.",
-        source="seed 002 转介绍: 情感连接、品质够好、靠谱、有好处，几个缺一不可", ge=0, le=1,
+        0.8,
+        "0..1",
+        "品质够好: quality of what the group offers. Referral needs all four factors.",
+        source="seed 002 转介绍: 情感连接、品质够好、靠谱、有好处，几个缺一不可",
+        ge=0,
+        le=1,
     )
     reliability: float = param(0.8, "0..1", "靠谱: how reliable the operator is seen to be.", ge=0, le=1)
     bait: Bait = Bait()
@@ -391,36 +533,64 @@ class Referral(Section):
 
 class KOL(Section):
     count: int = param(
-        0, "KOLs", "Opinion leaders seeded at founding (每个群务必有一到两个KOL).",
-        source="seed 003 KOL; seed 004 ⑽; seed 001 step 2", ge=0, le=200,
+        0,
+        "KOLs",
+        "Opinion leaders seeded at founding (每个群务必有一到两个KOL).",
+        source="seed 003 KOL; seed 004 ⑽; seed 001 step 2",
+        ge=0,
+        le=200,
     )
     activity: float = param(
         1.0, "0..1", "How often the KOLs speak (0 = a KOL who never speaks: 'KOL得没事说说话').", ge=0, le=1
     )
-    quality: float = param(2.0, "value units/post", "Information value of one KOL post to a fitting reader.", ge=0, le=10)
+    quality: float = param(
+        2.0, "value units/post", "Information value of one KOL post to a fitting reader.", ge=0, le=10
+    )
     spark: float = param(
-        0.35, "activation/post", "Activation each KOL post gives every reader (KOLs activate the others).",
-        source="seed 004 ⑽ 能激活其他成员", ge=0, le=10,
+        0.35,
+        "activation/post",
+        "Activation each KOL post gives every reader (KOLs activate the others).",
+        source="seed 004 ⑽ 能激活其他成员",
+        ge=0,
+        le=10,
     )
     retention: float = param(
-        0.4, "0..1", "Drop in members' leaving hazard while a KOL has spoken this week.",
-        source="seed 003: KOL也会让群成员不舍退群", ge=0, le=1,
+        0.4,
+        "0..1",
+        "Drop in members' leaving hazard while a KOL has spoken this week.",
+        source="seed 003: KOL也会让群成员不舍退群",
+        ge=0,
+        le=1,
     )
     draw: float = param(
-        0.3, "x prospects/KOL", "Extra organic prospects per active KOL (people come for the KOL).", ge=0, le=10
+        0.3,
+        "x prospects/KOL",
+        "Extra organic prospects per active KOL (people come for the KOL).",
+        ge=0,
+        le=10,
     )
     monthly_fee_yuan: float = param(0.0, "yuan/KOL/month", "What the operator pays each KOL.", ge=0, le=1e6)
 
 
 class KOC(Section):
-    enabled: bool = param(False, "flag", "Promote active members to KOC: title, admin rights, monthly reward.",
-                          source="seed 002 打造KOC")
+    enabled: bool = param(
+        False,
+        "flag",
+        "Promote active members to KOC: title, admin rights, monthly reward.",
+        source="seed 002 打造KOC",
+    )
     count: int = param(3, "KOCs", "Target number of KOCs per group.", ge=0, le=200)
     start_day: int = param(14, "day", "First day the operator looks for KOCs.", ge=0, le=3650)
-    review_every_days: int = param(14, "days", "How often KOC vacancies (KOCs who left) are filled; KOCs are not demoted.", ge=1, le=3650)
+    review_every_days: int = param(
+        14, "days", "How often KOC vacancies (KOCs who left) are filled; KOCs are not demoted.", ge=1, le=3650
+    )
     monthly_reward_yuan: float = param(100.0, "yuan/KOC/month", "Monthly reward per KOC.", ge=0, le=1e6)
-    mentions_per_day: int = param(2, "mentions/KOC/day", "@-mentions each KOC makes (they guide discussion).", ge=0, le=100)
-    replies_per_day: int = param(2, "replies/KOC/day", "Replies each KOC gives to others' posts.", ge=0, le=100)
+    mentions_per_day: int = param(
+        2, "mentions/KOC/day", "@-mentions each KOC makes (they guide discussion).", ge=0, le=100
+    )
+    replies_per_day: int = param(
+        2, "replies/KOC/day", "Replies each KOC gives to others' posts.", ge=0, le=100
+    )
     identity: float = param(0.3, "utility/day", "Daily identity benefit of the title.", ge=0, le=10)
 
 
@@ -428,35 +598,58 @@ class Events(Scheduled):
     """Online/offline events and rituals (seed 001 steps 3 and 5; Xiaomi ~21 events a month)."""
 
     capacity: int = param(30, "attendees", "Most members who attend one event.", ge=1, le=100000)
-    ties_per_attendee: int = param(3, "ties", "New ties each attendee forms with other attendees.", ge=0, le=100)
+    ties_per_attendee: int = param(
+        3, "ties", "New ties each attendee forms with other attendees.", ge=0, le=100
+    )
     tie_weight: float = param(0.6, "tie units", "Strength of a tie formed at an event.", ge=0, le=10)
     joy: float = param(0.3, "utility", "One-off satisfaction boost for attendees.", ge=0, le=10)
-    activation: float = param(0.5, "activation", "Activation attendees carry back into the group.", ge=0, le=10)
+    activation: float = param(
+        0.5, "activation", "Activation attendees carry back into the group.", ge=0, le=10
+    )
     cost_yuan: float = param(300.0, "yuan/event", "Cost of one event.", ge=0, le=1e7)
     hours: float = param(2.0, "operator hours/event", "Operator time per event.", ge=0, le=24)
 
 
 class Incentives(Section):
-    enabled: bool = param(False, "flag", "Points, levels and a weekly leaderboard (积分/等级/排行榜).",
-                          source="seed 001 step 6")
+    enabled: bool = param(
+        False, "flag", "Points, levels and a weekly leaderboard (积分/等级/排行榜).", source="seed 001 step 6"
+    )
     points_value_post: float = param(10.0, "points", "Points per value post.", ge=0, le=1e6)
     points_reply: float = param(2.0, "points", "Points per reply.", ge=0, le=1e6)
-    points_chatter: float = param(0.0, "points", "Points per chatter message (rewarding raw activity breeds noise).", ge=0, le=1e6)
+    points_chatter: float = param(
+        0.0, "points", "Points per chatter message (rewarding raw activity breeds noise).", ge=0, le=1e6
+    )
     motivation: float = param(
         0.25, "x propensity", "Extra posting propensity when a behaviour earns points.", ge=0, le=10
     )
-    leaderboard_size: int = param(10, "members", "Members recognised on the weekly leaderboard.", ge=0, le=10000)
-    recognition: float = param(0.4, "utility", "Satisfaction (and activation) a leaderboard mention gives.", ge=0, le=10)
-    level_points: float = param(
-        50.0, "points", "Points for level 1; each further level needs twice as many (等级).", gt=0, le=1e9,
+    leaderboard_size: int = param(
+        10, "members", "Members recognised on the weekly leaderboard.", ge=0, le=10000
     )
-    level_identity: float = param(0.03, "utility/day/level", "Daily identity benefit per level reached.", ge=0, le=10)
-    prize_yuan_per_week: float = param(50.0, "yuan/week", "Prizes paid to the leaderboard each week.", ge=0, le=1e6)
+    recognition: float = param(
+        0.4, "utility", "Satisfaction (and activation) a leaderboard mention gives.", ge=0, le=10
+    )
+    level_points: float = param(
+        50.0,
+        "points",
+        "Points for level 1; each further level needs twice as many (等级).",
+        gt=0,
+        le=1e9,
+    )
+    level_identity: float = param(
+        0.03, "utility/day/level", "Daily identity benefit per level reached.", ge=0, le=10
+    )
+    prize_yuan_per_week: float = param(
+        50.0, "yuan/week", "Prizes paid to the leaderboard each week.", ge=0, le=1e6
+    )
 
 
 class Split(Section):
-    enabled: bool = param(False, "flag", "Split a large group into focused sub-groups (聚是一团火，散是满天星).",
-                          source="seed 004 ⒁⒂; seed 003 促活")
+    enabled: bool = param(
+        False,
+        "flag",
+        "Split a large group into focused sub-groups (聚是一团火，散是满天星).",
+        source="seed 004 ⒁⒂; seed 003 促活",
+    )
     at_size: int = param(300, "members", "Present members at which a group is split.", ge=4, le=100000)
     subgroups: int = param(2, "groups", "Sub-groups a split creates (by members' sub-topic).", ge=2, le=20)
     focus_bonus: float = param(
@@ -465,45 +658,67 @@ class Split(Section):
 
 
 class RemoveLurkers(Section):
-    enabled: bool = param(False, "flag", "Periodically remove members who never post (清理潜水).",
-                          source="seed 003 促活")
+    enabled: bool = param(
+        False, "flag", "Periodically remove members who never post (清理潜水).", source="seed 003 促活"
+    )
     inactive_days: int = param(30, "days", "Members silent this long are removed.", ge=1, le=3650)
     every_days: int = param(30, "days", "How often the clean-up runs.", ge=1, le=3650)
 
 
 class Matrix(Section):
     max_group_size: int = param(
-        500, "members", "Size cap of one group; joiners beyond it open a new overflow group.",
-        source="WeChat's 500-member group cap", ge=2, le=100000,
+        500,
+        "members",
+        "Size cap of one group; joiners beyond it open a new overflow group.",
+        source="WeChat's 500-member group cap",
+        ge=2,
+        le=100000,
     )
     split: Split = Split()
-    merge_dead: bool = param(False, "flag", "Move the present (active and muted) members of a dead group into a live one.")
+    merge_dead: bool = param(
+        False, "flag", "Move the present (active and muted) members of a dead group into a live one."
+    )
     dissolve_dead: bool = param(False, "flag", "Dissolve dead groups (their members leave).")
     remove_lurkers: RemoveLurkers = RemoveLurkers()
 
 
 class Lifecycle(Section):
     type: Literal["persistent", "flash"] = param(
-        "persistent", "choice",
+        "persistent",
+        "choice",
         "persistent: members' need lasts (有用); flash: a short-lived event or flash-sale group (快闪群) whose "
         "members' need fades and which the operator dissolves after a while.",
         source="seed 003 社群生命周期 (持续性群 vs 非持续性群)",
     )
     planned_days: int = param(
-        0, "days", "Day the operator dissolves the group (0 = never for a persistent group, flash_days for a flash group).",
-        ge=0, le=3650,
+        0,
+        "days",
+        "Day the operator dissolves the group (0 = never for a persistent group, flash_days for a flash group).",
+        ge=0,
+        le=3650,
     )
     need_half_life_days: float = param(
-        0.0, "days", "Half-life of members' need for the group (0 = it lasts; flash groups use flash_need_half_life_days).",
-        ge=0, le=3650,
+        0.0,
+        "days",
+        "Half-life of members' need for the group (0 = it lasts; flash groups use flash_need_half_life_days).",
+        ge=0,
+        le=3650,
     )
     flash_days: int = param(
-        14, "days", "Day a flash group is dissolved when planned_days is not set (an active group lives > 21 days; a flash one less).",
-        source="seed 003 (七): 一个活跃的社群生命周期一般是>21天", ge=1, le=3650,
+        14,
+        "days",
+        "Day a flash group is dissolved when planned_days is not set (an active group lives > 21 days; a flash one less).",
+        source="seed 003 (七): 一个活跃的社群生命周期一般是>21天",
+        ge=1,
+        le=3650,
     )
     flash_need_half_life_days: float = param(
-        3.0, "days", "Half-life of a flash group's members' need when need_half_life_days is not set (新奇、好玩).",
-        source="seed 003 非持续性群", gt=0, le=3650,
+        3.0,
+        "days",
+        "Half-life of a flash group's members' need when need_half_life_days is not set (新奇、好玩).",
+        source="seed 003 非持续性群",
+        gt=0,
+        le=3650,
     )
 
     def dissolution_day(self) -> int:
@@ -542,120 +757,235 @@ class PerRole(Section):
 class Posting(Section):
     value_rate: PerRole = param(
         PerRole(lurker=0.003, commenter=0.03, creator=0.4, kol=1.0, admin=0.0, koc=0.35),
-        "posts/day", "Base value-post rate by role, before fit, motivation, crowding and activation.",
+        "posts/day",
+        "Base value-post rate by role, before fit, motivation, crowding and activation.",
         source="Nielsen 2006; van Mierlo 2014",
     )
     chatter_rate: PerRole = param(
         PerRole(lurker=0.05, commenter=0.4, creator=0.3, kol=0.2, admin=0.0, koc=0.6),
-        "messages/day", "Off-topic chatter rate by role of a fully sociable member with no interest in the theme (scaled by sociability^2 and 1 - fit).",
+        "messages/day",
+        "Off-topic chatter rate by role of a fully sociable member with no interest in the theme (scaled by sociability^2 and 1 - fit).",
     )
     thanks_per_buzz: float = param(
-        0.15, "messages/buzz", "Messages (thanks, grabbing banter) per unit of buzz, whoever the member is.",
-        source="seed 003 刺激活跃: red packets", ge=0, le=10,
+        0.15,
+        "messages/buzz",
+        "Messages (thanks, grabbing banter) per unit of buzz, whoever the member is.",
+        source="seed 003 刺激活跃: red packets",
+        ge=0,
+        le=10,
     )
     spam_rate: float = param(0.35, "ads/day", "Ad rate of a member who joined to advertise.", ge=0, le=10)
     commitment_engagement: float = param(
-        1.5, "x propensity", "Extra posting and replying per unit of commitment (people who paid or were vetted take part: 等价互换).",
-        source="seed 003 (三) 入群门槛", ge=0, le=10,
+        1.5,
+        "x propensity",
+        "Extra posting and replying per unit of commitment (people who paid or were vetted take part: 等价互换).",
+        source="seed 003 (三) 入群门槛",
+        ge=0,
+        le=10,
     )
     fit_exponent: float = param(
-        1.5, "exponent", "Value posting scales with fit to this power (you post about what you care for).", ge=0, le=10
+        1.5,
+        "exponent",
+        "Value posting scales with fit to this power (you post about what you care for).",
+        ge=0,
+        le=10,
     )
     crowd_size: float = param(
-        150.0, "members", "Group size at which crowding has cut each member's posting by 1 - 2^-crowd_exponent (smoothly from the first member).",
-        source="Dunbar 1992 (~150); seed 004 ⒊", gt=0, le=100000,
+        150.0,
+        "members",
+        "Group size at which crowding has cut each member's posting by 1 - 2^-crowd_exponent (smoothly from the first member).",
+        source="Dunbar 1992 (~150); seed 004 ⒊",
+        gt=0,
+        le=100000,
     )
     crowd_exponent: float = param(
-        0.6, "exponent", "How steeply per-member posting falls with group size (audience / bystander effect).",
-        source="Butler 2001; Latané & Darley 1970", ge=0, le=5,
+        0.6,
+        "exponent",
+        "How steeply per-member posting falls with group size (audience / bystander effect).",
+        source="Butler 2001; Latané & Darley 1970",
+        ge=0,
+        le=5,
     )
-    member_quality: float = param(1.0, "value units/post", "Information value of a member's value post.", ge=0, le=10)
+    member_quality: float = param(
+        1.0, "value units/post", "Information value of a member's value post.", ge=0, le=10
+    )
 
 
 class Replies(Section):
     rate: PerRole = param(
         PerRole(lurker=0.0002, commenter=0.08, creator=0.05, kol=0.03, admin=0.0, koc=0.1),
-        "replies/value post read", "Chance a reader replies to a value post, by role.",
+        "replies/value post read",
+        "Chance a reader replies to a value post, by role.",
     )
-    max_per_post: float = param(6.0, "replies", "Replies one post can attract at most (conversation saturates).", gt=0, le=1000)
-    tie_weight: float = param(0.15, "tie units", "Tie strength one reply adds between replier and poster.", ge=0, le=10)
+    max_per_post: float = param(
+        6.0, "replies", "Replies one post can attract at most (conversation saturates).", gt=0, le=1000
+    )
+    tie_weight: float = param(
+        0.15, "tie units", "Tie strength one reply adds between replier and poster.", ge=0, le=10
+    )
     chatter_tie_weight: float = param(
         0.03, "tie units", "Tie strength formed per pair of members chatting on the same day.", ge=0, le=10
     )
-    chatter_pairs_per_message: float = param(0.3, "pairs/message", "Chatter exchanges that form a tie.", ge=0, le=10)
+    chatter_pairs_per_message: float = param(
+        0.3, "pairs/message", "Chatter exchanges that form a tie.", ge=0, le=10
+    )
 
 
 class Activation(Section):
     newcomer: float = param(
-        1.0, "activation", "Activation a member who chose to join arrives with (introductions, curiosity).",
-        ge=0, le=10,
+        1.0,
+        "activation",
+        "Activation a member who chose to join arrives with (introductions, curiosity).",
+        ge=0,
+        le=10,
     )
-    decay: float = param(0.5, "factor/day", "Share of today's activation left tomorrow (drawn-in spells fade).", ge=0, le=1)
-    buzz_decay: float = param(0.35, "factor/day", "Share of chatter buzz left tomorrow (red-packet spikes fade fast).", ge=0, le=1)
-    value_gain: float = param(1.0, "x per activation", "Value posting and replying gain per unit of activation.", ge=0, le=10)
+    decay: float = param(
+        0.5, "factor/day", "Share of today's activation left tomorrow (drawn-in spells fade).", ge=0, le=1
+    )
+    buzz_decay: float = param(
+        0.35, "factor/day", "Share of chatter buzz left tomorrow (red-packet spikes fade fast).", ge=0, le=1
+    )
+    value_gain: float = param(
+        1.0, "x per activation", "Value posting and replying gain per unit of activation.", ge=0, le=10
+    )
     chatter_gain: float = param(1.0, "x per buzz", "Chatter gain per unit of buzz.", ge=0, le=100)
     cap: float = param(4.0, "activation", "Most activation a member can carry.", gt=0, le=100)
 
 
 class Satisfaction(Section):
-    memory: float = param(0.15, "weight/day", "Weight of today's experience in satisfaction (EWMA).", gt=0, le=1)
-    info_weight: float = param(0.9, "utility", "Most satisfaction fitting information can give per day.", ge=0, le=10)
-    info_scale: float = param(3.0, "value units", "Quality-weighted value posts read at which info benefit is 63% of max.", gt=0, le=1000)
-    reply_weight: float = param(0.5, "utility", "Most satisfaction replies and mentions received can give per day.", ge=0, le=10)
+    memory: float = param(
+        0.15, "weight/day", "Weight of today's experience in satisfaction (EWMA).", gt=0, le=1
+    )
+    info_weight: float = param(
+        0.9, "utility", "Most satisfaction fitting information can give per day.", ge=0, le=10
+    )
+    info_scale: float = param(
+        3.0,
+        "value units",
+        "Quality-weighted value posts read at which info benefit is 63% of max.",
+        gt=0,
+        le=1000,
+    )
+    reply_weight: float = param(
+        0.5, "utility", "Most satisfaction replies and mentions received can give per day.", ge=0, le=10
+    )
     tie_weight: float = param(0.4, "utility", "Most satisfaction ties can give per day.", ge=0, le=10)
     tie_half: float = param(1.5, "tie units", "Tie strength that gives half the tie benefit.", gt=0, le=1000)
-    fun_weight: float = param(0.25, "utility", "Most fun off-topic chatter gives a member who likes chatter.", ge=0, le=10)
+    fun_weight: float = param(
+        0.25, "utility", "Most fun off-topic chatter gives a member who likes chatter.", ge=0, le=10
+    )
     fun_scale: float = param(10.0, "messages", "Chatter read at which fun is 63% of max.", gt=0, le=10000)
     overload_weight: float = param(
-        0.25, "utility/overload", "Cost per unit of reading overload (messages beyond attention / attention).",
-        source="Dunbar 1992; WeChat 500 cap", ge=0, le=10,
+        0.25,
+        "utility/overload",
+        "Cost per unit of reading overload (messages beyond attention / attention).",
+        source="Dunbar 1992; WeChat 500 cap",
+        ge=0,
+        le=10,
     )
     ad_weight: float = param(
-        0.35, "utility/ad", "Cost of reading one ad for a member with no bond to the group (a sale before any relationship).",
-        source="seed 002 第二点 (三天群就被屏蔽了)", ge=0, le=10,
+        0.35,
+        "utility/ad",
+        "Cost of reading one ad for a member with no bond to the group (a sale before any relationship).",
+        source="seed 002 第二点 (三天群就被屏蔽了)",
+        ge=0,
+        le=10,
     )
     bond_ties: float = param(
-        2.0, "tie units", "Tie strength that alone gives a bond of 1 - 1/e (bond = 1 - exp(-ties/bond_ties - trust/bond_trust)).",
-        source="seed 002 第二点 (selling after bonding costs far less)", gt=0, le=1000,
+        2.0,
+        "tie units",
+        "Tie strength that alone gives a bond of 1 - 1/e (bond = 1 - exp(-ties/bond_ties - trust/bond_trust)).",
+        source="seed 002 第二点 (selling after bonding costs far less)",
+        gt=0,
+        le=1000,
     )
     bond_trust: float = param(
-        0.15, "trust", "Trust that alone gives a bond of 1 - 1/e.", gt=0, le=1000,
+        0.15,
+        "trust",
+        "Trust that alone gives a bond of 1 - 1/e.",
+        gt=0,
+        le=1000,
     )
     trust_memory: float = param(
-        0.03, "weight/day", "How fast trust follows satisfaction (slow: trust is built over weeks, 靠谱).", gt=0, le=1,
+        0.03,
+        "weight/day",
+        "How fast trust follows satisfaction (slow: trust is built over weeks, 靠谱).",
+        gt=0,
+        le=1,
     )
-    offtopic_weight: float = param(0.3, "utility", "Most cost off-topic chatter imposes on a member who came for value.", ge=0, le=10)
-    offtopic_scale: float = param(20.0, "messages", "Chatter read at which the off-topic cost is half its max.", gt=0, le=10000)
-    money_weight: float = param(0.01, "utility/yuan", "Satisfaction per yuan received (red packets, rewards).", ge=0, le=10)
+    offtopic_weight: float = param(
+        0.3, "utility", "Most cost off-topic chatter imposes on a member who came for value.", ge=0, le=10
+    )
+    offtopic_scale: float = param(
+        20.0, "messages", "Chatter read at which the off-topic cost is half its max.", gt=0, le=10000
+    )
+    money_weight: float = param(
+        0.01, "utility/yuan", "Satisfaction per yuan received (red packets, rewards).", ge=0, le=10
+    )
     reference: float = param(
-        0.3, "utility/day", "What membership must give per day to feel worth it (opportunity cost).", ge=0, le=10
+        0.3,
+        "utility/day",
+        "What membership must give per day to feel worth it (opportunity cost).",
+        ge=0,
+        le=10,
     )
     unconsented_start: float = param(
         -0.4, "satisfaction", "Starting satisfaction of someone added without being asked.", ge=-5, le=5
     )
-    consented_start: float = param(0.3, "satisfaction", "Starting satisfaction of someone who chose to join.", ge=-5, le=5)
+    consented_start: float = param(
+        0.3, "satisfaction", "Starting satisfaction of someone who chose to join.", ge=-5, le=5
+    )
 
 
 class Churn(Section):
     ad_irritation: float = param(
-        5.0, "messages/ad", "How many irritating messages one ad from a stranger counts as (ads get groups muted).",
-        source="seed 002: 三天群就被屏蔽了; seed 003 (七)", ge=0, le=100,
+        5.0,
+        "messages/ad",
+        "How many irritating messages one ad from a stranger counts as (ads get groups muted).",
+        source="seed 002: 三天群就被屏蔽了; seed 003 (七)",
+        ge=0,
+        le=100,
     )
-    mute_rate: float = param(0.25, "probability/day", "Muting chance per day at twice the tolerated noise.", ge=0, le=1)
-    leave_max: float = param(0.12, "probability/day", "Leaving chance per day of a thoroughly dissatisfied member.", ge=0, le=1)
-    leave_midpoint: float = param(-0.25, "satisfaction", "Satisfaction at which the leaving chance is half its max.", ge=-5, le=5)
-    leave_scale: float = param(0.1, "satisfaction", "How sharply leaving rises as satisfaction falls.", gt=0, le=5)
-    tie_lock: float = param(3.0, "tie units", "Ties at which the leaving hazard drops to 1/e (friends keep you there).", gt=0, le=1000)
+    mute_rate: float = param(
+        0.25, "probability/day", "Muting chance per day at twice the tolerated noise.", ge=0, le=1
+    )
+    leave_max: float = param(
+        0.12, "probability/day", "Leaving chance per day of a thoroughly dissatisfied member.", ge=0, le=1
+    )
+    leave_midpoint: float = param(
+        -0.25, "satisfaction", "Satisfaction at which the leaving chance is half its max.", ge=-5, le=5
+    )
+    leave_scale: float = param(
+        0.1, "satisfaction", "How sharply leaving rises as satisfaction falls.", gt=0, le=5
+    )
+    tie_lock: float = param(
+        3.0,
+        "tie units",
+        "Ties at which the leaving hazard drops to 1/e (friends keep you there).",
+        gt=0,
+        le=1000,
+    )
     muted_leave_factor: float = param(
-        0.15, "x hazard", "Muted members leave at this fraction of the rate (most just stay silent).", ge=0, le=1
+        0.15,
+        "x hazard",
+        "Muted members leave at this fraction of the rate (most just stay silent).",
+        ge=0,
+        le=1,
     )
     operator_added_leave: float = param(
-        0.03, "probability/day", "Extra daily chance that someone added without consent quietly leaves.", ge=0, le=1
+        0.03,
+        "probability/day",
+        "Extra daily chance that someone added without consent quietly leaves.",
+        ge=0,
+        le=1,
     )
     background_leave: float = param(
-        0.0015, "probability/day",
+        0.0015,
+        "probability/day",
         "Leaving for reasons outside the group (life changes, pruning chats), scaled by each member's restlessness.",
-        source="heavy-tailed time in group (docs/model.md)", ge=0, le=1,
+        source="heavy-tailed time in group (docs/model.md)",
+        ge=0,
+        le=1,
     )
     noticed_muted_rate: float = param(
         0.002, "probability/day", "Chance a muted member notices the group and leaves anyway.", ge=0, le=1
@@ -664,15 +994,35 @@ class Churn(Section):
 
 class Roles(Section):
     tie_pull: float = param(
-        0.3, "per tie unit", "How much each unit of tie strength draws a lurker in, like activation does (friends pull you into talk).",
-        source="MODEL.md: lurkers become commenters when drawn in (topics, @-mentions, ties)", ge=0, le=10,
+        0.3,
+        "per tie unit",
+        "How much each unit of tie strength draws a lurker in, like activation does (friends pull you into talk).",
+        source="MODEL.md: lurkers become commenters when drawn in (topics, @-mentions, ties)",
+        ge=0,
+        le=10,
     )
-    lurker_to_commenter: float = param(0.004, "probability/day", "Chance a fully drawn-in lurker starts commenting.", ge=0, le=1)
-    commenter_to_creator: float = param(0.01, "probability/day", "Chance a commenter whose posts got answered starts creating.", ge=0, le=1)
-    creator_to_commenter: float = param(0.03, "probability/day", "Chance an unrewarded creator stops creating.", ge=0, le=1)
-    commenter_to_lurker: float = param(0.03, "probability/day", "Chance a disengaged commenter falls back to lurking.", ge=0, le=1)
-    reward_scale: float = param(1.0, "replies/post", "Replies per post at which recognition motivation is 76% of max (tanh(1)).", gt=0, le=1000)
-    reward_memory: float = param(0.2, "weight/day", "Weight of today's replies in a poster's remembered recognition.", gt=0, le=1)
+    lurker_to_commenter: float = param(
+        0.004, "probability/day", "Chance a fully drawn-in lurker starts commenting.", ge=0, le=1
+    )
+    commenter_to_creator: float = param(
+        0.01, "probability/day", "Chance a commenter whose posts got answered starts creating.", ge=0, le=1
+    )
+    creator_to_commenter: float = param(
+        0.03, "probability/day", "Chance an unrewarded creator stops creating.", ge=0, le=1
+    )
+    commenter_to_lurker: float = param(
+        0.03, "probability/day", "Chance a disengaged commenter falls back to lurking.", ge=0, le=1
+    )
+    reward_scale: float = param(
+        1.0,
+        "replies/post",
+        "Replies per post at which recognition motivation is 76% of max (tanh(1)).",
+        gt=0,
+        le=1000,
+    )
+    reward_memory: float = param(
+        0.2, "weight/day", "Weight of today's replies in a poster's remembered recognition.", gt=0, le=1
+    )
 
 
 class Behaviour(Section):
@@ -753,16 +1103,26 @@ class Dissolve(InterventionBase):
 class SetParameters(InterventionBase):
     action: Literal["set"]
     changes: dict[str, Any] = param(
-        ..., "field path: value", "Parameters to change from this day on, e.g. {'rules.ban_ads': true}.",
+        ...,
+        "field path: value",
+        "Parameters to change from this day on, e.g. {'rules.ban_ads': true}.",
         strict=False,
     )
 
 
 Intervention = Annotated[
-    Union[
-        InviteKOL, StartSelling, StopSelling, RunEvent, MassAdd, SendRedPackets, PromoteKOCs,
-        SplitGroups, MergeGroups, RemoveLurkersNow, Dissolve, SetParameters,
-    ],
+    InviteKOL
+    | StartSelling
+    | StopSelling
+    | RunEvent
+    | MassAdd
+    | SendRedPackets
+    | PromoteKOCs
+    | SplitGroups
+    | MergeGroups
+    | RemoveLurkersNow
+    | Dissolve
+    | SetParameters,
     Field(discriminator="action"),
 ]
 
@@ -794,12 +1154,14 @@ class Scenario(Section):
     lifecycle: Lifecycle = Lifecycle()
     behaviour: Behaviour = Behaviour()
     timeline: tuple[Intervention, ...] = param(
-        (), "list", "Interventions on given days (invite a KOL, start selling, mass-add, set a rule...).",
+        (),
+        "list",
+        "Interventions on given days (invite a KOL, start selling, mass-add, set a rule...).",
         strict=False,
     )
 
     @model_validator(mode="after")
-    def _timeline_changes_are_valid(self) -> "Scenario":
+    def _timeline_changes_are_valid(self) -> Scenario:
         from sim.scenario.overrides import apply_overrides  # local: overrides imports this module
 
         for index, item in enumerate(self.timeline):

@@ -71,7 +71,7 @@ class Outcome:
     key: str
     label: str
     unit: str
-    short: str = ""   # a few words, for chart titles
+    short: str = ""  # a few words, for chart titles
 
     @property
     def title(self) -> str:
@@ -81,9 +81,18 @@ class Outcome:
 def outcome_definitions(survival_day: int, contributors_day: int, horizon: int) -> list[Outcome]:
     return [
         Outcome("lifespan", f"days of value (restricted lifespan, of {horizon})", "days", "days of value"),
-        Outcome("survival", f"share of groups alive on day {survival_day}", "share", f"alive on day {survival_day}"),
-        Outcome("contributors", f"value contributors on day {contributors_day}", "members",
-                f"contributors, day {contributors_day}"),
+        Outcome(
+            "survival",
+            f"share of groups alive on day {survival_day}",
+            "share",
+            f"alive on day {survival_day}",
+        ),
+        Outcome(
+            "contributors",
+            f"value contributors on day {contributors_day}",
+            "members",
+            f"contributors, day {contributors_day}",
+        ),
         Outcome("value_output", "value posts per day", "posts/day", "value posts/day"),
     ]
 
@@ -93,18 +102,18 @@ class SweepAnalysis:
     """Everything `groupsim analyze` reports: tables (pandas) and a JSON-ready summary."""
 
     name: str
-    design: str                       # grid, random, lhs, sobol, morris
+    design: str  # grid, random, lhs, sobol, morris
     parameters: tuple[Parameter, ...]
     outcomes: list[Outcome]
     survival_day: int
     horizon: int
-    runs: pd.DataFrame                # per successful run: point, replicate, levers, outcomes
-    points: pd.DataFrame              # per point: levers, runs, mean of each outcome
-    sensitivity: pd.DataFrame         # long: outcome, method, index, parameter, parameter_b, estimate, low, high
-    effects: pd.DataFrame             # outcome, parameter, level, x, mean, low, high, runs
-    interactions: pd.DataFrame        # outcome, parameter_a, level_a, x_a, parameter_b, level_b, x_b, mean, runs
-    tipping: pd.DataFrame             # parameter, condition, crossing, low_level, high_level, direction, clear, ...
-    noise: pd.DataFrame               # outcome, noise_share, runs, points
+    runs: pd.DataFrame  # per successful run: point, replicate, levers, outcomes
+    points: pd.DataFrame  # per point: levers, runs, mean of each outcome
+    sensitivity: pd.DataFrame  # long: outcome, method, index, parameter, parameter_b, estimate, low, high
+    effects: pd.DataFrame  # outcome, parameter, level, x, mean, low, high, runs
+    interactions: pd.DataFrame  # outcome, parameter_a, level_a, x_a, parameter_b, level_b, x_b, mean, runs
+    tipping: pd.DataFrame  # parameter, condition, crossing, low_level, high_level, direction, clear, ...
+    noise: pd.DataFrame  # outcome, noise_share, runs, points
     summary: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -116,17 +125,25 @@ class SweepAnalysis:
     def ranking(self, outcome: str = "lifespan") -> pd.DataFrame:
         """The levers ordered by importance for `outcome` (the design's headline index)."""
         index = HEADLINE_INDEX[self.method]
-        rows = self.sensitivity[(self.sensitivity["outcome"] == outcome) & (self.sensitivity["index"] == index)
-                                & (self.sensitivity["parameter_b"] == "")]
+        rows = self.sensitivity[
+            (self.sensitivity["outcome"] == outcome)
+            & (self.sensitivity["index"] == index)
+            & (self.sensitivity["parameter_b"] == "")
+        ]
         return rows.sort_values("estimate", ascending=False, kind="stable").reset_index(drop=True)
 
 
 METHOD = {"sobol": "sobol", "morris": "morris", "random": "rbd_fast", "lhs": "rbd_fast", "grid": "anova"}
 HEADLINE_INDEX = {"sobol": "ST", "morris": "mu_star", "rbd_fast": "S1", "anova": "main"}
 INDEX_LABEL = {
-    "ST": "total-order Sobol index", "S1": "first-order index", "S2": "second-order Sobol index",
-    "mu_star": "Morris mu*", "mu": "Morris mu", "sigma": "Morris sigma",
-    "main": "main-effect share of variance", "interaction": "interaction share of variance",
+    "ST": "total-order Sobol index",
+    "S1": "first-order index",
+    "S2": "second-order Sobol index",
+    "mu_star": "Morris mu*",
+    "mu": "Morris mu",
+    "sigma": "Morris sigma",
+    "main": "main-effect share of variance",
+    "interaction": "interaction share of variance",
 }
 SENSITIVITY_COLUMNS = ["outcome", "method", "index", "parameter", "parameter_b", "estimate", "low", "high"]
 
@@ -134,8 +151,13 @@ SENSITIVITY_COLUMNS = ["outcome", "method", "index", "parameter", "parameter_b",
 # ------------------------------------------------------------------------------------ runs
 
 
-def run_outcomes(runs: pd.DataFrame, parameters: Sequence[Parameter], survival_day: int, contributors_day: int,
-                 extra: Sequence[str] = ()) -> pd.DataFrame:
+def run_outcomes(
+    runs: pd.DataFrame,
+    parameters: Sequence[Parameter],
+    survival_day: int,
+    contributors_day: int,
+    extra: Sequence[str] = (),
+) -> pd.DataFrame:
     """Per successful run: point, replicate, the levers, the four outcomes (see the module doc) and
     the `extra` recorded columns as they are."""
     column = f"value_contributors_at_{contributors_day}"
@@ -145,8 +167,10 @@ def run_outcomes(runs: pd.DataFrame, parameters: Sequence[Parameter], survival_d
         return pd.DataFrame(columns=[*keys, "lifespan", "survival", "contributors", "value_output", *extra])
     missing = [c for c in (column, *extra) if c not in ok.columns]
     if missing:
-        raise SweepError(f"the runs hold no {', '.join(missing)} column; record it (outcomes: in the experiment) "
-                         "and run the sweep command again")
+        raise SweepError(
+            f"the runs hold no {', '.join(missing)} column; record it (outcomes: in the experiment) "
+            "and run the sweep command again"
+        )
     horizon = ok["horizon_days"].astype(np.float64)
     lifespan = ok["lifespan_days"].astype(np.float64)
     out = ok[keys].copy()
@@ -159,8 +183,9 @@ def run_outcomes(runs: pd.DataFrame, parameters: Sequence[Parameter], survival_d
     return out.reset_index(drop=True)
 
 
-def point_means(per_run: pd.DataFrame, design: pd.DataFrame, parameters: Sequence[Parameter],
-                outcomes: Sequence[Outcome]) -> pd.DataFrame:
+def point_means(
+    per_run: pd.DataFrame, design: pd.DataFrame, parameters: Sequence[Parameter], outcomes: Sequence[Outcome]
+) -> pd.DataFrame:
     """Per point of the design (all of them, in order): its levers, successful runs and the mean of
     each outcome (NaN where no run of the point succeeded)."""
     keys = [o.key for o in outcomes]
@@ -178,25 +203,59 @@ def point_means(per_run: pd.DataFrame, design: pd.DataFrame, parameters: Sequenc
 
 
 def _problem(parameters: Sequence[Parameter]) -> dict[str, Any]:
-    return {"num_vars": len(parameters), "names": [p.path for p in parameters], "bounds": [[0.0, 1.0]] * len(parameters)}
+    return {
+        "num_vars": len(parameters),
+        "names": [p.path for p in parameters],
+        "bounds": [[0.0, 1.0]] * len(parameters),
+    }
 
 
-def _row(outcome: str, method: str, index: str, parameter: str, estimate: float, low: float | None = None,
-         high: float | None = None, parameter_b: str = "") -> dict[str, Any]:
+def _row(
+    outcome: str,
+    method: str,
+    index: str,
+    parameter: str,
+    estimate: float,
+    low: float | None = None,
+    high: float | None = None,
+    parameter_b: str = "",
+) -> dict[str, Any]:
     value = lambda x: float(x) if x is not None and np.isfinite(x) else np.nan  # noqa: E731
-    return {"outcome": outcome, "method": method, "index": index, "parameter": parameter, "parameter_b": parameter_b,
-            "estimate": value(estimate), "low": value(low), "high": value(high)}
+    return {
+        "outcome": outcome,
+        "method": method,
+        "index": index,
+        "parameter": parameter,
+        "parameter_b": parameter_b,
+        "estimate": value(estimate),
+        "low": value(low),
+        "high": value(high),
+    }
 
 
-def sobol_indices(parameters: Sequence[Parameter], y: np.ndarray, outcome: str, *, second_order: bool,
-                  seed: int, confidence: float = CONFIDENCE, resamples: int = RESAMPLES) -> list[dict[str, Any]]:
+def sobol_indices(
+    parameters: Sequence[Parameter],
+    y: np.ndarray,
+    outcome: str,
+    *,
+    second_order: bool,
+    seed: int,
+    confidence: float = CONFIDENCE,
+    resamples: int = RESAMPLES,
+) -> list[dict[str, Any]]:
     """S1 and ST (and S2) of `y` (one value per point, in Saltelli order) with bootstrap intervals."""
     from SALib.analyze import sobol
 
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        result = sobol.analyze(_problem(parameters), np.asarray(y, dtype=np.float64), calc_second_order=second_order,
-                               num_resamples=resamples, conf_level=confidence, seed=seed)
+        result = sobol.analyze(
+            _problem(parameters),
+            np.asarray(y, dtype=np.float64),
+            calc_second_order=second_order,
+            num_resamples=resamples,
+            conf_level=confidence,
+            seed=seed,
+        )
     rows = []
     for i, p in enumerate(parameters):
         for index in ("S1", "ST"):
@@ -205,40 +264,83 @@ def sobol_indices(parameters: Sequence[Parameter], y: np.ndarray, outcome: str, 
     if second_order:
         for i, j in itertools.combinations(range(len(parameters)), 2):
             estimate, half = result["S2"][i][j], result["S2_conf"][i][j]
-            rows.append(_row(outcome, "sobol", "S2", parameters[i].path, estimate, estimate - half, estimate + half,
-                             parameter_b=parameters[j].path))
+            rows.append(
+                _row(
+                    outcome,
+                    "sobol",
+                    "S2",
+                    parameters[i].path,
+                    estimate,
+                    estimate - half,
+                    estimate + half,
+                    parameter_b=parameters[j].path,
+                )
+            )
     return rows
 
 
-def morris_indices(parameters: Sequence[Parameter], x: np.ndarray, y: np.ndarray, outcome: str, *, levels: int,
-                   seed: int, confidence: float = CONFIDENCE, resamples: int = RESAMPLES) -> list[dict[str, Any]]:
+def morris_indices(
+    parameters: Sequence[Parameter],
+    x: np.ndarray,
+    y: np.ndarray,
+    outcome: str,
+    *,
+    levels: int,
+    seed: int,
+    confidence: float = CONFIDENCE,
+    resamples: int = RESAMPLES,
+) -> list[dict[str, Any]]:
     """mu, mu* (with a bootstrap interval) and sigma of the elementary effects of `y` at the Morris
     points `x` (unit coordinates), in outcome units per full range of each lever."""
     from SALib.analyze import morris
 
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        result = morris.analyze(_problem(parameters), np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64),
-                                num_resamples=resamples, conf_level=confidence, num_levels=levels, seed=seed)
+        result = morris.analyze(
+            _problem(parameters),
+            np.asarray(x, dtype=np.float64),
+            np.asarray(y, dtype=np.float64),
+            num_resamples=resamples,
+            conf_level=confidence,
+            num_levels=levels,
+            seed=seed,
+        )
     rows = []
     for i, p in enumerate(parameters):
         mu_star, half = result["mu_star"][i], result["mu_star_conf"][i]
-        rows.append(_row(outcome, "morris", "mu_star", p.path, mu_star, max(0.0, mu_star - half), mu_star + half))
+        rows.append(
+            _row(outcome, "morris", "mu_star", p.path, mu_star, max(0.0, mu_star - half), mu_star + half)
+        )
         rows.append(_row(outcome, "morris", "mu", p.path, result["mu"][i]))
         rows.append(_row(outcome, "morris", "sigma", p.path, result["sigma"][i]))
     return rows
 
 
-def rbd_fast_indices(parameters: Sequence[Parameter], x: np.ndarray, y: np.ndarray, outcome: str, *, seed: int,
-                     confidence: float = CONFIDENCE, resamples: int = RESAMPLES) -> list[dict[str, Any]]:
+def rbd_fast_indices(
+    parameters: Sequence[Parameter],
+    x: np.ndarray,
+    y: np.ndarray,
+    outcome: str,
+    *,
+    seed: int,
+    confidence: float = CONFIDENCE,
+    resamples: int = RESAMPLES,
+) -> list[dict[str, Any]]:
     """First-order indices of `y` at any sample `x` (unit coordinates) by RBD-FAST, with intervals."""
     from SALib.analyze import rbd_fast
 
     harmonics = max(1, min(10, (len(y) - 1) // 2 - 1))
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        result = rbd_fast.analyze(_problem(parameters), np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64),
-                                  M=harmonics, num_resamples=resamples, conf_level=confidence, seed=seed)
+        result = rbd_fast.analyze(
+            _problem(parameters),
+            np.asarray(x, dtype=np.float64),
+            np.asarray(y, dtype=np.float64),
+            M=harmonics,
+            num_resamples=resamples,
+            conf_level=confidence,
+            seed=seed,
+        )
     rows = []
     for i, p in enumerate(parameters):
         estimate, half = result["S1"][i], result["S1_conf"][i]
@@ -299,7 +401,9 @@ def lever_levels(per_run: pd.DataFrame, parameter: Parameter, design: str) -> tu
     distinct = np.sort(values.unique())
     if design == "grid" or len(distinct) <= MAX_LEVELS:
         labels = values.map(_label)
-        return labels, pd.DataFrame({"level": [_label(v) for v in distinct], "x": distinct.astype(np.float64)})
+        return labels, pd.DataFrame(
+            {"level": [_label(v) for v in distinct], "x": distinct.astype(np.float64)}
+        )
     bins = pd.qcut(values.astype(np.float64), BINS, duplicates="drop")
     centres = values.astype(np.float64).groupby(bins, observed=True).mean()
     labels = bins.map(lambda interval: _interval_label(interval, parameter)).astype(str)
@@ -335,8 +439,13 @@ def _interval(values: np.ndarray, outcome: str, confidence: float) -> tuple[floa
     return mean - half, mean + half
 
 
-def main_effects(per_run: pd.DataFrame, parameters: Sequence[Parameter], outcomes: Sequence[Outcome], design: str,
-                 confidence: float = CONFIDENCE) -> pd.DataFrame:
+def main_effects(
+    per_run: pd.DataFrame,
+    parameters: Sequence[Parameter],
+    outcomes: Sequence[Outcome],
+    design: str,
+    confidence: float = CONFIDENCE,
+) -> pd.DataFrame:
     """Mean of each outcome at each level (or bin) of each lever, over every run there, with an interval."""
     rows = []
     for p in parameters:
@@ -346,14 +455,27 @@ def main_effects(per_run: pd.DataFrame, parameters: Sequence[Parameter], outcome
             for o in outcomes:
                 values = at[o.key].to_numpy(np.float64)
                 low, high = _interval(values, o.key, confidence)
-                rows.append({"outcome": o.key, "parameter": p.path, "level": level, "x": x,
-                             "mean": float(values.mean()) if len(values) else math.nan, "low": low, "high": high,
-                             "runs": len(values), "points": int(at["point"].nunique())})
-    return pd.DataFrame(rows, columns=["outcome", "parameter", "level", "x", "mean", "low", "high", "runs", "points"])
+                rows.append(
+                    {
+                        "outcome": o.key,
+                        "parameter": p.path,
+                        "level": level,
+                        "x": x,
+                        "mean": float(values.mean()) if len(values) else math.nan,
+                        "low": low,
+                        "high": high,
+                        "runs": len(values),
+                        "points": int(at["point"].nunique()),
+                    }
+                )
+    return pd.DataFrame(
+        rows, columns=["outcome", "parameter", "level", "x", "mean", "low", "high", "runs", "points"]
+    )
 
 
-def interaction_table(per_run: pd.DataFrame, parameters: Sequence[Parameter], outcomes: Sequence[Outcome],
-                      design: str) -> pd.DataFrame:
+def interaction_table(
+    per_run: pd.DataFrame, parameters: Sequence[Parameter], outcomes: Sequence[Outcome], design: str
+) -> pd.DataFrame:
     """Mean of each outcome in each cell of each pair of levers (averaged over the other levers)."""
     columns = ["outcome", "parameter_a", "level_a", "x_a", "parameter_b", "level_b", "x_b", "mean", "runs"]
     rows = []
@@ -364,20 +486,34 @@ def interaction_table(per_run: pd.DataFrame, parameters: Sequence[Parameter], ou
         grouped = per_run.groupby([labels_a.rename("a"), labels_b.rename("b")], sort=False)
         means = grouped[[o.key for o in outcomes]].mean()
         sizes = grouped.size()
-        for (la, xa), (lb, xb) in itertools.product(zip(order_a["level"], order_a["x"]), zip(order_b["level"], order_b["x"])):
+        for (la, xa), (lb, xb) in itertools.product(
+            zip(order_a["level"], order_a["x"]), zip(order_b["level"], order_b["x"])
+        ):
             if (la, lb) not in sizes.index:
                 continue
             for o in outcomes:
-                rows.append({"outcome": o.key, "parameter_a": a.path, "level_a": la, "x_a": xa, "parameter_b": b.path,
-                             "level_b": lb, "x_b": xb, "mean": float(means.loc[(la, lb), o.key]),
-                             "runs": int(sizes.loc[(la, lb)])})
+                rows.append(
+                    {
+                        "outcome": o.key,
+                        "parameter_a": a.path,
+                        "level_a": la,
+                        "x_a": xa,
+                        "parameter_b": b.path,
+                        "level_b": lb,
+                        "x_b": xb,
+                        "mean": float(means.loc[(la, lb), o.key]),
+                        "runs": int(sizes.loc[(la, lb)]),
+                    }
+                )
     return pd.DataFrame(rows, columns=columns)
 
 
 # ---------------------------------------------------------------------------- tipping points
 
 
-def crossings(x: Sequence[float], p: Sequence[float], threshold: float = THRESHOLD) -> list[tuple[float, int, int, bool]]:
+def crossings(
+    x: Sequence[float], p: Sequence[float], threshold: float = THRESHOLD
+) -> list[tuple[float, int, int, bool]]:
     """Where the curve through (x, p), x ascending, crosses `threshold`: (crossing, index before,
     index after, rises) for each pair of adjacent finite points on opposite sides (p >= threshold
     counts as above); the crossing is the linear interpolation. Empty when it never crosses."""
@@ -400,12 +536,27 @@ def wilson(share: float, runs: int, confidence: float = CONFIDENCE) -> tuple[flo
     return float(ci.low), float(ci.high)
 
 
-TIPPING_COLUMNS = ["parameter", "condition", "crossing", "low_level", "high_level", "direction", "clear",
-                   "survival_min", "survival_max", "text"]
+TIPPING_COLUMNS = [
+    "parameter",
+    "condition",
+    "crossing",
+    "low_level",
+    "high_level",
+    "direction",
+    "clear",
+    "survival_min",
+    "survival_max",
+    "text",
+]
 
 
-def tipping_points(effects: pd.DataFrame, interactions: pd.DataFrame, parameters: Sequence[Parameter],
-                   survival_day: int, confidence: float = CONFIDENCE) -> pd.DataFrame:
+def tipping_points(
+    effects: pd.DataFrame,
+    interactions: pd.DataFrame,
+    parameters: Sequence[Parameter],
+    survival_day: int,
+    confidence: float = CONFIDENCE,
+) -> pd.DataFrame:
     """Where the share of groups alive on `survival_day` crosses 50% along each numeric lever:
     over all other levers, then at each level of each other lever (grids).
 
@@ -424,40 +575,79 @@ def tipping_points(effects: pd.DataFrame, interactions: pd.DataFrame, parameters
         found = crossings(x, share)
         if not found:
             side = "at least" if lo >= THRESHOLD else "below"
-            text = (f"{path}{where}: the share alive on {day} stays {side} 50% from {_label(float(np.nanmin(x)))} "
-                    f"to {_label(float(np.nanmax(x)))} (between {lo:.0%} and {hi:.0%})")
-            rows.append({"parameter": path, "condition": condition, "crossing": math.nan, "low_level": math.nan,
-                         "high_level": math.nan, "direction": f"always {side} 50%", "clear": True,
-                         "survival_min": lo, "survival_max": hi, "text": text})
+            text = (
+                f"{path}{where}: the share alive on {day} stays {side} 50% from {_label(float(np.nanmin(x)))} "
+                f"to {_label(float(np.nanmax(x)))} (between {lo:.0%} and {hi:.0%})"
+            )
+            rows.append(
+                {
+                    "parameter": path,
+                    "condition": condition,
+                    "crossing": math.nan,
+                    "low_level": math.nan,
+                    "high_level": math.nan,
+                    "direction": f"always {side} 50%",
+                    "clear": True,
+                    "survival_min": lo,
+                    "survival_max": hi,
+                    "text": text,
+                }
+            )
             return
         unit = by_path[path].unit
         unit = f" {unit}" if unit and unit not in ("0..1", "share", "choice", "flag") else ""
         for at, i, j, rises in found:
             below, above = (i, j) if rises else (j, i)
-            clear = wilson(share[below], int(runs[below]), confidence)[1] < THRESHOLD <= \
-                wilson(share[above], int(runs[above]), confidence)[0]
+            clear = (
+                wilson(share[below], int(runs[below]), confidence)[1]
+                < THRESHOLD
+                <= wilson(share[above], int(runs[above]), confidence)[0]
+            )
             move = "rises to 50% or more" if rises else "falls below 50%"
-            text = (f"{path}{where}: the share alive on {day} {move} between {_label(x[i])} and {_label(x[j])}{unit} "
-                    f"({share[i]:.0%} -> {share[j]:.0%}; interpolated {at:.3g})"
-                    + ("" if clear else "; not clear - the intervals of both levels include 50%"))
-            rows.append({"parameter": path, "condition": condition, "crossing": at, "low_level": float(x[i]),
-                         "high_level": float(x[j]), "direction": move, "clear": bool(clear), "survival_min": lo,
-                         "survival_max": hi, "text": text})
+            text = (
+                f"{path}{where}: the share alive on {day} {move} between {_label(x[i])} and {_label(x[j])}{unit} "
+                f"({share[i]:.0%} -> {share[j]:.0%}; interpolated {at:.3g})"
+                + ("" if clear else "; not clear - the intervals of both levels include 50%")
+            )
+            rows.append(
+                {
+                    "parameter": path,
+                    "condition": condition,
+                    "crossing": at,
+                    "low_level": float(x[i]),
+                    "high_level": float(x[j]),
+                    "direction": move,
+                    "clear": bool(clear),
+                    "survival_min": lo,
+                    "survival_max": hi,
+                    "text": text,
+                }
+            )
 
     survival = effects[effects["outcome"] == "survival"]
     for p in parameters:
         if not p.ordered:
             continue
         curve = survival[survival["parameter"] == p.path].sort_values("x")
-        add(p.path, "", curve["x"].to_numpy(np.float64), curve["mean"].to_numpy(np.float64),
-            curve["runs"].to_numpy(np.int64))
+        add(
+            p.path,
+            "",
+            curve["x"].to_numpy(np.float64),
+            curve["mean"].to_numpy(np.float64),
+            curve["runs"].to_numpy(np.int64),
+        )
     cells = interactions[interactions["outcome"] == "survival"] if len(interactions) else interactions
     for a, b in itertools.permutations(parameters, 2):
         if not a.ordered or not len(cells):
             continue
         for level, curve in conditional_curves(cells, a.path, b.path):
-            add(a.path, f"{b.path} = {level}", curve["x"].to_numpy(np.float64), curve["mean"].to_numpy(np.float64),
-                curve["runs"].to_numpy(np.int64))
+            add(
+                a.path,
+                f"{b.path} = {level}",
+                curve["x"].to_numpy(np.float64),
+                curve["mean"].to_numpy(np.float64),
+                curve["runs"].to_numpy(np.int64),
+            )
     return pd.DataFrame(rows, columns=TIPPING_COLUMNS)
 
 
@@ -478,23 +668,41 @@ def conditional_curves(cells: pd.DataFrame, along: str, given: str) -> list[tupl
     out = []
     for value in levels[at]:
         curve = pair[pair[at] == value].sort_values(x, kind="stable")
-        out.append((str(value), pd.DataFrame({"x": curve[x].to_numpy(np.float64), "level": curve[level].to_numpy(),
-                                              "mean": curve["mean"].to_numpy(np.float64),
-                                              "runs": curve["runs"].to_numpy(np.int64)})))
+        out.append(
+            (
+                str(value),
+                pd.DataFrame(
+                    {
+                        "x": curve[x].to_numpy(np.float64),
+                        "level": curve[level].to_numpy(),
+                        "mean": curve["mean"].to_numpy(np.float64),
+                        "runs": curve["runs"].to_numpy(np.int64),
+                    }
+                ),
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------------------------- analyse
 
 
-def analyze_sweep(tables: SweepTables, *, survival_day: int | None = None, extra: Sequence[str] = (),
-                  confidence: float = CONFIDENCE, resamples: int = RESAMPLES) -> SweepAnalysis:
+def analyze_sweep(
+    tables: SweepTables,
+    *,
+    survival_day: int | None = None,
+    extra: Sequence[str] = (),
+    confidence: float = CONFIDENCE,
+    resamples: int = RESAMPLES,
+) -> SweepAnalysis:
     """The full analysis of a finished sweep (SweepError if it is unfinished or has no successful
     run). `extra` names recorded numeric run columns (e.g. peak_members) analysed beside the four
     outcomes (default: the experiment's analysis.extra_outcomes)."""
     if not tables.complete:
-        raise SweepError(f"the sweep in {tables.folder} is not finished: {len(tables.runs)} of {tables.total} runs "
-                         "are in runs/. Run the same `groupsim sweep` command again to finish it, then analyze")
+        raise SweepError(
+            f"the sweep in {tables.folder} is not finished: {len(tables.runs)} of {tables.total} runs "
+            "are in runs/. Run the same `groupsim sweep` command again to finish it, then analyze"
+        )
     experiment = tables.experiment
     parameters = tables.parameters
     design_kind = experiment["design"]["kind"]
@@ -506,10 +714,14 @@ def analyze_sweep(tables: SweepTables, *, survival_day: int | None = None, extra
     contributors_day = int(experiment["analysis"]["contributors_day"])
     outcomes = outcome_definitions(day, contributors_day, horizon)
     extra = list(dict.fromkeys(extra or experiment["analysis"].get("extra_outcomes", [])))
-    clash = [name for name in extra if name in {o.key for o in outcomes} or name in {p.path for p in parameters}]
+    clash = [
+        name for name in extra if name in {o.key for o in outcomes} or name in {p.path for p in parameters}
+    ]
     if clash:
-        raise SweepError(f"{', '.join(clash)} is already analysed (or is a lever); pick recorded run columns "
-                         "such as peak_members")
+        raise SweepError(
+            f"{', '.join(clash)} is already analysed (or is a lever); pick recorded run columns "
+            "such as peak_members"
+        )
     outcomes += [Outcome(name, name.replace("_", " "), "") for name in extra]
     per_run = run_outcomes(tables.runs, parameters, day, contributors_day, extra)
     if per_run.empty:
@@ -518,7 +730,9 @@ def analyze_sweep(tables: SweepTables, *, survival_day: int | None = None, extra
     notes: list[str] = []
     failed = int((tables.runs["status"] != STATUS_OK).sum())
     if failed:
-        notes.append(f"{failed} of {len(tables.runs)} runs failed and are left out (see the error column of runs/).")
+        notes.append(
+            f"{failed} of {len(tables.runs)} runs failed and are left out (see the error column of runs/)."
+        )
 
     seed = int(settings.get("seed", 1))
     unit = tables.design[[f"u:{p.path}" for p in parameters]].to_numpy(np.float64)
@@ -529,37 +743,96 @@ def analyze_sweep(tables: SweepTables, *, survival_day: int | None = None, extra
         if design_kind == "grid":
             shares = anova_shares(points, parameters, o.key)
             if not shares:
-                notes.append(f"{o.label}: the same ({np.nanmean(y):.3g}) at every point, so nothing to explain.")
+                notes.append(
+                    f"{o.label}: the same ({np.nanmean(y):.3g}) at every point, so nothing to explain."
+                )
             rows += shares
             continue
         if np.isnan(y).any():
-            notes.append(f"{o.label}: {int(np.isnan(y).sum())} points have no successful run, so no {method} indices.")
+            notes.append(
+                f"{o.label}: {int(np.isnan(y).sum())} points have no successful run, so no {method} indices."
+            )
             continue
         if np.ptp(y) == 0:
-            notes.append(f"{o.label}: the same ({y[0]:.3g}) at every point, so every index is zero or undefined.")
+            notes.append(
+                f"{o.label}: the same ({y[0]:.3g}) at every point, so every index is zero or undefined."
+            )
             continue
         if design_kind == "sobol":
-            rows += sobol_indices(parameters, y, o.key, second_order=bool(settings.get("second_order", True)),
-                                  seed=seed, confidence=confidence, resamples=resamples)
+            rows += sobol_indices(
+                parameters,
+                y,
+                o.key,
+                second_order=bool(settings.get("second_order", True)),
+                seed=seed,
+                confidence=confidence,
+                resamples=resamples,
+            )
         elif design_kind == "morris":
-            rows += morris_indices(parameters, unit, y, o.key, levels=int(settings["levels"]), seed=seed,
-                                   confidence=confidence, resamples=resamples)
+            rows += morris_indices(
+                parameters,
+                unit,
+                y,
+                o.key,
+                levels=int(settings["levels"]),
+                seed=seed,
+                confidence=confidence,
+                resamples=resamples,
+            )
         else:
             try:
-                rows += rbd_fast_indices(parameters, unit, y, o.key, seed=seed, confidence=confidence,
-                                         resamples=resamples)
+                rows += rbd_fast_indices(
+                    parameters, unit, y, o.key, seed=seed, confidence=confidence, resamples=resamples
+                )
             except (ValueError, IndexError, ZeroDivisionError) as exc:
                 notes.append(f"{o.label}: RBD-FAST indices could not be computed ({exc}); use more samples.")
     sensitivity = pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
     effects = main_effects(per_run, parameters, outcomes, design_kind, confidence)
-    interactions = (interaction_table(per_run, parameters, outcomes, design_kind) if design_kind == "grid"
-                    else pd.DataFrame(columns=["outcome", "parameter_a", "level_a", "x_a", "parameter_b", "level_b",
-                                               "x_b", "mean", "runs"]))
+    interactions = (
+        interaction_table(per_run, parameters, outcomes, design_kind)
+        if design_kind == "grid"
+        else pd.DataFrame(
+            columns=[
+                "outcome",
+                "parameter_a",
+                "level_a",
+                "x_a",
+                "parameter_b",
+                "level_b",
+                "x_b",
+                "mean",
+                "runs",
+            ]
+        )
+    )
     tipping = tipping_points(effects, interactions, parameters, day, confidence)
-    noise = pd.DataFrame([{"outcome": o.key, "noise_share": noise_share(per_run, o.key), "runs": len(per_run),
-                           "points": int(per_run["point"].nunique())} for o in outcomes])
-    analysis = SweepAnalysis(experiment["name"], design_kind, parameters, outcomes, day, horizon, per_run, points,
-                             sensitivity, effects, interactions, tipping, noise, notes=notes)
+    noise = pd.DataFrame(
+        [
+            {
+                "outcome": o.key,
+                "noise_share": noise_share(per_run, o.key),
+                "runs": len(per_run),
+                "points": int(per_run["point"].nunique()),
+            }
+            for o in outcomes
+        ]
+    )
+    analysis = SweepAnalysis(
+        experiment["name"],
+        design_kind,
+        parameters,
+        outcomes,
+        day,
+        horizon,
+        per_run,
+        points,
+        sensitivity,
+        effects,
+        interactions,
+        tipping,
+        noise,
+        notes=notes,
+    )
     analysis.summary = summarize(analysis, tables)
     return analysis
 
@@ -576,12 +849,21 @@ def drivers_sentence(analysis: SweepAnalysis, outcome: str = "lifespan", *, top:
     index = HEADLINE_INDEX[analysis.method]
     parts = []
     for _, row in ranking.head(top).iterrows():
-        interval = (f", {CONFIDENCE:.0%} interval {row['low']:.2f} to {row['high']:.2f}"
-                    if np.isfinite(row["low"]) and np.isfinite(row["high"]) else "")
+        interval = (
+            f", {CONFIDENCE:.0%} interval {row['low']:.2f} to {row['high']:.2f}"
+            if np.isfinite(row["low"]) and np.isfinite(row["high"])
+            else ""
+        )
         parts.append(f"{row['parameter']} ({row['estimate']:.3g}{interval})")
     rest = ranking.iloc[top:]
-    tail = (f"; {', '.join(rest['parameter'])} {'matters' if len(rest) == 1 else 'matter'} less "
-            f"({index} at most {rest['estimate'].max():.2g})") if len(rest) else ""
+    tail = (
+        (
+            f"; {', '.join(rest['parameter'])} {'matters' if len(rest) == 1 else 'matter'} less "
+            f"({index} at most {rest['estimate'].max():.2g})"
+        )
+        if len(rest)
+        else ""
+    )
     return f"What drives {label}, by {INDEX_LABEL[index]} ({index}): " + ", then ".join(parts) + tail + "."
 
 
@@ -590,54 +872,79 @@ def summarize(analysis: SweepAnalysis, tables: SweepTables) -> dict[str, Any]:
     details = tables.details
     sentences = [s for s in (drivers_sentence(analysis, o.key) for o in analysis.outcomes) if s]
     tipping = analysis.tipping
-    marginal = tipping[(tipping["condition"] == "") & tipping["clear"].astype(bool)] if len(tipping) else tipping
+    marginal = (
+        tipping[(tipping["condition"] == "") & tipping["clear"].astype(bool)] if len(tipping) else tipping
+    )
     crossed = marginal[marginal["crossing"].astype(float).notna()] if len(marginal) else marginal
     sentences += [str(t) for t in crossed["text"]] if len(crossed) else []
     for side in ("at least", "below"):
         flat = marginal[marginal["direction"] == f"always {side} 50%"] if len(marginal) else marginal
         if len(flat):
-            levers = ", ".join(f"{t.parameter} ({t.survival_min:.0%}–{t.survival_max:.0%})" for t in flat.itertuples())
-            sentences.append(f"No tipping point along {'this lever' if len(flat) == 1 else 'these levers'}: the share "
-                             f"alive on day {analysis.survival_day} stays {side} 50% across {'its' if len(flat) == 1 else 'each'} "
-                             f"range (averaged over the other levers): {levers}.")
+            levers = ", ".join(
+                f"{t.parameter} ({t.survival_min:.0%}–{t.survival_max:.0%})" for t in flat.itertuples()
+            )
+            sentences.append(
+                f"No tipping point along {'this lever' if len(flat) == 1 else 'these levers'}: the share "
+                f"alive on day {analysis.survival_day} stays {side} 50% across {'its' if len(flat) == 1 else 'each'} "
+                f"range (averaged over the other levers): {levers}."
+            )
     unclear = int((~tipping["clear"].astype(bool)).sum()) if len(tipping) else 0
     crossing = tipping["crossing"].astype(float).notna() if len(tipping) else pd.Series(dtype=bool)
-    given = (tipping[(tipping["condition"] != "") & tipping["clear"].astype(bool) & crossing]
-             if len(tipping) else tipping)
+    given = (
+        tipping[(tipping["condition"] != "") & tipping["clear"].astype(bool) & crossing]
+        if len(tipping)
+        else tipping
+    )
     sentences += [str(t) for t in given["text"]][:MAX_CONDITIONAL_SENTENCES] if len(given) else []
     if len(given) > MAX_CONDITIONAL_SENTENCES:
-        sentences.append(f"{len(given) - MAX_CONDITIONAL_SENTENCES} more tipping points hold at given levels of "
-                         "another lever (tipping_points.csv, and the report).")
+        sentences.append(
+            f"{len(given) - MAX_CONDITIONAL_SENTENCES} more tipping points hold at given levels of "
+            "another lever (tipping_points.csv, and the report)."
+        )
     if unclear:
-        sentences.append(f"{unclear} {'crossing' if unclear == 1 else 'crossings'} of 50% {'is' if unclear == 1 else 'are'} "
-                         "not clear (the intervals of the neighbouring levels include 50%); more replicates would "
-                         "settle them.")
+        sentences.append(
+            f"{unclear} {'crossing' if unclear == 1 else 'crossings'} of 50% {'is' if unclear == 1 else 'are'} "
+            "not clear (the intervals of the neighbouring levels include 50%); more replicates would "
+            "settle them."
+        )
     for o in analysis.noise.itertuples():
         if o.outcome == "lifespan" and np.isfinite(o.noise_share):
-            sentences.append(f"Chance - the spread between replicates of the same point - accounts for "
-                             f"{o.noise_share:.0%} of the variation in lifespan across runs.")
+            sentences.append(
+                f"Chance - the spread between replicates of the same point - accounts for "
+                f"{o.noise_share:.0%} of the variation in lifespan across runs."
+            )
     identity = tables.manifest["identity"]
-    return _strict({
-        "name": analysis.name,
-        "design": details.get("design"),
-        "method": analysis.method,
-        "replicates": details.get("replicates"),
-        "runs": {"total": tables.total, "ok": len(analysis.runs), "failed": tables.total - len(analysis.runs)},
-        "seeds": details.get("seeds"),
-        "experiment_hash": details.get("experiment_hash"),
-        "version": identity.get("version"),
-        "code_fingerprint": identity.get("code_fingerprint"),
-        "horizon_days": analysis.horizon,
-        "survival_day": analysis.survival_day,
-        "outcomes": [{"key": o.key, "label": o.label, "unit": o.unit} for o in analysis.outcomes],
-        "parameters": [p.as_dict() for p in analysis.parameters],
-        "rankings": {o.key: analysis.ranking(o.key)[["parameter", "index", "estimate", "low", "high"]].to_dict("records")
-                     for o in analysis.outcomes},
-        "tipping_points": analysis.tipping.to_dict("records"),
-        "noise_share": {row.outcome: row.noise_share for row in analysis.noise.itertuples()},
-        "sentences": sentences,
-        "notes": analysis.notes,
-    })
+    return _strict(
+        {
+            "name": analysis.name,
+            "design": details.get("design"),
+            "method": analysis.method,
+            "replicates": details.get("replicates"),
+            "runs": {
+                "total": tables.total,
+                "ok": len(analysis.runs),
+                "failed": tables.total - len(analysis.runs),
+            },
+            "seeds": details.get("seeds"),
+            "experiment_hash": details.get("experiment_hash"),
+            "version": identity.get("version"),
+            "code_fingerprint": identity.get("code_fingerprint"),
+            "horizon_days": analysis.horizon,
+            "survival_day": analysis.survival_day,
+            "outcomes": [{"key": o.key, "label": o.label, "unit": o.unit} for o in analysis.outcomes],
+            "parameters": [p.as_dict() for p in analysis.parameters],
+            "rankings": {
+                o.key: analysis.ranking(o.key)[["parameter", "index", "estimate", "low", "high"]].to_dict(
+                    "records"
+                )
+                for o in analysis.outcomes
+            },
+            "tipping_points": analysis.tipping.to_dict("records"),
+            "noise_share": {row.outcome: row.noise_share for row in analysis.noise.itertuples()},
+            "sentences": sentences,
+            "notes": analysis.notes,
+        }
+    )
 
 
 def _strict(value: Any) -> Any:
@@ -668,6 +975,8 @@ def write_analysis(analysis: SweepAnalysis, folder: Path) -> dict[str, Path]:
         table.to_csv(folder / filename, index=False, float_format="%.6g")
         written[name] = folder / filename
     path = folder / "summary.json"
-    path.write_text(json.dumps(analysis.summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(analysis.summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
+    )
     written["summary"] = path
     return written

@@ -42,9 +42,9 @@ class Design:
 
     kind: str
     parameters: tuple[Parameter, ...]
-    unit: np.ndarray                 # (points, D) floats in [0, 1]
+    unit: np.ndarray  # (points, D) floats in [0, 1]
     values: tuple[tuple[Any, ...], ...]  # (points, D) Python values, as passed to the scenario
-    settings: dict[str, Any]         # samples, levels, second_order, seed - what the analysis needs
+    settings: dict[str, Any]  # samples, levels, second_order, seed - what the analysis needs
 
     def __len__(self) -> int:
         return len(self.values)
@@ -72,8 +72,17 @@ class Design:
         """A short hash of the points (kind, levers and every value): equal designs hash equal,
         whatever code drew them."""
         digest = hashlib.sha256()
-        digest.update(json.dumps({"kind": self.kind, "parameters": [p.as_dict() for p in self.parameters],
-                                  "settings": self.settings}, sort_keys=True, default=str).encode())
+        digest.update(
+            json.dumps(
+                {
+                    "kind": self.kind,
+                    "parameters": [p.as_dict() for p in self.parameters],
+                    "settings": self.settings,
+                },
+                sort_keys=True,
+                default=str,
+            ).encode()
+        )
         digest.update(np.ascontiguousarray(self.unit, dtype=np.float64).tobytes())
         digest.update(json.dumps(self.values, default=str).encode())
         return digest.hexdigest()[:16]
@@ -88,8 +97,10 @@ class Design:
             per = "2D+2" if self.settings["second_order"] else "D+2"
             return f"Sobol (Saltelli): N = {self.settings['samples']}, D = {d} levers, N x ({per}) = {len(self)} points"
         if self.kind == "morris":
-            return (f"Morris: {self.settings['samples']} trajectories x (D+1 = {d + 1}) = {len(self)} points "
-                    f"on {self.settings['levels']} levels")
+            return (
+                f"Morris: {self.settings['samples']} trajectories x (D+1 = {d + 1}) = {len(self)} points "
+                f"on {self.settings['levels']} levels"
+            )
         name = "Latin hypercube" if self.kind == "lhs" else "random (uniform)"
         return f"{name}: {len(self)} points over {d} levers"
 
@@ -136,8 +147,13 @@ def grid_design(parameters: tuple[Parameter, ...]) -> Design:
     indices = list(itertools.product(*[range(len(lv)) for lv in levels]))
     unit = np.array([[j / (len(lv) - 1) for j, lv in zip(row, levels)] for row in indices], dtype=np.float64)
     values = tuple(tuple(lv[j] for j, lv in zip(row, levels)) for row in indices)
-    return Design("grid", parameters, unit.reshape(len(indices), len(parameters)), values,
-                  {"levels": [len(lv) for lv in levels]})
+    return Design(
+        "grid",
+        parameters,
+        unit.reshape(len(indices), len(parameters)),
+        values,
+        {"levels": [len(lv) for lv in levels]},
+    )
 
 
 def random_unit(d: int, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -50,16 +50,30 @@ EXECUTORS = ("local", "dask", "serial")
 SWEEPABLE = ("int", "float", "bool", "choice")
 #: Parameters a sweep may not vary: outcomes are measured over the horizon, so it must be equal
 #: for every point (fix it under `set:` instead).
-NOT_SWEPT = {"horizon.days": "outcomes are measured over the horizon, which must be the same for every point; "
-                             "fix it under set: instead"}
+NOT_SWEPT = {
+    "horizon.days": "outcomes are measured over the horizon, which must be the same for every point; "
+    "fix it under set: instead"
+}
 #: Outcomes always recorded, because the analysis needs them (contributors at the analysis day
 #: are added too).
 REQUIRED_OUTCOMES = ("lifespan_days", "censored", "horizon_days", "value_posts_total")
 #: Outcomes recorded when the experiment lists none (besides the required ones).
 DEFAULT_OUTCOMES = (
-    "ended_by", "value_contributors_at_*", "sustained_contributors_at_*", "value_posts_per_member",
-    "value_posts_per_member_day", "peak_members", "final_members", "members_ever", "chatter_total", "ads_total",
-    "muted_share_final", "referral_share", "participation_value_gini", "operator_cost_yuan", "revenue_yuan",
+    "ended_by",
+    "value_contributors_at_*",
+    "sustained_contributors_at_*",
+    "value_posts_per_member",
+    "value_posts_per_member_day",
+    "peak_members",
+    "final_members",
+    "members_ever",
+    "chatter_total",
+    "ads_total",
+    "muted_share_final",
+    "referral_share",
+    "participation_value_gini",
+    "operator_cost_yuan",
+    "revenue_yuan",
     "value_posts_per_1000_yuan",
 )
 #: Summary entries that are not outcomes (they identify the run, and are in the manifest).
@@ -76,9 +90,15 @@ class _Strict(BaseModel):
 class ParameterSpec(_Strict):
     """How one lever varies: its `levels`, or a `range` (with `steps` for a grid)."""
 
-    levels: list[Any] | None = Field(None, description="the values to use; samplers draw among them with equal weight")
-    range: tuple[float, float] | None = Field(None, description="[low, high]; samplers draw from it, a grid needs steps")
-    steps: int | None = Field(None, ge=2, description="grid only: this many evenly spaced levels across the range")
+    levels: list[Any] | None = Field(
+        None, description="the values to use; samplers draw among them with equal weight"
+    )
+    range: tuple[float, float] | None = Field(
+        None, description="[low, high]; samplers draw from it, a grid needs steps"
+    )
+    steps: int | None = Field(
+        None, ge=2, description="grid only: this many evenly spaced levels across the range"
+    )
     scale: Literal["linear", "log"] = Field("linear", description="how a range is spread (log needs low > 0)")
 
 
@@ -86,13 +106,19 @@ class DesignSpec(_Strict):
     """Which points to run."""
 
     kind: Literal["grid", "random", "lhs", "sobol", "morris"] = Field(
-        ..., description="grid: every combination of levels; random, lhs (Latin hypercube): `samples` points; "
-                         "sobol: Saltelli's N x (2D+2) points; morris: `samples` trajectories of D+1 points")
-    samples: int | None = Field(None, ge=1, description="random/lhs: points; sobol: base sample N (a power of 2); "
-                                                        "morris: trajectories")
+        ...,
+        description="grid: every combination of levels; random, lhs (Latin hypercube): `samples` points; "
+        "sobol: Saltelli's N x (2D+2) points; morris: `samples` trajectories of D+1 points",
+    )
+    samples: int | None = Field(
+        None,
+        ge=1,
+        description="random/lhs: points; sobol: base sample N (a power of 2); morris: trajectories",
+    )
     levels: int = Field(4, ge=2, le=100, description="morris only: grid levels per parameter")
-    second_order: bool = Field(True, description="sobol only: also estimate second-order indices (N x (2D+2) points, "
-                                                 "else N x (D+2))")
+    second_order: bool = Field(
+        True, description="sobol only: also estimate second-order indices (N x (2D+2) points, else N x (D+2))"
+    )
     seed: int = Field(1, ge=0, lt=2**32, description="seed of the sampler (random, lhs, sobol, morris)")
 
 
@@ -107,12 +133,22 @@ class ExecutorSpec(_Strict):
 class AnalysisSpec(_Strict):
     """Settings of `groupsim analyze`."""
 
-    survival_day: int = Field(90, ge=1, description="day at which survival is measured (tipping points: where "
-                                                    "the share of groups alive on this day crosses 50%)")
-    contributors_day: int | None = Field(None, ge=1, description="day of the value-contributor outcome "
-                                                                 "(default: survival_day); one of horizon.report_days")
-    extra_outcomes: list[str] = Field(default_factory=list, description="recorded numeric outcomes to analyse as well "
-                                                                        "(e.g. peak_members, the vanity figure)")
+    survival_day: int = Field(
+        90,
+        ge=1,
+        description="day at which survival is measured (tipping points: where "
+        "the share of groups alive on this day crosses 50%)",
+    )
+    contributors_day: int | None = Field(
+        None,
+        ge=1,
+        description="day of the value-contributor outcome "
+        "(default: survival_day); one of horizon.report_days",
+    )
+    extra_outcomes: list[str] = Field(
+        default_factory=list,
+        description="recorded numeric outcomes to analyse as well (e.g. peak_members, the vanity figure)",
+    )
 
 
 class ExperimentFile(_Strict):
@@ -127,8 +163,10 @@ class ExperimentFile(_Strict):
     replicates: int = Field(..., ge=1, le=100_000, description="runs per point")
     seed: int = Field(1, ge=0, lt=2**SEED_BITS, description="root seed of the runs")
     seeds: Literal["common", "independent"] = Field(
-        "common", description="common: replicate i of every point runs with the same seed (common random "
-                              "numbers); independent: every run has its own seed")
+        "common",
+        description="common: replicate i of every point runs with the same seed (common random "
+        "numbers); independent: every run has its own seed",
+    )
     outcomes: list[str] | None = Field(None, description="run-summary columns to record")
     analysis: AnalysisSpec = Field(default_factory=AnalysisSpec)
     executor: ExecutorSpec = Field(default_factory=ExecutorSpec)
@@ -207,16 +245,32 @@ class Parameter:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready description (stored in the sweep's manifest, read by the analysis)."""
-        return {"path": self.path, "kind": self.kind, "unit": self.unit, "doc": self.doc,
-                "levels": list(self.levels) if self.levels is not None else None,
-                "low": self.low, "high": self.high, "steps": self.steps, "scale": self.scale}
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "unit": self.unit,
+            "doc": self.doc,
+            "levels": list(self.levels) if self.levels is not None else None,
+            "low": self.low,
+            "high": self.high,
+            "steps": self.steps,
+            "scale": self.scale,
+        }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Parameter":
+    def from_dict(cls, data: dict[str, Any]) -> Parameter:
         levels = data.get("levels")
-        return cls(data["path"], data["kind"], data.get("unit", ""), data.get("doc", ""),
-                   tuple(levels) if levels is not None else None, data.get("low"), data.get("high"),
-                   data.get("steps"), data.get("scale", "linear"))
+        return cls(
+            data["path"],
+            data["kind"],
+            data.get("unit", ""),
+            data.get("doc", ""),
+            tuple(levels) if levels is not None else None,
+            data.get("low"),
+            data.get("high"),
+            data.get("steps"),
+            data.get("scale", "linear"),
+        )
 
 
 def _show(value: Any) -> str:
@@ -237,16 +291,16 @@ class Experiment:
     name: str
     description: str
     source: Path
-    text: str                       # the file as written (copied into the results folder)
+    text: str  # the file as written (copied into the results folder)
     base_path: Path
-    base: Scenario                  # the base scenario with `fixed` applied
-    fixed: dict[str, Any]           # the `set:` changes
+    base: Scenario  # the base scenario with `fixed` applied
+    fixed: dict[str, Any]  # the `set:` changes
     parameters: tuple[Parameter, ...]
     design: DesignSpec
     replicates: int
     root_seed: int
     seeds: str
-    outcomes: tuple[str, ...]       # recorded summary columns (required ones first)
+    outcomes: tuple[str, ...]  # recorded summary columns (required ones first)
     survival_day: int
     contributors_day: int
     executor: ExecutorSpec
@@ -269,8 +323,11 @@ class Experiment:
             "seed": self.root_seed,
             "seeds": self.seeds,
             "outcomes": list(self.outcomes),
-            "analysis": {"survival_day": self.survival_day, "contributors_day": self.contributors_day,
-                         "extra_outcomes": list(self.extra_outcomes)},
+            "analysis": {
+                "survival_day": self.survival_day,
+                "contributors_day": self.contributors_day,
+                "extra_outcomes": list(self.extra_outcomes),
+            },
         }
 
     def hash(self) -> str:
@@ -311,8 +368,13 @@ def load_experiment(path: str | Path) -> Experiment:
         # report the levers' own problems too (the design's are checked once it is valid)
         for key, spec in specs.items():
             for where, message in check_parameter(key, spec, "grid")[1]:
-                problems.append(Problem(*_where(("parameters", key, *where), lines, shown),
-                                        _dotted(("parameters", key, *where)), message))
+                problems.append(
+                    Problem(
+                        *_where(("parameters", key, *where), lines, shown),
+                        _dotted(("parameters", key, *where)),
+                        message,
+                    )
+                )
         raise ScenarioError(problems + exc.problems) from None
     if problems:
         raise ScenarioError(problems)
@@ -326,7 +388,9 @@ def load_experiment(path: str | Path) -> Experiment:
     # the base scenario, and the fixed changes
     base_path = (path.parent / top.base).resolve() if not Path(top.base).is_absolute() else Path(top.base)
     if not base_path.is_file():
-        siblings = sorted(p.name for p in base_path.parent.glob("*.y*ml")) if base_path.parent.is_dir() else []
+        siblings = (
+            sorted(p.name for p in base_path.parent.glob("*.y*ml")) if base_path.parent.is_dir() else []
+        )
         close = difflib.get_close_matches(base_path.name, siblings, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         problem(("base",), f"scenario file {top.base} not found (looked for {base_path}){hint}")
@@ -348,35 +412,47 @@ def load_experiment(path: str | Path) -> Experiment:
         for where, message in messages:
             problem(("parameters", key, *where), message)
         if key in top.set:
-            problem(("parameters", key), f"{key} is both fixed (under set:) and varied (under parameters:); "
-                                         "remove it from one of them")
+            problem(
+                ("parameters", key),
+                f"{key} is both fixed (under set:) and varied (under parameters:); "
+                "remove it from one of them",
+            )
         if parameter is not None and not messages:
             for value in _extremes(parameter):
                 try:
                     apply_overrides(base, {key: value})
                 except ValueError as exc:
-                    problem(("parameters", key), f"the value {_show(value)} is not accepted: "
-                                                 f"{str(exc).removeprefix(f'{key}: ')}")
+                    problem(
+                        ("parameters", key),
+                        f"the value {_show(value)} is not accepted: {str(exc).removeprefix(f'{key}: ')}",
+                    )
                     break
             parameters.append(parameter)
             valid[key] = spec
     if not specs and isinstance(raw_parameters, dict):
         problem(("parameters",), "give at least one parameter to vary, e.g. entry.threshold: [none, paid]")
 
-    problems += [Problem(*at(*where), _dotted(where), message) for where, message in _check_design(top, valid)]
+    problems += [
+        Problem(*at(*where), _dotted(where), message) for where, message in _check_design(top, valid)
+    ]
 
     horizon = base.horizon.days
     survival_day = top.analysis.survival_day
     if survival_day > horizon:
-        problem(("analysis", "survival_day"), f"day {survival_day} is beyond the horizon ({horizon} days, "
-                                              "horizon.days); pick a day within it")
+        problem(
+            ("analysis", "survival_day"),
+            f"day {survival_day} is beyond the horizon ({horizon} days, horizon.days); pick a day within it",
+        )
     contributors_day = top.analysis.contributors_day or survival_day
     report_days = tuple(base.horizon.report_days)
     if contributors_day not in report_days:
         field_path = ("analysis", "contributors_day" if top.analysis.contributors_day else "survival_day")
-        problem(field_path, f"value contributors are recorded on the report days {', '.join(map(str, report_days))} "
-                            f"(horizon.report_days), not on day {contributors_day}; set analysis.contributors_day "
-                            "to one of them, or add the day under set: horizon.report_days")
+        problem(
+            field_path,
+            f"value contributors are recorded on the report days {', '.join(map(str, report_days))} "
+            f"(horizon.report_days), not on day {contributors_day}; set analysis.contributors_day "
+            "to one of them, or add the day under set: horizon.report_days",
+        )
     if top.executor.scheduler and top.executor.kind != "dask":
         problem(("executor", "scheduler"), "a scheduler is for kind: dask")
 
@@ -389,36 +465,64 @@ def load_experiment(path: str | Path) -> Experiment:
             problem(("analysis", "extra_outcomes", i), f"{name} is not a number, so it cannot be analysed")
         elif name not in kinds:
             close = difflib.get_close_matches(name, list(kinds), n=1, cutoff=0.6)
-            problem(("analysis", "extra_outcomes", i), f"no outcome {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+            problem(
+                ("analysis", "extra_outcomes", i),
+                f"no outcome {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
+            )
     if problems:
         raise ScenarioError(problems)
     return Experiment(
-        name=top.name.strip() or path.stem, description=top.description.strip(), source=path, text=text,
-        base_path=base_path, base=base, fixed=dict(top.set), parameters=tuple(parameters), design=top.design,
-        replicates=top.replicates, root_seed=top.seed, seeds=top.seeds, outcomes=outcomes,
-        survival_day=survival_day, contributors_day=contributors_day, executor=top.executor,
-        extra_outcomes=tuple(top.analysis.extra_outcomes))
+        name=top.name.strip() or path.stem,
+        description=top.description.strip(),
+        source=path,
+        text=text,
+        base_path=base_path,
+        base=base,
+        fixed=dict(top.set),
+        parameters=tuple(parameters),
+        design=top.design,
+        replicates=top.replicates,
+        root_seed=top.seed,
+        seeds=top.seeds,
+        outcomes=outcomes,
+        survival_day=survival_day,
+        contributors_day=contributors_day,
+        executor=top.executor,
+        extra_outcomes=tuple(top.analysis.extra_outcomes),
+    )
 
 
-def _parameter_spec(key: str, raw: Any, shown: str, lines: Lines) -> tuple[ParameterSpec | None, list[Problem]]:
+def _parameter_spec(
+    key: str, raw: Any, shown: str, lines: Lines
+) -> tuple[ParameterSpec | None, list[Problem]]:
     """Validate one `parameters:` entry (a list is shorthand for levels)."""
     prefix = ("parameters", key)
     if isinstance(raw, list):
         raw = {"levels": raw}
     if not isinstance(raw, dict):
         where = _where(prefix, lines, shown)
-        return None, [Problem(*where, _dotted(prefix), f"expected a list of levels or a mapping with levels or range "
-                                                       f"(e.g. {{range: [0, 10]}}), got {raw!r}")]
+        return None, [
+            Problem(
+                *where,
+                _dotted(prefix),
+                f"expected a list of levels or a mapping with levels or range "
+                f"(e.g. {{range: [0, 10]}}), got {raw!r}",
+            )
+        ]
     sub_lines = {k[2:]: v for k, v in lines.items() if k[:2] == prefix}
     sub_lines.setdefault((), _where(prefix, lines, shown))
     try:
         return validate_data(ParameterSpec, raw, shown, sub_lines), []
     except ScenarioError as exc:
         name = _dotted(prefix)
-        return None, [Problem(p.file, p.line, f"{name}.{p.field}" if p.field else name, p.message) for p in exc.problems]
+        return None, [
+            Problem(p.file, p.line, f"{name}.{p.field}" if p.field else name, p.message) for p in exc.problems
+        ]
 
 
-def check_parameter(path: str, spec: ParameterSpec, design: str) -> tuple[Parameter | None, list[tuple[tuple, str]]]:
+def check_parameter(
+    path: str, spec: ParameterSpec, design: str
+) -> tuple[Parameter | None, list[tuple[tuple, str]]]:
     """The `Parameter` for `path` varied as `spec`, or the problems: (sub-path, message) pairs."""
     if section_at(path) is not None:
         example = next(s.path for s in iter_fields() if s.path.startswith(path + "."))
@@ -431,7 +535,9 @@ def check_parameter(path: str, spec: ParameterSpec, design: str) -> tuple[Parame
         return None, [((), f"{path} cannot be varied: {NOT_SWEPT[path]}")]
     if field.kind not in SWEEPABLE:
         what = {"text": "text", "other": "a list"}.get(field.kind, field.kind)
-        return None, [((), f"{path} is {what}, which a sweep cannot vary; only numbers, choices and true/false can be")]
+        return None, [
+            ((), f"{path} is {what}, which a sweep cannot vary; only numbers, choices and true/false can be")
+        ]
     problems: list[tuple[tuple, str]] = []
     if spec.levels is None and spec.range is None:
         return None, [((), f"give levels (a list) or a range [low, high] for {path}")]
@@ -440,7 +546,9 @@ def check_parameter(path: str, spec: ParameterSpec, design: str) -> tuple[Parame
     if spec.steps is not None and spec.range is None:
         problems.append((("steps",), "steps spreads levels across a range; give a range, or list the levels"))
     if spec.steps is not None and design != "grid":
-        problems.append((("steps",), f"steps is for grid designs; a {design} design draws from the whole range"))
+        problems.append(
+            (("steps",), f"steps is for grid designs; a {design} design draws from the whole range")
+        )
     if spec.scale == "log" and spec.range is None:
         problems.append((("scale",), "a log scale applies to a range"))
     bounds = _bounds_text(field)
@@ -451,7 +559,9 @@ def check_parameter(path: str, spec: ParameterSpec, design: str) -> tuple[Parame
         if spec.range is not None:
             what = f"a choice ({shown_allowed})" if field.kind == "choice" else "true or false"
             example = f"[{', '.join(field.choices[:2])}]" if field.kind == "choice" else "[false, true]"
-            problems.append((("range",), f"{path} is {what}: give levels, e.g. levels: {example}, not a range"))
+            problems.append(
+                (("range",), f"{path} is {what}: give levels, e.g. levels: {example}, not a range")
+            )
         levels = list(spec.levels or [])
         for i, level in enumerate(levels):
             if field.kind == "bool" and not isinstance(level, bool):
@@ -459,7 +569,9 @@ def check_parameter(path: str, spec: ParameterSpec, design: str) -> tuple[Parame
             elif field.kind == "choice" and level not in field.choices:
                 close = difflib.get_close_matches(str(level), field.choices, n=1, cutoff=0.4)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
-                problems.append((("levels", i), f"{level!r} is not a choice of {path} ({shown_allowed}){hint}"))
+                problems.append(
+                    (("levels", i), f"{level!r} is not a choice of {path} ({shown_allowed}){hint}")
+                )
         if spec.levels is not None:
             problems += _level_count_problems(path, levels)
         if problems:
@@ -473,9 +585,13 @@ def check_parameter(path: str, spec: ParameterSpec, design: str) -> tuple[Parame
         levels = []
         for i, level in enumerate(spec.levels):
             if isinstance(level, bool) or not isinstance(level, (int, float)) or not math.isfinite(level):
-                problems.append((("levels", i), f"expected {number} for {path}, got {level!r} ({_type_name(level)})"))
+                problems.append(
+                    (("levels", i), f"expected {number} for {path}, got {level!r} ({_type_name(level)})")
+                )
             elif is_int and not float(level).is_integer():
-                problems.append((("levels", i), f"expected a whole number for {path} (an int parameter), got {level!r}"))
+                problems.append(
+                    (("levels", i), f"expected a whole number for {path} (an int parameter), got {level!r}")
+                )
             elif not _within(field, level):
                 problems.append((("levels", i), f"{_show(level)} is outside the bounds of {path}: {bounds}"))
             else:
@@ -491,29 +607,52 @@ def check_parameter(path: str, spec: ParameterSpec, design: str) -> tuple[Parame
     if not (math.isfinite(low) and math.isfinite(high)):
         problems.append((("range",), f"expected finite numbers, got {list(spec.range)}"))
     elif low >= high:
-        problems.append((("range",), f"expected [low, high] with low < high, got [{_show(low)}, {_show(high)}]"))
+        problems.append(
+            (("range",), f"expected [low, high] with low < high, got [{_show(low)}, {_show(high)}]")
+        )
     elif not (_within(field, low) and _within(field, high)):
-        problems.append((("range",), f"[{_show(low)}, {_show(high)}] is outside the bounds of {path}: {bounds}"))
+        problems.append(
+            (("range",), f"[{_show(low)}, {_show(high)}] is outside the bounds of {path}: {bounds}")
+        )
     elif is_int and not (float(low).is_integer() and float(high).is_integer()):
-        problems.append((("range",), f"{path} is a whole number: give a range of whole numbers, "
-                                     f"got [{_show(low)}, {_show(high)}]"))
+        problems.append(
+            (
+                ("range",),
+                f"{path} is a whole number: give a range of whole numbers, got [{_show(low)}, {_show(high)}]",
+            )
+        )
     elif spec.scale == "log" and low <= 0:
         problems.append((("scale",), f"a log scale needs low > 0, got {_show(low)}"))
     if problems:
         return None, problems
-    parameter = Parameter(path, field.kind, field.unit, field.doc, low=int(low) if is_int else float(low),
-                          high=int(high) if is_int else float(high), steps=spec.steps, scale=spec.scale)
+    parameter = Parameter(
+        path,
+        field.kind,
+        field.unit,
+        field.doc,
+        low=int(low) if is_int else float(low),
+        high=int(high) if is_int else float(high),
+        steps=spec.steps,
+        scale=spec.scale,
+    )
     if spec.steps is not None and len(parameter.grid_levels()) < spec.steps:
         distinct = int(high - low + 1)
-        return None, [(("steps",), f"only {distinct} whole numbers lie in [{_show(low)}, {_show(high)}]: "
-                                   f"use steps <= {distinct}, or list the levels")]
+        return None, [
+            (
+                ("steps",),
+                f"only {distinct} whole numbers lie in [{_show(low)}, {_show(high)}]: "
+                f"use steps <= {distinct}, or list the levels",
+            )
+        ]
     return parameter, []
 
 
 def _level_count_problems(path: str, levels: list[Any]) -> list[tuple[tuple, str]]:
     if len(levels) < 2:
         return [(("levels",), f"a lever needs at least 2 levels to vary; to fix {path}, move it under set:")]
-    repeated = sorted({_show(v) for v in levels if sum(1 for w in levels if w == v and type(w) is type(v)) > 1})
+    repeated = sorted(
+        {_show(v) for v in levels if sum(1 for w in levels if w == v and type(w) is type(v)) > 1}
+    )
     if repeated:
         return [(("levels",), f"levels repeat: {', '.join(repeated)}; give each level once")]
     return []
@@ -526,25 +665,47 @@ def _check_design(top: ExperimentFile, specs: dict[str, ParameterSpec]) -> list[
     out: list[tuple[tuple, str]] = []
     if design.kind == "grid":
         if design.samples is not None:
-            out.append((("design", "samples"), "a grid runs every combination of its levels, so it takes no samples; "
-                                               "remove samples, or choose kind: random, lhs, sobol or morris"))
+            out.append(
+                (
+                    ("design", "samples"),
+                    "a grid runs every combination of its levels, so it takes no samples; "
+                    "remove samples, or choose kind: random, lhs, sobol or morris",
+                )
+            )
         for key, spec in specs.items():
             if spec.levels is None and spec.range is not None and spec.steps is None:
-                out.append((("parameters", key), "a grid needs levels, or a range with steps (e.g. steps: 5)"))
+                out.append(
+                    (("parameters", key), "a grid needs levels, or a range with steps (e.g. steps: 5)")
+                )
     elif design.samples is None:
-        what = {"random": "the number of points", "lhs": "the number of points",
-                "sobol": "the base sample size N, a power of 2 (the design has N x (2D+2) points)",
-                "morris": "the number of trajectories (each has D+1 points)"}[design.kind]
+        what = {
+            "random": "the number of points",
+            "lhs": "the number of points",
+            "sobol": "the base sample size N, a power of 2 (the design has N x (2D+2) points)",
+            "morris": "the number of trajectories (each has D+1 points)",
+        }[design.kind]
         out.append((("design",), f"a {design.kind} design needs samples: {what}"))
     elif design.kind == "sobol" and design.samples & (design.samples - 1):
         lower = 1 << (design.samples.bit_length() - 1)
-        out.append((("design", "samples"), f"Sobol (Saltelli) sampling needs a power of 2, got {design.samples}; "
-                                           f"use {lower} or {lower * 2}"))
+        out.append(
+            (
+                ("design", "samples"),
+                f"Sobol (Saltelli) sampling needs a power of 2, got {design.samples}; "
+                f"use {lower} or {lower * 2}",
+            )
+        )
     elif design.kind == "morris" and design.samples < 2:
-        out.append((("design", "samples"), "Morris screening needs at least 2 trajectories (10 or more is usual)"))
+        out.append(
+            (("design", "samples"), "Morris screening needs at least 2 trajectories (10 or more is usual)")
+        )
     if "levels" in given and design.kind != "morris":
-        out.append((("design", "levels"), "levels (grid levels per parameter) is for morris designs; "
-                                          "give each parameter's levels under parameters:"))
+        out.append(
+            (
+                ("design", "levels"),
+                "levels (grid levels per parameter) is for morris designs; "
+                "give each parameter's levels under parameters:",
+            )
+        )
     if "second_order" in given and design.kind != "sobol":
         out.append((("design", "second_order"), "second_order is for sobol designs"))
     return out
@@ -572,8 +733,15 @@ def _bounds_text(field: FieldSpec) -> str:
 
 
 def _type_name(value: Any) -> str:
-    return {str: "text", int: "whole number", float: "number", bool: "true/false", list: "list",
-            dict: "mapping", type(None): "empty"}.get(type(value), type(value).__name__)
+    return {
+        str: "text",
+        int: "whole number",
+        float: "number",
+        bool: "true/false",
+        list: "list",
+        dict: "mapping",
+        type(None): "empty",
+    }.get(type(value), type(value).__name__)
 
 
 def _where(path: tuple[Any, ...], lines: Lines, shown: str) -> tuple[str, int | None]:
@@ -600,12 +768,24 @@ def _probe(base_json: str) -> dict[str, str]:
 
     base = Scenario.model_validate_json(base_json)
     try:  # the base's horizon and report days, but an empty group that is dead (and stops) on day 1
-        empty = apply_overrides(base, {"population.initial_members": 0, "population.organic_prospects_per_day": 0.0,
-                                       "kol.count": 0, "horizon.dead_after_days": 1, "horizon.stop_at_death": True})
+        empty = apply_overrides(
+            base,
+            {
+                "population.initial_members": 0,
+                "population.organic_prospects_per_day": 0.0,
+                "kol.count": 0,
+                "horizon.dead_after_days": 1,
+                "horizon.stop_at_death": True,
+            },
+        )
         summary = run_scenario(empty, 0).summary
     except Exception:  # noqa: BLE001 - any run gives the same columns; fall back to one day of the base
         summary = run_scenario(base, 0, days=1).summary
-    return {name: _arrow_kind(value) for name, value in flatten_summary(summary).items() if name not in NOT_OUTCOMES}
+    return {
+        name: _arrow_kind(value)
+        for name, value in flatten_summary(summary).items()
+        if name not in NOT_OUTCOMES
+    }
 
 
 def known_outcomes(base: Scenario) -> dict[str, str]:
@@ -627,8 +807,14 @@ def _arrow_kind(value: Any) -> str:
     return "float"  # floats, and None (a ratio with a zero denominator)
 
 
-def resolve_outcomes(listed: list[str] | None, contributors_day: int, base: Scenario, shown: str, lines: Lines,
-                     problems: list[Problem]) -> tuple[str, ...]:
+def resolve_outcomes(
+    listed: list[str] | None,
+    contributors_day: int,
+    base: Scenario,
+    shown: str,
+    lines: Lines,
+    problems: list[Problem],
+) -> tuple[str, ...]:
     """The outcome columns to record: the required ones, then those listed (or the defaults).
     Unknown names are added to `problems`, with a suggestion."""
     known = known_outcomes(base)
@@ -646,8 +832,14 @@ def resolve_outcomes(listed: list[str] | None, contributors_day: int, base: Scen
                 close = difflib.get_close_matches(name, list(known), n=2, cutoff=0.6)
                 hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
                 where = _where(("outcomes", i), lines, shown)
-                problems.append(Problem(*where, f"outcomes[{i}]", f"no outcome {name!r}{hint} Outcomes are the "
-                                        "columns of a run summary, e.g. lifespan_days, value_posts_total, peak_members"))
+                problems.append(
+                    Problem(
+                        *where,
+                        f"outcomes[{i}]",
+                        f"no outcome {name!r}{hint} Outcomes are the "
+                        "columns of a run summary, e.g. lifespan_days, value_posts_total, peak_members",
+                    )
+                )
             else:
                 wanted.append(name)
     return tuple(dict.fromkeys(n for n in [*required, *wanted] if n in known))

@@ -44,7 +44,7 @@ KIND = "sweep"
 BASE_LABEL = "base"
 SEEDING_RULES = {
     "common": "replicate i of every point: replicate_seed(root, i) = SeedSequence(root, spawn_key=(i,)), "
-              "first 64-bit word >> 1",
+    "first 64-bit word >> 1",
     "independent": "replicate i of point p: SeedSequence(root, spawn_key=(i, p)), first 64-bit word >> 1",
 }
 
@@ -69,27 +69,50 @@ def sweep_job(experiment: Experiment, design: Design) -> Job:
     common = [replicate_seed(root, r) for r in range(experiment.replicates)]
     overrides = [design.overrides(p) for p in range(len(design))]  # shared by a point's replicates
     tasks = tuple(
-        Task(task_key(r, p), BASE_LABEL,
-             common[r] if experiment.seeds == "common" else run_seed(root, r, p, "independent"),
-             {"point": p, "replicate": r}, overrides[p])
-        for r in range(experiment.replicates) for p in range(len(design)))
+        Task(
+            task_key(r, p),
+            BASE_LABEL,
+            common[r] if experiment.seeds == "common" else run_seed(root, r, p, "independent"),
+            {"point": p, "replicate": r},
+            overrides[p],
+        )
+        for r in range(experiment.replicates)
+        for p in range(len(design))
+    )
     kinds = known_outcomes(experiment.base)
     outcome_types = {name: kinds[name] for name in experiment.outcomes}
     details = {
         "experiment": experiment.definition(),
         "experiment_hash": experiment.hash(),
         "experiment_file": str(experiment.source),
-        "design": {"kind": design.kind, "description": design.describe(), "points": len(design),
-                   "hash": design.hash(), "settings": design.settings, "file": DESIGN_FILE},
+        "design": {
+            "kind": design.kind,
+            "description": design.describe(),
+            "points": len(design),
+            "hash": design.hash(),
+            "settings": design.settings,
+            "file": DESIGN_FILE,
+        },
         "replicates": experiment.replicates,
         "runs": len(tasks),
-        "seeds": {"root": root, "scheme": experiment.seeds, "rule": SEEDING_RULES[experiment.seeds],
-                  "per_replicate": common if experiment.seeds == "common" else None},
+        "seeds": {
+            "root": root,
+            "scheme": experiment.seeds,
+            "rule": SEEDING_RULES[experiment.seeds],
+            "per_replicate": common if experiment.seeds == "common" else None,
+        },
         "outcome_types": outcome_types,
         "runs_files": {"folder": RUNS_DIR, "rows_per_file": ROWS_PER_FILE, "order": "replicate, then point"},
     }
-    return Job(KIND, {BASE_LABEL: experiment.base}, tasks, root, daily_columns=(), details=details,
-               extra_identity={"design": design.hash(), "seeding": experiment.seeds})
+    return Job(
+        KIND,
+        {BASE_LABEL: experiment.base},
+        tasks,
+        root,
+        daily_columns=(),
+        details=details,
+        extra_identity={"design": design.hash(), "seeding": experiment.seeds},
+    )
 
 
 def check_points(experiment: Experiment, design: Design, *, examples: int = 3) -> None:
@@ -105,11 +128,19 @@ def check_points(experiment: Experiment, design: Design, *, examples: int = 3) -
         return
     problems = []
     for message, points in failures.items():
-        shown = "; ".join(f"point {p}: " + ", ".join(f"{k}={v}" for k, v in design.overrides(p).items())
-                          for p in points[:examples])
-        problems.append(Problem(str(experiment.source), None, "parameters",
-                                f"{len(points)} of {len(design)} points are not valid scenarios ({message}), "
-                                f"e.g. {shown}; narrow the ranges or fix the other field under set:"))
+        shown = "; ".join(
+            f"point {p}: " + ", ".join(f"{k}={v}" for k, v in design.overrides(p).items())
+            for p in points[:examples]
+        )
+        problems.append(
+            Problem(
+                str(experiment.source),
+                None,
+                "parameters",
+                f"{len(points)} of {len(design)} points are not valid scenarios ({message}), "
+                f"e.g. {shown}; narrow the ranges or fix the other field under set:",
+            )
+        )
     raise ScenarioError(problems)
 
 
@@ -133,20 +164,28 @@ class SweepRun:
     folder: Path
     job: Job
     design: Design
-    outcome: BatchOutcome | None   # None when every run was already done
-    runs_written: int              # runs in runs/ (all of them when the sweep is complete)
-    failed: int                    # runs recorded as failed
+    outcome: BatchOutcome | None  # None when every run was already done
+    runs_written: int  # runs in runs/ (all of them when the sweep is complete)
+    failed: int  # runs recorded as failed
 
     @property
     def complete(self) -> bool:
         return self.runs_written == len(self.job.tasks)
 
 
-def run_sweep(experiment: Experiment, design: Design, job: Job, folder: Path,
-              make_executor: Callable[[], BatchExecutor], *, overwrite: bool = False, retry_failed: bool = False,
-              on_start: Callable[[BatchProgress, BatchExecutor], None] | None = None,
-              on_progress: Callable[[BatchProgress], None] | None = None,
-              rows_per_file: int = ROWS_PER_FILE) -> SweepRun:
+def run_sweep(
+    experiment: Experiment,
+    design: Design,
+    job: Job,
+    folder: Path,
+    make_executor: Callable[[], BatchExecutor],
+    *,
+    overwrite: bool = False,
+    retry_failed: bool = False,
+    on_start: Callable[[BatchProgress, BatchExecutor], None] | None = None,
+    on_progress: Callable[[BatchProgress], None] | None = None,
+    rows_per_file: int = ROWS_PER_FILE,
+) -> SweepRun:
     """Run (or resume, or extend) `job` into `folder`: design.parquet, experiment.yaml, runs/.
 
     The executor is started only if some run is left. Raises StoreError, ExecutorError,
@@ -155,10 +194,16 @@ def run_sweep(experiment: Experiment, design: Design, job: Job, folder: Path,
     folder = Path(folder)
     with ResultStore(folder, keep_rows=False).open(job, overwrite=overwrite) as store:
         table = design.table()
-        replace_atomically(folder / DESIGN_FILE, lambda tmp: table.to_parquet(tmp, index=False, compression="zstd"))
-        replace_atomically(folder / EXPERIMENT_FILE, lambda tmp: tmp.write_text(experiment.text, encoding="utf-8"))
+        replace_atomically(
+            folder / DESIGN_FILE, lambda tmp: table.to_parquet(tmp, index=False, compression="zstd")
+        )
+        replace_atomically(
+            folder / EXPERIMENT_FILE, lambda tmp: tmp.write_text(experiment.text, encoding="utf-8")
+        )
         keys = [task.key for task in job.tasks]
-        writer = RunsWriter(folder, store, keys, design, job.details["outcome_types"], rows_per_file=rows_per_file)
+        writer = RunsWriter(
+            folder, store, keys, design, job.details["outcome_types"], rows_per_file=rows_per_file
+        )
 
         def progress(now: BatchProgress) -> None:
             if not retry_failed:  # a retried run may replace a row already written
@@ -166,7 +211,9 @@ def run_sweep(experiment: Experiment, design: Design, job: Job, folder: Path,
             if on_progress is not None:
                 on_progress(now)
 
-        outcome = run_remaining(job, store, make_executor, on_start=on_start, on_progress=progress, retry_failed=retry_failed)
+        outcome = run_remaining(
+            job, store, make_executor, on_start=on_start, on_progress=progress, retry_failed=retry_failed
+        )
         written = writer.finish()
         _, failed = store.counts(keys)
     return SweepRun(folder, job, design, outcome, written, failed)

@@ -39,11 +39,21 @@ EXPERIMENT_FILE = "experiment.yaml"
 ROWS_PER_FILE = 5_000
 _PART_NAME = re.compile(r"^part-(\d{5,})\.parquet$")
 
-_ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "text": pa.string(),
-          "list": pa.list_(pa.int64())}
+_ARROW = {
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "bool": pa.bool_(),
+    "text": pa.string(),
+    "list": pa.list_(pa.int64()),
+}
 _PARAMETER_ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "choice": pa.string()}
-IDENTITY = (("point", pa.int64()), ("replicate", pa.int64()), ("seed", pa.int64()), ("status", pa.string()),
-            ("error", pa.string()))
+IDENTITY = (
+    ("point", pa.int64()),
+    ("replicate", pa.int64()),
+    ("seed", pa.int64()),
+    ("status", pa.string()),
+    ("error", pa.string()),
+)
 
 
 def runs_schema(parameters: tuple[Parameter, ...], outcomes: dict[str, str]) -> pa.Schema:
@@ -66,8 +76,16 @@ class RunsWriter:
     yet written in this session and removes files that no longer belong to the sweep.
     """
 
-    def __init__(self, folder: Path, store: ResultStore, keys: list[str], design: Design,
-                 outcomes: dict[str, str], *, rows_per_file: int = ROWS_PER_FILE) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        store: ResultStore,
+        keys: list[str],
+        design: Design,
+        outcomes: dict[str, str],
+        *,
+        rows_per_file: int = ROWS_PER_FILE,
+    ) -> None:
         self.folder = Path(folder) / RUNS_DIR
         self.store = store
         self.keys = keys
@@ -77,8 +95,8 @@ class RunsWriter:
         self.size = max(1, rows_per_file)
         self.files = -(-len(keys) // self.size)
         self.written: set[int] = set()
-        self._cursor = 0      # first run (in order) without a row
-        self._next = 0        # first file not yet written by advance()
+        self._cursor = 0  # first run (in order) without a row
+        self._next = 0  # first file not yet written by advance()
 
     def advance(self) -> None:
         """Write the files whose runs are all done, in order, up to the first unfinished run."""
@@ -106,13 +124,15 @@ class RunsWriter:
             complete += len(keys)
         for path in self.folder.iterdir():
             match = _PART_NAME.match(path.name)
-            stale = match is not None and (int(match.group(1)) >= self.files or int(match.group(1)) not in self.written)
+            stale = match is not None and (
+                int(match.group(1)) >= self.files or int(match.group(1)) not in self.written
+            )
             if stale or path.name.startswith(".part-"):
                 path.unlink()
         return complete
 
     def _keys(self, index: int) -> list[str]:
-        return self.keys[index * self.size:(index + 1) * self.size]
+        return self.keys[index * self.size : (index + 1) * self.size]
 
     def write(self, index: int) -> Path:
         """Write runs/part-<index>.parquet from the stored rows of its runs (all must be done)."""
@@ -142,7 +162,9 @@ class RunsWriter:
             columns.append(pa.array([row.get(name) for row in rows], type=kind))
         points = [int(row["point"]) for row in rows]
         for j, parameter in enumerate(self.design.parameters):
-            columns.append(pa.array([self.design.values[p][j] for p in points], type=_PARAMETER_ARROW[parameter.kind]))
+            columns.append(
+                pa.array([self.design.values[p][j] for p in points], type=_PARAMETER_ARROW[parameter.kind])
+            )
         for name, kind in self.outcomes.items():
             columns.append(pa.array([row.get(name) for row in rows], type=_ARROW[kind]))
         return pa.Table.from_arrays(columns, schema=self.schema)
@@ -161,9 +183,9 @@ class SweepTables:
 
     folder: Path
     manifest: dict[str, Any]
-    design: pd.DataFrame      # one row per point
-    runs: pd.DataFrame        # one row per finished run (all of them when `complete`)
-    total: int                # runs in the sweep
+    design: pd.DataFrame  # one row per point
+    runs: pd.DataFrame  # one row per finished run (all of them when `complete`)
+    total: int  # runs in the sweep
 
     @property
     def details(self) -> dict[str, Any]:
@@ -184,7 +206,11 @@ class SweepTables:
 
 def read_runs(folder: Path) -> pd.DataFrame:
     """Every file of `folder`/runs as one DataFrame (empty if there is none), in run order."""
-    files = sorted(p for p in (Path(folder) / RUNS_DIR).glob("part-*.parquet")) if (Path(folder) / RUNS_DIR).is_dir() else []
+    files = (
+        sorted(p for p in (Path(folder) / RUNS_DIR).glob("part-*.parquet"))
+        if (Path(folder) / RUNS_DIR).is_dir()
+        else []
+    )
     if not files:
         return pd.DataFrame()
     return pd.concat([pd.read_parquet(p) for p in files], ignore_index=True)
@@ -201,8 +227,10 @@ def load_sweep(folder: Path) -> SweepTables:
         raise SweepError(str(exc)) from None
     kind = manifest.get("identity", {}).get("kind")
     if kind != "sweep":
-        raise SweepError(f"{folder} holds a {kind!r} batch, not a sweep; groupsim analyze reads the folder of "
-                         "groupsim sweep")
+        raise SweepError(
+            f"{folder} holds a {kind!r} batch, not a sweep; groupsim analyze reads the folder of "
+            "groupsim sweep"
+        )
     if not (folder / DESIGN_FILE).exists():
         raise SweepError(f"{folder} has no {DESIGN_FILE}; run the sweep again to write it")
     design = pd.read_parquet(folder / DESIGN_FILE)
