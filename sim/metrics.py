@@ -37,6 +37,8 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "removed",
     "replies",
     "invitations",
+    "messages",
+    "speakers",
     "value_contributors",
     "sustained_contributors",
     "mean_satisfaction",

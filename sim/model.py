@@ -378,7 +378,7 @@ class CommunityModel(mesa.Model):
             self.dissolve(reason="planned")
         if self.ended_by == "dissolved":
             nothing = np.zeros(self.groups.count)
-            self._record(day, nothing, nothing, nothing, nothing, 0, 0, 0)
+            self._record(day, nothing, nothing, nothing, nothing, 0, 0, 0, 0, 0)
             self.running = False
             return
         self._arrivals(day)
@@ -749,9 +749,17 @@ class CommunityModel(mesa.Model):
         np.multiply(buzz, a.buzz_decay, out=buzz)
 
         removed = int(enf.removed_ads.sum() + enf.removed_chatter.sum())
+        # what a chat export shows: every message posted today (removed ones included) and who spoke;
+        # the operator speaks through one account per group (guided replies are among the replies)
+        member_messages = int(value.sum() + chatter.sum() + ads.sum())
+        messages = member_messages + int(operator_posts_g.sum()) + int(replies_g.sum())
+        operator_spoke = (operator_posts_g + plan.guided_replies) > 0
+        speakers = int(np.count_nonzero(posted | (chatter > 0) | (ads > 0) | (given_ok > 0)))
+        speakers += int(np.count_nonzero(operator_spoke))
         self._check_death(day, value_g)  # first, so the day a group is found dead records it as dead
         self._record(
-            day, value_g, operator_posts_g, chatter_g, ads_g, removed, int(replies_g.sum()), invites_sent
+            day, value_g, operator_posts_g, chatter_g, ads_g, removed, int(replies_g.sum()), invites_sent,
+            messages, speakers,
         )
 
     def _operator_touches(self, day: int, plan: cadence.OperatorDay, ordinary: np.ndarray) -> None:
@@ -939,6 +947,8 @@ class CommunityModel(mesa.Model):
         removed: int,
         replies_n: int,
         invites: int,
+        messages: int,
+        speakers: int,
     ) -> None:
         """Append today's row of the per-day table."""
         h = self.current.horizon
@@ -972,6 +982,8 @@ class CommunityModel(mesa.Model):
             ("removed", removed),
             ("replies", replies_n),
             ("invitations", invites),
+            ("messages", messages),
+            ("speakers", speakers),
             (
                 "value_contributors",
                 np.count_nonzero(ordinary & (m.last_value_day[:n] > day - h.contributor_window_days)),
