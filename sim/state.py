@@ -83,10 +83,6 @@ class MemberTable:
         }
         return cls(**columns, n=0)
 
-    @classmethod
-    def column_names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls) if "dtype" in f.metadata)
-
     @property
     def capacity(self) -> int:
         return self.group.shape[0]
@@ -108,10 +104,6 @@ class MemberTable:
             getattr(self, name)[self.n : self.n + count] = value
         self.n += count
         return rows
-
-    def view(self, name: str) -> np.ndarray:
-        """The in-use part of a column (a view: writes go to the table)."""
-        return getattr(self, name)[: self.n]
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""One module per mechanism of MODEL.md; each exposes small functions over member arrays,
+"""One module per mechanism of the brief; each exposes small functions over member arrays,
 the frozen scenario sections and an explicit `numpy.random.Generator`.
 
-`sim.model.CommunityModel.step` calls them in a fixed order (see its docstring for why)."""
+The day's phases (`sim.model.phases.DAY`) call them in a fixed order (see that module for why)."""

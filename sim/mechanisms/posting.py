@@ -1,7 +1,7 @@
 """What each member posts today: value content, off-topic chatter, ads.
 
 Value posting follows role, fit, personal activity, remembered recognition ("keeps doing so while
-it gets responses", MODEL.md), activation (topics, @-mentions, KOL sparks, events) and falls with
+it gets responses", the brief), activation (topics, @-mentions, KOL sparks, events) and falls with
 group size (crowding: each member's share of the audience's attention shrinks; Butler 2001).
 Chatter follows sociability and buzz (red packets). Ads come from members who joined to sell.
 """

@@ -9,9 +9,11 @@ needing a bond, brings low-fit joiners, and overdraws social capital fast
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from sim.mechanisms.sampling import beta_with_mean
+from sim.mechanisms.sampling import beta_with_mean, small_counts
 from sim.scenario.schema import Referral
 
 
@@ -56,3 +58,27 @@ def invitee_fit(
 def invitee_tie(r: Referral) -> float:
     """Tie strength between inviter and invitee on arrival (friends vs. a gift hunter)."""
     return 0.2 if r.bait.enabled else 1.0
+
+
+@dataclass(frozen=True)
+class Invitations:
+    """Invitations sent today: who sent them, how many each, and the inviters of those accepted
+    (a row per accepted invitation; the invitees arrive tomorrow)."""
+
+    inviters: np.ndarray
+    sent: np.ndarray
+    accepted: np.ndarray
+
+    @property
+    def total(self) -> int:
+        return int(self.sent.sum())
+
+
+def send(rng: np.random.Generator, u: np.ndarray, rate: np.ndarray, r: Referral) -> Invitations:
+    """Invitations each member sends today (`u`: one uniform per member) and which are accepted."""
+    invites = small_counts(u, rate)
+    inviters = np.flatnonzero(invites)
+    if inviters.shape[0] == 0:
+        return Invitations(inviters, inviters, inviters)
+    sent = invites[inviters]
+    return Invitations(inviters, sent, np.repeat(inviters, rng.binomial(sent, acceptance(r))))

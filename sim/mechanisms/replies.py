@@ -1,4 +1,4 @@
-"""Replies: who answers whom. Replies form ties and reward posters (MODEL.md: "the replies are
+"""Replies: who answers whom. Replies form ties and reward posters (the brief: "the replies are
 what reward creators").
 
 Each reader replies to value posts they read with a role-specific chance; a post can only hold a
@@ -6,6 +6,8 @@ conversation of limited size, so replies saturate in big, busy groups.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,6 +38,50 @@ def reply_counts(
         raw > 0, cap * (1.0 - np.exp(-raw / np.maximum(cap, 1e-12))) / np.maximum(raw, 1e-12), 0.0
     )
     return small_counts(u, expected * per_member(scale, group))
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """The day's replies once each has found the post it answers."""
+
+    repliers: np.ndarray  # one row per reply that found a post (members and KOCs; no self-replies)
+    targets: np.ndarray  # the poster each of those replies answers
+    received: np.ndarray  # per member: replies received (from members, KOCs and the operator)
+    given: np.ndarray  # per member: replies given that found a post
+    per_group: np.ndarray  # replies in each group, the operator's guided replies included
+
+
+def settle(
+    rng: np.random.Generator,
+    given: np.ndarray,
+    koc_repliers: np.ndarray,
+    guided_per_group: np.ndarray,
+    group: np.ndarray,
+    poster_weight: np.ndarray,
+    n_groups: int,
+) -> Settlement:
+    """Match every reply of the day to a value post in its group: members' replies (`given` per
+    member), KOCs' (a row per reply) and the operator's guided replies (a count per group) share
+    one targeting pass. A reply with no post to answer in its group, or that would answer the
+    replier's own post, is dropped."""
+    n = group.shape[0]
+    repliers = np.repeat(np.arange(n), given)
+    operator_groups = np.repeat(np.arange(n_groups), guided_per_group)
+    if koc_repliers.shape[0]:
+        repliers = np.concatenate([repliers, koc_repliers])
+    reply_group = np.concatenate([group[repliers], operator_groups])
+    all_targets = pick_targets(rng, reply_group, group, poster_weight, n_groups)
+    targets, operator_t = all_targets[: repliers.shape[0]], all_targets[repliers.shape[0] :]
+    operator_t = operator_t[operator_t >= 0]
+    ok = (targets >= 0) & (targets != repliers)
+    repliers, targets = repliers[ok], targets[ok]
+    received = np.bincount(targets, minlength=n)
+    given_ok = np.bincount(repliers, minlength=n)
+    per_group = np.bincount(group, given_ok, minlength=n_groups)
+    if operator_t.shape[0]:
+        received += np.bincount(operator_t, minlength=n)
+        per_group += np.bincount(group[operator_t], minlength=n_groups)
+    return Settlement(repliers, targets, received, given_ok, per_group)
 
 
 def pick_targets(

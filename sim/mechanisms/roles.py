@@ -42,3 +42,10 @@ def transition(
     new[down_c] = LURKER
     new[creator & (u < r.creator_to_commenter * (1.0 - answered) * (0.5 + unhappy))] = COMMENTER
     return new
+
+
+def remember_reward(reward: np.ndarray, value_posts: np.ndarray, received: np.ndarray, memory: float) -> None:
+    """Update, in place, the recognition remembered by today's posters: replies received per value
+    post, as an exponentially weighted memory (`memory` = weight of today)."""
+    posters = np.flatnonzero(value_posts)
+    reward[posters] = (1 - memory) * reward[posters] + memory * received[posters] / value_posts[posters]

@@ -1,0 +1,194 @@
+"""`CommunityModel`: a chat community (one group, or a matrix of groups), one tick per day.
+
+Member state lives in `MemberTable` arrays and every mechanism works on whole columns; `Member`
+agents are the Mesa interface to those rows. A day is the list of phases in
+`sim.model.phases.DAY`; the model holds the community's state between days, founds it on day 0,
+and keeps the results. It does no I/O.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim.agents import Member
+from sim.enums import KOL, MUTED, Channel, Role
+from sim.mechanisms import arrivals, traits
+from sim.mechanisms.costs import Ledger
+from sim.mechanisms.sampling import beta_with_mean
+from sim.model import actions, membership
+from sim.model.day import Day, Flows, NextDay
+from sim.model.phases import DAY
+from sim.model.record import DailyRecord
+from sim.scenario import Scenario, apply_overrides
+from sim.scenario.schema import SetParameters
+from sim.state import NEVER, GroupTable, MemberTable, TieLog
+
+
+class CommunityModel(mesa.Model):
+    """A community founded on day 0 and simulated one day per `step()`.
+
+    The state between days: members (`members`, with a Mesa `Member` agent for each present one),
+    their ties (`ties`), the groups (`groups`), the operator's books (`ledger`), the scenario as
+    loaded (`scenario`) and as changed by the timeline (`current`), and the results recorded so far
+    (`daily`, `intervention_log`). `step()` runs the day's phases in order (see `sim.model.phases`).
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None) -> None:
+        super().__init__(rng=np.random.default_rng(seed))
+        self.scenario = scenario  # as loaded
+        self.current = scenario  # after any timeline 'set' changes
+        self.seed = seed
+        self.day = 0
+        capacity = max(64, 2 * (scenario.population.initial_members + scenario.kol.count) + 64)
+        self.members = MemberTable.empty(capacity)
+        self.ties = TieLog()
+        self.groups = GroupTable()
+        self.ledger = Ledger()
+        self.member_agents: list[Member] = []
+        self.intervention_log: list[dict] = []
+        self.daily = DailyRecord()
+        self.ended_by: str | None = None
+        self.running = True
+        self.today: Day | None = None  # the day being simulated, while `step` runs
+        self.next_day = NextDay()  # flows booked between steps count for the next day
+        self.scheduled: list = []  # interventions scheduled during the run (the app's buttons)
+        self.trait_pool = traits.TraitPool(self.rng)
+        # carried from one day to the next
+        self.pending_inviters = np.empty(0, dtype=np.int64)  # accepted invitations: they arrive tomorrow
+        self.share_bonus = 0.0  # extra prospects tomorrow from today's share-to-join posts
+        self.red_packets_sent = 0  # packets so far (each excites less than the last)
+        self.prev_replies = np.zeros(0)  # yesterday's replies per group (today's reading load)
+        self.kol_last_post = np.zeros(0, dtype=np.int64)  # per group
+        self.tie_queue: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # ties added in one batch
+        self.kocs_exist = False  # set at the first promotion; spares KOC lookups until then
+        self.operator_added = False  # set when someone is added without consent
+        self._notes: list[str] = []  # what happened since the last recorded day
+        self.set_parameters({})
+        self._found()
+
+    def _found(self) -> None:
+        """Day 0: the owner, volunteer admins, seeded KOLs and the founding members join group 0."""
+        sc = self.current
+        self.open_group()
+        membership.join(self, np.ones(1 + sc.rules.admins), Channel.SEED, role=Role.ADMIN, satisfaction0=1.0)
+        if sc.kol.count:
+            membership.join_kols(self, sc.kol.count, sc.kol.activity)
+        founders = sc.population.initial_members
+        if founders:
+            # the owner asks each founder personally (seed 002 第一点); a paid or vetted group
+            # holds its founders to the same threshold as everyone after them
+            fit = beta_with_mean(
+                self.rng, arrivals.organic_fit_mean(sc), sc.population.fit_concentration, founders
+            )
+            passed = membership.admit(self, fit)
+            rows = membership.join(
+                self, fit[passed.admitted], Channel.SEED, commitment=passed.commitment,
+                satisfaction0=sc.behaviour.satisfaction.consented_start,
+                participation=sc.population.founder_participation,
+            )  # fmt: skip
+            membership.tie(self, np.zeros(rows.shape[0], dtype=np.int64), rows, 0.5)
+        for item in self.interventions_on(0):
+            actions.intervene(self, item)
+        membership.flush_ties(self)  # founders' ties exist from day 0
+
+    # ----------------------------------------------------------------- the day
+
+    def step(self) -> None:
+        """Simulate one day: its phases in order (`sim.model.phases.DAY`), until the day is over."""
+        self.day += 1
+        self.today = Day(self.day, self.next_day.take(self.members.capacity, self.groups.count))
+        try:
+            for phase in DAY:
+                phase(self, self.today)
+                if self.today.over:
+                    break
+        finally:
+            self.today = None
+
+    def flows(self) -> Flows:
+        """The flows an action counts in: today's during a step, else the next day's (sized to the
+        member table and the groups as they are now)."""
+        if self.today is not None:
+            flows = self.today.flows
+        else:
+            flows = self.next_day.book(self.members.capacity, self.groups.count)
+        flows.grow(self.members.capacity, self.groups.count)
+        return flows
+
+    def open_group(self, focus_slot: int = 0, focus_modulus: int = 0, fit_bonus: float = 0.0) -> int:
+        """Open a group today (general unless focused on one sub-topic); returns its index."""
+        g = self.groups.open(self.day, focus_slot, focus_modulus, fit_bonus)
+        self.prev_replies = np.concatenate([self.prev_replies, [0.0]])
+        self.kol_last_post = np.concatenate([self.kol_last_post, [NEVER]])
+        return g
+
+    def active_kols(self) -> int:
+        """Present KOLs who posted value content within the last week."""
+        m, n = self.members, self.members.n
+        recent = self.day - m.last_value_day[:n] < 7
+        return int(np.count_nonzero((m.role[:n] == KOL) & (m.state[:n] <= MUTED) & recent))
+
+    def set_parameters(self, changes: dict[str, Any]) -> None:
+        """Change parameters by dotted path from today on (a timeline 'set'); rebuild the per-role
+        lookup tables the day uses."""
+        self.current = apply_overrides(self.current, changes)
+        b = self.current.behaviour
+        self.value_rate = np.array(b.posting.value_rate.as_tuple())
+        self.chatter_rate = np.array(b.posting.chatter_rate.as_tuple())
+        self.reply_rate = np.array(b.replies.rate.as_tuple())
+
+    def note(self, text: str) -> None:
+        """Say what happened (shown in the daily table's `interventions` column and the report)."""
+        self._notes.append(text)
+
+    def take_notes(self) -> list[str]:
+        """The notes since the last recorded day (and forget them)."""
+        notes, self._notes = self._notes, []
+        return notes
+
+    # ---------------------------------------------------------- interventions
+
+    def interventions_on(self, day: int) -> list:
+        """Timeline and scheduled interventions for `day`, in the order they were given."""
+        return [item for item in (*self.scenario.timeline, *self.scheduled) if item.day == day]
+
+    def schedule(self, item) -> None:
+        """Add an intervention for a coming day (`item.day` > today), as if it were on the timeline.
+
+        A `set` is validated now against the current parameters, so a bad value fails here rather
+        than in the middle of a simulated day. Raises ValueError for a day already simulated.
+        """
+        if item.day <= self.day:
+            raise ValueError(f"day {item.day} has already been simulated (today is day {self.day})")
+        if isinstance(item, SetParameters):
+            apply_overrides(self.current, item.changes)
+        self.scheduled.append(item)
+
+    def pending_interventions(self) -> list:
+        """Interventions (timeline and scheduled) for days not yet simulated, in day order."""
+        pending = (i for i in (*self.scenario.timeline, *self.scheduled) if i.day > self.day)
+        return sorted(pending, key=lambda i: i.day)
+
+    def intervene(self, item) -> None:
+        """Carry out one intervention now (it counts for today during a step, else the next day)."""
+        actions.intervene(self, item)
+
+    # ---------------------------------------------------------------- results
+
+    def daily_array(self) -> np.ndarray:
+        """Recorded days as a (days x columns) array, columns as in `sim.metrics.DAILY_COLUMNS`."""
+        return self.daily.array()
+
+    def day_notes(self) -> list[str]:
+        """What happened on each recorded day (interventions, splits, deaths, events), as text."""
+        return list(self.daily.notes)
+
+    def lifespan(self) -> tuple[int, bool]:
+        """(lifespan in days, censored). Lifespan is the last day value was produced before the
+        community died or was dissolved; if it is still alive it is the last simulated day, censored."""
+        if self.ended_by in ("dead", "dissolved"):
+            return max(self.groups.lifespan), False
+        return self.day, True
