@@ -53,7 +53,7 @@ def test_slider_offers_the_scenario_value_and_only_values_the_schema_accepts(lev
 
 @pytest.mark.parametrize("lever", LEVERS, ids=lambda lever: lever.path)
 def test_every_lever_extreme_runs_a_day(lever):
-    """No value a trainer can pick crashes the model on its first step (STYLE.md)."""
+    """No value a trainer can pick crashes the model on its first step."""
     if lever.kind in ("int", "float"):
         values = (lever.positions()[0], lever.positions()[-1])
     elif lever.kind == "bool":

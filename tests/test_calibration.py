@@ -1,4 +1,4 @@
-"""With no lever pulled the model must look like real groups (MODEL.md; sources in sim/calibration.py)."""
+"""With no lever pulled the model must look like real groups (the brief; sources in sim/calibration.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The nine claims of MODEL.md, each a comparison over fixed-seed replicates with a test statistic.
+"""The nine claims of the brief, each a comparison over fixed-seed replicates with a test statistic.
 
 Every test records what it measured (see `claims_support.report`); the terminal summary prints it.
 Thresholds: p < 0.01 for the direction a seed claims, unless the test says otherwise.

@@ -1,4 +1,4 @@
-"""Each daily mechanism moves outcomes the way MODEL.md says: first the pure functions, then the
+"""Each daily mechanism moves outcomes the way the brief says: first the pure functions, then the
 mechanisms inside the model compared across a few fixed seeds."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What the trainer can change: levers generated from the scenario schema, and intervention buttons.
 
 Levers are *generated* from `sim.scenario.fields.field_spec`: their bounds, units and default come
-from the schema, so the app cannot drift from the model (STYLE.md). This module only chooses
+from the schema, so the app cannot drift from the model. This module only chooses
 which parameters are shown and whether a change can take effect in the middle of a run.
 
 Buttons turn into the same pydantic intervention objects a scenario's timeline holds; their

@@ -1,4 +1,4 @@
-"""How the browser test and the app benchmark drive Debian's chromium headless (STACK.md recipe).
+"""How the browser test and the app benchmark drive Debian's chromium headless.
 
 `playwright install` cannot download a browser here, so playwright launches the system chromium.
 The flags keep it offline and quiet: without the background-networking ones it keeps trying to

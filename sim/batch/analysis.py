@@ -25,7 +25,7 @@ from sim.batch.worker import STATUS_OK
 CONFIDENCE = 0.95
 N_RESAMPLES = 4999
 #: Days on which the share of groups still alive is reported (plus the horizon). 21 days is
-#: the lifecycle yardstick of MODEL.md (an active group usually lives beyond 21 days).
+#: the lifecycle yardstick of the brief (an active group usually lives beyond 21 days).
 SURVIVAL_DAYS = (21, 90)
 #: Per-run measures shown in the summary table (those present in the runs table), in order.
 #: Contributor counts at report days are added in front of these.

@@ -59,7 +59,7 @@ class Horizon(Section):
         14,
         "days",
         "A group is dead once no member has posted value content for this many consecutive days.",
-        source="MODEL.md 'The yardstick'",
+        source="the brief 'The yardstick'",
         ge=1,
         le=365,
     )
@@ -997,7 +997,7 @@ class Roles(Section):
         0.3,
         "per tie unit",
         "How much each unit of tie strength draws a lurker in, like activation does (friends pull you into talk).",
-        source="MODEL.md: lurkers become commenters when drawn in (topics, @-mentions, ties)",
+        source="the brief: lurkers become commenters when drawn in (topics, @-mentions, ties)",
         ge=0,
         le=10,
     )
