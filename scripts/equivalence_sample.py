@@ -19,11 +19,15 @@ from equivalence_support import STORE, sample  # noqa: E402
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("label", help="file name of the sample in tests/equivalence/ (without .csv)")
     parser.add_argument("--replicates", type=int, default=250, help="runs per scenario")
     args = parser.parse_args()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     table = sample(args.replicates)
     STORE.mkdir(exist_ok=True)
     path = STORE / f"{args.label}.csv"

@@ -14,3 +14,5 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet -c constraints.txt -e ".[all]"
   echo "$want" > "$stamp"
 fi
+# compile the model's kernels once (numba caches them on disk; later processes load them in a second)
+.venv/bin/python -c "from sim.compiled import main; main()"

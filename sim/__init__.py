@@ -8,6 +8,10 @@ Public API (see README "Python API"):
 
 __version__ = "0.1.0"
 
+from sim.compiled import configure_cache  # noqa: E402
+
+configure_cache()  # before numba reads its configuration: a read-only install caches elsewhere
+
 from sim.agents import Member  # noqa: E402
 from sim.model import CommunityModel  # noqa: E402
 from sim.runner import RunResult, build_model, run_scenario  # noqa: E402

@@ -53,13 +53,6 @@ DAILY_COLUMNS: tuple[str, ...] = (
 #: Columns stored as floats; every other numeric column is a whole-number count.
 FLOAT_COLUMNS = frozenset({"mean_satisfaction", "mean_fit", "cost_yuan", "revenue_yuan"})
 
-_POPCOUNT16 = np.array([bin(i).count("1") for i in range(1 << 16)], dtype=np.uint8)
-
-
-def popcount16(bits: np.ndarray) -> np.ndarray:
-    """Number of set bits in each uint16."""
-    return _POPCOUNT16[bits]
-
 
 def gini(values: np.ndarray) -> float:
     """Gini coefficient of non-negative values (0 = equal, ->1 = one member has everything).

@@ -7,9 +7,11 @@ history for the per-member table). Mechanisms read and update whole columns at o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
+
+from sim.mechanisms import ties
 
 NEVER = -(10**6)  # "day" of something that has not happened (far in the past)
 
@@ -20,90 +22,109 @@ def _grow(array: np.ndarray, capacity: int, fill: float | int = 0) -> np.ndarray
     return out
 
 
-@dataclass
-class MemberTable:
-    """Per-member columns. `n` rows are in use; arrays have spare capacity beyond them."""
+# Member columns: name, fill value of an unused row, meaning. Floats live in the rows of
+# `MemberTable.F`, whole numbers (and flags) in the rows of `MemberTable.Z` (ℤ); each column's row
+# number is a module constant below, which compiled kernels use to reach it (`F[FIT, i]`).
+FLOAT_COLUMNS: tuple[tuple[str, float, str], ...] = (
+    ("fit", 0.0, "fit to the group's positioning, 0..1 (a split can raise it)"),
+    ("attention", 1.0, "messages a day the member reads before overload"),
+    ("tolerance", 1.0, "irritating messages a day tolerated before muting"),
+    ("activity", 1.0, "personal activity level (lognormal, mean 1)"),
+    ("sociability", 0.5, "taste for small talk, 0..1"),
+    ("restlessness", 1.0, "multiplier on the hazard of leaving"),
+    ("speak", 1.0, "how often a KOL speaks (1 for everyone else)"),
+    ("commitment", 0.0, "sunk cost of a costly entry threshold, 0..1"),
+    ("satisfaction", 0.0, "remembered satisfaction (0 = indifferent)"),
+    ("trust", 0.0, "slow memory of good experience"),
+    ("activation", 0.0, "how drawn in the member is today (topics, mentions, sparks, events)"),
+    ("buzz", 0.0, "excitement from red packets and lotteries (chatter)"),
+    ("tie_strength", 0.0, "summed strength of ties to present members"),
+    ("reward", 0.0, "remembered recognition: replies per value post"),
+    ("recent_activity", 0.0, "14-day memory of posting and replying"),
+    ("invite_appetite", 1.0, "social capital left for inviting friends"),
+    ("week_points", 0.0, "points this week (leaderboard)"),
+    ("points", 0.0, "points so far"),
+)
+INT_COLUMNS: tuple[tuple[str, int, str], ...] = (
+    ("group", 0, "index of the member's group in the matrix"),
+    ("role", 0, "Role code"),
+    ("role_at_join", 0, "Role code at join"),
+    ("state", 0, "State code (ACTIVE, MUTED, LEFT, KICKED)"),
+    ("channel", 0, "Channel code: how the member joined"),
+    ("inviter", -1, "row of the member who invited them, or -1"),
+    ("join_day", 0, "day the member joined"),
+    ("exit_day", -1, "day the member left or was kicked, or -1"),
+    ("first_mute_day", -1, "first day the member muted the group, or -1"),
+    ("interest", 0, "sub-topic within the theme (used when a group splits)"),
+    ("spammer", 0, "1 if the member joined mainly to advertise"),
+    ("warnings", 0, "warnings received from moderators"),
+    ("tie_count", 0, "live ties touching the member"),
+    ("last_value_day", NEVER, "last day the member posted value"),
+    ("last_post_day", NEVER, "last day the member posted or replied"),
+    ("value_weeks", 0, "bit k: posted value k weeks ago (bit 0: this week)"),
+    ("value_posts", 0, "value posts so far"),
+    ("chatter_posts", 0, "off-topic messages so far"),
+    ("ads_posted", 0, "ads so far"),
+    ("replies_given", 0, "replies given so far"),
+    ("replies_received", 0, "replies received so far"),
+    ("invitations_sent", 0, "invitations sent so far"),
+    ("mentions_received", 0, "@-mentions received so far"),
+)
+(FIT, ATTENTION, TOLERANCE, ACTIVITY, SOCIABILITY, RESTLESSNESS, SPEAK, COMMITMENT, SATISFACTION, TRUST,
+ ACTIVATION, BUZZ, TIE_STRENGTH, REWARD, RECENT_ACTIVITY, INVITE_APPETITE, WEEK_POINTS,
+ POINTS) = range(len(FLOAT_COLUMNS))  # fmt: skip
+(GROUP, ROLE, ROLE_AT_JOIN, STATE, CHANNEL, INVITER, JOIN_DAY, EXIT_DAY, FIRST_MUTE_DAY, INTEREST, SPAMMER,
+ WARNINGS, TIE_COUNT, LAST_VALUE_DAY, LAST_POST_DAY, VALUE_WEEKS, VALUE_POSTS, CHATTER_POSTS, ADS_POSTED,
+ REPLIES_GIVEN, REPLIES_RECEIVED, INVITATIONS_SENT, MENTIONS_RECEIVED) = range(len(INT_COLUMNS))  # fmt: skip
 
-    # identity and trajectory
-    group: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
-    role: np.ndarray = field(metadata={"dtype": np.int8, "fill": 0})
-    role_at_join: np.ndarray = field(metadata={"dtype": np.int8, "fill": 0})
-    state: np.ndarray = field(metadata={"dtype": np.int8, "fill": 0})
-    channel: np.ndarray = field(metadata={"dtype": np.int8, "fill": 0})
-    inviter: np.ndarray = field(metadata={"dtype": np.int32, "fill": -1})
-    join_day: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
-    exit_day: np.ndarray = field(metadata={"dtype": np.int32, "fill": -1})
-    first_mute_day: np.ndarray = field(metadata={"dtype": np.int32, "fill": -1})
-    # traits (fixed at join, except fit which a split can raise)
-    fit: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
-    interest: np.ndarray = field(metadata={"dtype": np.int16, "fill": 0})
-    attention: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})
-    tolerance: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})
-    activity: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})
-    sociability: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.5})
-    restlessness: np.ndarray = field(
-        metadata={"dtype": np.float64, "fill": 1.0}
-    )  # multiplier on leaving hazard
-    speak: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})  # KOL activity; 1 otherwise
-    spammer: np.ndarray = field(metadata={"dtype": np.bool_, "fill": False})
-    commitment: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
-    # dynamic state
-    satisfaction: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
-    trust: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})  # slow memory of good experience
-    activation: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
-    buzz: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
-    tie_strength: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
-    tie_count: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})  # live edges touching the member
-    reward: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
-    recent_activity: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
-    warnings: np.ndarray = field(metadata={"dtype": np.int16, "fill": 0})
-    invite_appetite: np.ndarray = field(metadata={"dtype": np.float64, "fill": 1.0})
-    last_value_day: np.ndarray = field(metadata={"dtype": np.int32, "fill": NEVER})
-    last_post_day: np.ndarray = field(metadata={"dtype": np.int32, "fill": NEVER})
-    value_weeks: np.ndarray = field(metadata={"dtype": np.uint16, "fill": 0})
-    week_points: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
-    # lifetime counters
-    value_posts: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
-    chatter_posts: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
-    ads_posted: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
-    replies_given: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
-    replies_received: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
-    invitations_sent: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
-    mentions_received: np.ndarray = field(metadata={"dtype": np.int32, "fill": 0})
-    points: np.ndarray = field(metadata={"dtype": np.float64, "fill": 0.0})
-    n: int = 0
+
+class MemberTable:
+    """Every member who ever joined: a row of `F` (float columns) and of `Z` (whole numbers, ℤ).
+
+    `n` rows are in use; the matrices have spare capacity beyond them. Each column is also an
+    attribute (`members.fit`, `members.role`, ...): a view of its row of `F` or `I`, so writes go
+    to the table. Views taken before the table grows (`append`) no longer point at it.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.F = np.array([np.full(capacity, fill, dtype=np.float64) for _, fill, _ in FLOAT_COLUMNS])
+        self.Z = np.array([np.full(capacity, fill, dtype=np.int64) for _, fill, _ in INT_COLUMNS])
+        self.n = 0
 
     @classmethod
     def empty(cls, capacity: int = 256) -> MemberTable:
         """A table with room for `capacity` members and none in use."""
-        columns = {
-            f.name: np.full(capacity, f.metadata["fill"], dtype=f.metadata["dtype"])
-            for f in fields(cls)
-            if "dtype" in f.metadata
-        }
-        return cls(**columns, n=0)
+        return cls(capacity)
 
     @property
     def capacity(self) -> int:
-        return self.group.shape[0]
+        return self.F.shape[1]
 
-    def append(self, count: int, **columns: np.ndarray | float | int) -> np.ndarray:
-        """Add `count` members with the given column values; returns their row indices.
-
-        Columns not given keep their fill value (see the field metadata).
-        """
+    def append(self, count: int) -> np.ndarray:
+        """Make room for `count` new members (their columns hold the fill values); returns their rows."""
         if count <= 0:
             return np.empty(0, dtype=np.int64)
         if self.n + count > self.capacity:
-            new_capacity = max(2 * self.capacity, self.n + count)
-            for f in fields(self):
-                if "dtype" in f.metadata:
-                    setattr(self, f.name, _grow(getattr(self, f.name), new_capacity, f.metadata["fill"]))
+            capacity = max(2 * self.capacity, self.n + count)
+            self.F = np.array(
+                [_grow(self.F[j], capacity, fill) for j, (_, fill, _) in enumerate(FLOAT_COLUMNS)]
+            )
+            self.Z = np.array(
+                [_grow(self.Z[j], capacity, fill) for j, (_, fill, _) in enumerate(INT_COLUMNS)]
+            )
         rows = np.arange(self.n, self.n + count)
-        for name, value in columns.items():
-            getattr(self, name)[self.n : self.n + count] = value
         self.n += count
         return rows
+
+
+def _column(matrix: str, index: int, doc: str) -> property:
+    return property(lambda self: getattr(self, matrix)[index], doc=doc)
+
+
+for _j, (_name, _, _doc) in enumerate(FLOAT_COLUMNS):
+    setattr(MemberTable, _name, _column("F", _j, _doc))
+for _j, (_name, _, _doc) in enumerate(INT_COLUMNS):
+    setattr(MemberTable, _name, _column("Z", _j, _doc))
 
 
 @dataclass
@@ -127,9 +148,11 @@ class TieLog:
 
     TAIL = 8192  # unindexed edges tolerated before they are merged into the index (a merge copies the log)
 
-    def add(self, src: np.ndarray, dst: np.ndarray, weight: float | np.ndarray, day: int) -> None:
-        """Append edges (self-loops are dropped by the caller)."""
-        count = src.shape[0]
+    def add(self, a: np.ndarray, b: np.ndarray, weight: float, day: int, tie_strength: np.ndarray,
+            tie_count: np.ndarray) -> None:  # fmt: skip
+        """Log ties a[k]-b[k] of strength `weight` formed on `day` (self-ties are dropped) and add
+        them to both ends' tie strength and count."""
+        count = a.shape[0]
         if count == 0:
             return
         if self.n + count > self.src.shape[0]:
@@ -139,13 +162,8 @@ class TieLog:
             self.weight = _grow(self.weight, capacity)
             self.alive = _grow(self.alive, capacity, False)
             self.day = _grow(self.day, capacity)
-        end = self.n + count
-        self.src[self.n : end] = src
-        self.dst[self.n : end] = dst
-        self.weight[self.n : end] = weight
-        self.alive[self.n : end] = True
-        self.day[self.n : end] = day
-        self.n = end
+        self.n = ties.form(a, b, weight, day, self.n, self.src, self.dst, self.weight, self.alive, self.day,
+                           tie_strength, tie_count)  # fmt: skip
         if self.n - self._indexed > self.TAIL:
             self._extend_index()
 
@@ -182,16 +200,7 @@ class TieLog:
     def drop_members(self, rows: np.ndarray, tie_strength: np.ndarray, tie_count: np.ndarray) -> None:
         """Retire the live edges of members in `rows`, taking them off both ends' tie strength and count."""
         ids = self.edges_of(rows, tie_strength.shape[0])
-        ids = ids[self.alive[ids]]
-        if rows.shape[0] > 1:
-            ids = np.unique(ids)  # an edge between two leavers appears twice
-        self.alive[ids] = False
-        n = tie_strength.shape[0]
-        ends = np.concatenate([self.src[ids], self.dst[ids]])
-        w = self.weight[ids].astype(np.float64)
-        tie_strength -= np.bincount(ends, np.concatenate([w, w]), minlength=n)
-        tie_count -= np.bincount(ends, minlength=n).astype(tie_count.dtype)
-        np.maximum(tie_strength, 0.0, out=tie_strength)  # float round-off must not leave negative ties
+        ties.retire(ids, self.src, self.dst, self.weight, self.alive, tie_strength, tie_count)
 
     def edges(self, live_only: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(src, dst, weight) with repeated pairs summed; only ties between present members by default."""
@@ -260,6 +269,10 @@ class GroupTable:
     @property
     def count(self) -> int:
         return len(self.founded_day)
+
+    def open_mask(self) -> np.ndarray:
+        """A flag per group: not dissolved or merged away."""
+        return np.asarray(self.dissolved_day) < 0
 
     def open_groups(self) -> list[int]:
         """Groups not dissolved (dead groups stay open unless dissolved or merged)."""

@@ -35,13 +35,19 @@ def outcomes(scenario_name: str, seed: int) -> dict:
     return row
 
 
-def sample(replicates: int, first: int = 0, root_seed: int = 20261203) -> pd.DataFrame:
+def sample(
+    replicates: int, first: int = 0, root_seed: int = 20261203, scenarios: tuple[str, ...] = SCENARIOS
+) -> pd.DataFrame:
     """Outcomes of `replicates` runs of each scenario, replicate i with the i-th child seed of `root_seed`."""
     rows = [
-        outcomes(name, replicate_seed(root_seed, i)) for name in SCENARIOS for i in range(first, first + replicates)
+        outcomes(name, replicate_seed(root_seed, i))
+        for name in scenarios
+        for i in range(first, first + replicates)
     ]
     return pd.DataFrame(rows)
 
 
 def outcome_columns() -> list[str]:
-    return ["lifespan", "value_posts", "muted_share"] + [f"{k}_{d}" for k in ("members", "contributors") for d in DAYS]
+    return ["lifespan", "value_posts", "muted_share"] + [
+        f"{k}_{d}" for k in ("members", "contributors") for d in DAYS
+    ]

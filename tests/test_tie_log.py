@@ -71,21 +71,20 @@ class Recount:
 
 
 def replay(tail: int, ops: list) -> tuple[TieLog, np.ndarray, np.ndarray, Recount]:
-    """Apply `ops` the way the model does: add edges to the log and to both ends' strength and count."""
+    """Apply `ops` the way the model does: add edges (a batch per tie weight) to the log, which adds
+    them to both ends' strength and count."""
     log = TieLog()
     log.TAIL = tail
-    strength, count = np.zeros(N), np.zeros(N, dtype=np.int32)
+    strength, count = np.zeros(N), np.zeros(N, dtype=np.int64)
     recount = Recount()
     for day, (kind, payload) in enumerate(ops):
         if kind == "add":
-            a = np.array([e[0] for e in payload], dtype=np.int64)
-            b = np.array([e[1] for e in payload], dtype=np.int64)
-            w = np.array([e[2] for e in payload], dtype=np.float64)
-            log.add(a, b, w, day)
-            for ends in (a, b):
-                np.add.at(strength, ends, w)
-                np.add.at(count, ends, 1)
-            recount.edges += [(x, y, float(np.float32(z))) for x, y, z in payload]
+            for weight in dict.fromkeys(e[2] for e in payload):
+                batch = [e for e in payload if e[2] == weight]
+                a = np.array([e[0] for e in batch], dtype=np.int64)
+                b = np.array([e[1] for e in batch], dtype=np.int64)
+                log.add(a, b, weight, day, strength, count)
+                recount.edges += [(x, y, float(np.float32(z))) for x, y, z in batch]
         else:
             log.drop_members(np.array(payload, dtype=np.int64), strength, count)
             recount.left |= set(payload)
@@ -141,12 +140,9 @@ def test_edges_of_finds_every_logged_edge_touching_the_rows(history, rows):
 
 def test_an_edge_between_two_leavers_is_taken_off_once():
     log = TieLog()
-    strength, count = np.zeros(3), np.zeros(3, dtype=np.int32)
-    a, b, w = np.array([0, 0]), np.array([1, 2]), np.array([0.5, 0.25])
-    log.add(a, b, w, day=1)
-    for ends in (a, b):
-        np.add.at(strength, ends, w)
-        np.add.at(count, ends, 1)
+    strength, count = np.zeros(3), np.zeros(3, dtype=np.int64)
+    log.add(np.array([0]), np.array([1]), 0.5, 1, strength, count)
+    log.add(np.array([0]), np.array([2]), 0.25, 1, strength, count)
     log.drop_members(np.array([0, 1]), strength, count)
     assert count.tolist() == [0, 0, 0]
     np.testing.assert_allclose(strength, [0.0, 0.0, 0.0], atol=1e-7)

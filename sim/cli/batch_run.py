@@ -20,6 +20,7 @@ from rich.progress import (
 
 from sim.batch import BatchError, BatchExecutor, BatchProgress, ExecutorError, StoreError, make_executor
 from sim.cli.common import console, err_console, fail, print_error
+from sim.compiled import ensure_compiled
 
 INTERRUPTED = 130  # the shell's code for Ctrl-C
 R = TypeVar("R")
@@ -52,6 +53,7 @@ def run_with_progress(
     Ctrl-C exits 130 with the resume hint; a folder holding another batch exits 2; a batch that
     cannot go on (lost workers, not the user's input) exits 1 — each with a message, no traceback.
     """
+    ensure_compiled(console.print)  # before the workers start, so they load the kernels instead of compiling
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sim.batch.seeds import SEED_BITS
 from sim.cli.common import app, console, fail, load_or_exit, parse_sets
+from sim.compiled import ensure_compiled
 from sim.outputs import (
     OutputExistsError,
     check_free,
@@ -71,6 +72,7 @@ def run(
         console=console,
         transient=True,
     ) as progress:
+        ensure_compiled(console.print)
         task = progress.add_task(
             escape(f"{scenario.name} seed {seed}"), total=horizon
         )  # names are the user's text, not markup

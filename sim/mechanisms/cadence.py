@@ -11,75 +11,102 @@ mass-adding, inviting a KOL, promoting KOCs, changing a rule — are not costed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numba as nb
 import numpy as np
 
 from sim.scenario.schema import Scenario
 
+#: The SOP in the operator's order of priority (selling first: an operator under a sales KPI posts
+#: the promotion before anything else); rows of `OperatorDay.tasks`. Events come last and are
+#: prepared ahead, outside the day's hours.
+TASKS = ("promotion_posts", "morning_report", "topic_prompt", "guided_replies", "mentions", "red_packets", "lottery",
+         "event")  # fmt: skip
+PROMOTION_POSTS, MORNING_REPORT, TOPIC_PROMPT, GUIDED_REPLIES, MENTIONS, RED_PACKETS, LOTTERY, EVENT = range(
+    8
+)
+_OPERATOR_POSTS = (
+    PROMOTION_POSTS,
+    MORNING_REPORT,
+    TOPIC_PROMPT,
+    RED_PACKETS,
+    LOTTERY,
+)  # guided replies are replies
+
 
 @dataclass
 class OperatorDay:
-    """What the operator does in each group today (arrays indexed by group)."""
+    """What the operator does in each group today: `tasks` has a row per task of `TASKS` (how many
+    of each, per group) and a last row, the operator's posts (reading load); and the hours."""
 
-    morning_report: np.ndarray
-    topic_prompt: np.ndarray
-    guided_replies: np.ndarray
-    mentions: np.ndarray
-    red_packets: np.ndarray
-    lottery: np.ndarray
-    promotion_posts: np.ndarray
-    event: np.ndarray
+    tasks: np.ndarray
     hours_used: float = 0.0
     hours_left: float = 0.0
+    done: list[int] = field(default_factory=list)  # of each task, in all groups together
 
-    def operator_posts(self) -> np.ndarray:
-        """Messages the operator itself posts in each group (reading load). Guided replies are
-        replies: they are counted with the day's replies, not here."""
-        return (
-            self.morning_report + self.topic_prompt + self.promotion_posts + self.red_packets + self.lottery
+    def __post_init__(self) -> None:
+        self.done = self.tasks.sum(axis=1).tolist()
+
+    promotion_posts = property(lambda self: self.tasks[0])
+    morning_report = property(lambda self: self.tasks[1])
+    topic_prompt = property(lambda self: self.tasks[2])
+    guided_replies = property(lambda self: self.tasks[3])
+    mentions = property(lambda self: self.tasks[4])
+    red_packets = property(lambda self: self.tasks[5])
+    lottery = property(lambda self: self.tasks[6])
+    event = property(lambda self: self.tasks[7])
+    operator_posts = property(lambda self: self.tasks[8])
+
+
+def task_table(sc: Scenario) -> np.ndarray:
+    """Per task of `TASKS`: [enabled, start day, every how many days, hours each, units per group]."""
+    c, e = sc.cadence, sc.events
+
+    def scheduled(s, units: int) -> list[float]:
+        return [s.enabled, s.start_day, s.every_days, s.hours, units]
+
+    def daily(s, units: int) -> list[float]:
+        return [s.enabled, 0, 1, s.hours, units]
+
+    return np.array([
+        scheduled(c.promotion, c.promotion.posts), scheduled(c.morning_report, 1), scheduled(c.topic_prompts, 1),
+        daily(c.guided_discussion, c.guided_discussion.replies_per_day), daily(c.mentions, c.mentions.per_day),
+        scheduled(c.red_packets, 1), scheduled(c.lottery, 1), scheduled(e, 1),
+    ], dtype=np.float64)  # fmt: skip
+
+
+@nb.njit(cache=True)
+def plan_day(
+    day: int, hours: float, table: np.ndarray, open_groups: np.ndarray
+) -> tuple[np.ndarray, float, float]:
+    """Today's SOP tasks within the operator's `hours`: down the priority list, each due task is
+    done in every open group in turn (up to its units) while the hours last. A scheduled event is
+    held in every open group and its hours are booked on top. Returns (tasks, hours used, hours left)."""
+    n_groups = open_groups.shape[0]
+    tasks = np.zeros((EVENT + 2, n_groups), dtype=np.int64)
+    left = hours
+    used_outside = 0.0
+    for t in range(EVENT + 1):
+        enabled, start, every, cost, units = (
+            table[t, 0],
+            table[t, 1],
+            table[t, 2],
+            table[t, 3],
+            int(table[t, 4]),
         )
-
-
-def plan_day(scenario: Scenario, day: int, open_groups: list[int], n_groups: int) -> OperatorDay:
-    """Decide today's scheduled SOP tasks within the operator's hours."""
-    c = scenario.cadence
-    zeros = lambda dtype=np.int64: np.zeros(n_groups, dtype=dtype)  # noqa: E731
-    plan = OperatorDay(zeros(), zeros(), zeros(), zeros(), zeros(), zeros(), zeros(), zeros())
-    hours = scenario.operator.hours_per_day
-
-    def spend(cost: float, units: int) -> int:
-        nonlocal hours
-        if cost <= 0:
-            return units
-        affordable = min(units, int(hours / cost + 1e-9))
-        hours -= affordable * cost
-        return affordable
-
-    # selling first: an operator under a sales KPI posts the promotion before anything else
-    steps = [
-        ("promotion_posts", c.promotion.due(day), c.promotion.hours, c.promotion.posts),
-        ("morning_report", c.morning_report.due(day), c.morning_report.hours, 1),
-        ("topic_prompt", c.topic_prompts.due(day), c.topic_prompts.hours, 1),
-        (
-            "guided_replies",
-            c.guided_discussion.enabled,
-            c.guided_discussion.hours,
-            c.guided_discussion.replies_per_day,
-        ),
-        ("mentions", c.mentions.enabled, c.mentions.hours, c.mentions.per_day),
-        ("red_packets", c.red_packets.due(day), c.red_packets.hours, 1),
-        ("lottery", c.lottery.due(day), c.lottery.hours, 1),
-    ]
-    for name, due, cost, units in steps:
-        if not due or units <= 0:
+        if not enabled or day < start or (day - start) % every != 0 or units <= 0:
             continue
-        column = getattr(plan, name)
-        for g in open_groups:
-            column[g] = spend(cost, units)
-    plan.hours_used = scenario.operator.hours_per_day - hours
-    plan.hours_left = hours
-    if scenario.events.due(day):
-        plan.event[open_groups] = 1
-        plan.hours_used += scenario.events.hours * len(open_groups)
-    return plan
+        for g in range(n_groups):
+            if not open_groups[g]:
+                continue
+            if t == EVENT:  # an event: prepared ahead, on top of the day's hours
+                tasks[t, g] = 1
+                used_outside += cost
+                continue
+            done = units if cost <= 0 else min(units, int(left / cost + 1e-9))
+            left -= done * cost
+            tasks[t, g] = done
+    for t in _OPERATOR_POSTS:
+        tasks[EVENT + 1] += tasks[t]
+    return tasks, hours - left + used_outside, left

@@ -2,21 +2,24 @@
 
 A KOL posts high-value content, sparks activation in everyone who reads it, keeps members from
 leaving while they speak, and draws organic prospects. All of it follows from the KOL actually
-posting: a KOL who never speaks has no effect (KOL得没事说说话).
+posting: a KOL who never speaks has no effect (KOL得没事说说话). The spark is applied while members
+read (sim/mechanisms/reading.py `expose`), the hold while they decide to leave (churn).
 """
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
-from sim.scenario.schema import KOL
+from sim.enums import KOL, MUTED
+from sim.state import LAST_VALUE_DAY, ROLE, STATE
 
 
-def spark(kol_posts_in_group: np.ndarray, kol: KOL) -> np.ndarray:
-    """Activation each reader in a group gets from today's KOL posts (saturating after three)."""
-    return kol.spark * np.minimum(kol_posts_in_group, 3.0)
-
-
-def spoke_recently(kol_last_post_day: np.ndarray, day: int, window: int = 7) -> np.ndarray:
-    """Per group: did a KOL post value content within the last week?"""
-    return (day - kol_last_post_day) < window
+@nb.njit(cache=True)
+def active(n: int, Z: np.ndarray, day: int) -> int:
+    """Present KOLs who posted value content within the last week (they draw organic prospects)."""
+    count = 0
+    for i in range(n):
+        if Z[ROLE, i] == KOL and Z[STATE, i] <= MUTED and day - Z[LAST_VALUE_DAY, i] < 7:
+            count += 1
+    return count

@@ -5,22 +5,40 @@ Entering is a message (buzz); one winner per draw per group takes the prize mone
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
-
-def entrants(rng: np.random.Generator, draws_seen: np.ndarray, entry_share: float) -> np.ndarray:
-    """Entries each member makes today: the draws in their group if they are drawn in
-    (`draws_seen` is zero for members who cannot take part)."""
-    return draws_seen * (rng.random(draws_seen.shape[0]) < entry_share)
+from sim.enums import ACTIVE, ADMIN
+from sim.mechanisms.draws import uniform
+from sim.state import BUZZ, GROUP, ROLE, STATE
 
 
-def winners(
-    rng: np.random.Generator, entering: np.ndarray, group: np.ndarray, draws: np.ndarray
-) -> np.ndarray:
-    """One winner per group that held a draw and had entrants (rows, in group order)."""
-    won = []
-    for g in np.flatnonzero(draws):
-        rows = np.flatnonzero(entering * (group == g))
-        if rows.shape[0]:
-            won.append(rows[rng.integers(rows.shape[0])])
-    return np.array(won, dtype=np.int64)
+@nb.njit(cache=True)
+def draw(
+    key: np.uint64, day: int, n: int, F: np.ndarray, Z: np.ndarray, draws: np.ndarray, entry_share: float,
+    entry_buzz: float, prize: float, money: np.ndarray,
+) -> None:  # fmt: skip
+    """Hold `draws[g]` draws in each group g: active members (not the operator's side) enter with
+    chance `entry_share` (an entry is a message: buzz, once per draw), and each draw's winner takes
+    the prize."""
+    group, state, role = Z[GROUP], Z[STATE], Z[ROLE]
+    n_groups = draws.shape[0]
+    entrants = np.zeros(n_groups, dtype=np.int64)
+    entered = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        g = group[i]
+        if state[i] == ACTIVE and role[i] != ADMIN and draws[g] > 0 and uniform(key, day, i, 0) < entry_share:
+            entered[i] = True
+            entrants[g] += 1
+            F[BUZZ, i] += entry_buzz * draws[g]
+    for g in range(n_groups):
+        for d in range(draws[g]):
+            if entrants[g] == 0:
+                break
+            winner = int(uniform(key, day, n + g, d) * entrants[g])
+            for i in range(n):
+                if entered[i] and group[i] == g:
+                    if winner == 0:
+                        money[i] += prize
+                        break
+                    winner -= 1

@@ -4,29 +4,38 @@ group into focused sub-groups, merging or dissolving dead groups, removing long-
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
 
+@nb.njit(cache=True)
 def route(
-    interest: np.ndarray, sizes: dict[int, int], focus: dict[int, tuple[int, int]], cap: int
-) -> np.ndarray:
-    """Group for each newcomer: a group focused on their sub-topic, else a general group, else any
-    open group with room. `focus[g]` is (slot, modulus): g serves sub-topic i if i % modulus == slot
-    (modulus 0: a general group).
+    interest: np.ndarray, sizes: np.ndarray, focus_slot: np.ndarray, focus_modulus: np.ndarray,
+    open_groups: np.ndarray, cap: int,
+) -> np.ndarray:  # fmt: skip
+    """Group for each newcomer: the smallest open group with room that is focused on their sub-topic,
+    else the smallest general one, else the smallest of any (ties to the lower index). Group g
+    serves sub-topic i if i % focus_modulus[g] == focus_slot[g] (modulus 0: a general group).
 
-    Returns -1 where no open group has room (the caller opens an overflow group). `sizes` is updated.
-    """
+    Returns -1 where no open group has room (the caller opens overflow groups). `sizes` is updated.
+    The cost is newcomers x groups."""
     out = np.full(interest.shape[0], -1, dtype=np.int64)
     for k in range(interest.shape[0]):
-        matching = [
-            g for g in sizes if focus[g][1] and interest[k] % focus[g][1] == focus[g][0] and sizes[g] < cap
-        ]
-        general = [g for g in sizes if not focus[g][1] and sizes[g] < cap]
-        options = matching or general or [g for g in sizes if sizes[g] < cap]
-        if options:
-            g = min(options, key=lambda x: (sizes[x], x))
-            out[k] = g
-            sizes[g] += 1
+        best, best_rank = -1, 3
+        for g in range(sizes.shape[0]):
+            if not open_groups[g] or sizes[g] >= cap:
+                continue
+            if focus_modulus[g] == 0:
+                rank = 1
+            elif interest[k] % focus_modulus[g] == focus_slot[g]:
+                rank = 0
+            else:
+                rank = 2
+            if rank < best_rank or (rank == best_rank and sizes[g] < sizes[best]):
+                best, best_rank = g, rank
+        if best >= 0:
+            out[k] = best
+            sizes[best] += 1
     return out
 
 

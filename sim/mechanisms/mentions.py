@@ -6,36 +6,40 @@ as attention from the group, and may break through a mute.
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
-from sim.mechanisms.replies import draw
+from sim.enums import ACTIVE, ADMIN, MUTED
+from sim.mechanisms.draws import uniform
+from sim.mechanisms.groups import by_group, pick
+from sim.state import ACTIVATION, FIT, GROUP, MENTIONS_RECEIVED, RECENT_ACTIVITY, ROLE, STATE
 
 
-def weight(fit: np.ndarray, recent_activity: np.ndarray, reachable: np.ndarray) -> np.ndarray:
-    """How likely each member is to be @-ed: fitting and quiet (zero for those who cannot be reached)."""
-    return fit * (1.0 - np.minimum(1.0, recent_activity)) * reachable
-
-
+@nb.njit(cache=True)
 def deliver(
-    rng: np.random.Generator,
-    per_group: np.ndarray,
-    weights: np.ndarray,
-    group: np.ndarray,
-    n_groups: int,
-    muted: np.ndarray,
-    unmute_probability: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Today's mentions: a row per mention (a member may be @-ed more than once) and the muted
-    members brought back (each mention is one chance to break through the mute)."""
-    rows = np.arange(weights.shape[0])
-    chosen_parts, back_parts = [], []
-    for g in np.flatnonzero(per_group):
-        candidates = rows if n_groups == 1 else rows[group == g]
-        chosen = draw(rng, candidates, weights[candidates], int(per_group[g]))
-        hit, times = np.unique(chosen[muted[chosen]], return_counts=True)
-        back = hit[rng.random(hit.shape[0]) < 1.0 - (1.0 - unmute_probability) ** times]
-        chosen_parts.append(chosen)
-        back_parts.append(back)
-    if not chosen_parts:
-        return rows[:0], rows[:0]
-    return np.concatenate(chosen_parts), np.concatenate(back_parts)
+    key: np.uint64, day: int, n: int, F: np.ndarray, Z: np.ndarray, per_group: np.ndarray, mentions: np.ndarray,
+    unmute_probability: float, boost: float,
+) -> int:  # fmt: skip
+    """Send `per_group[g]` mentions in each group g, each to a present member (not the operator's
+    side) drawn in proportion to fit x quietness (1 - recent activity, floored at 0); a member may be
+    @-ed more than once. Each mention activates (`boost`), is counted in `mentions` (today) and in the
+    member's record, and is one chance to unmute. Returns the members unmuted."""
+    state, role = Z[STATE], Z[ROLE]
+    weight = np.zeros(n)
+    for i in range(n):
+        if state[i] <= MUTED and role[i] != ADMIN:
+            weight[i] = F[FIT, i] * (1.0 - min(1.0, F[RECENT_ACTIVITY, i]))
+    rows, cumulative, start = by_group(n, per_group.shape[0], Z[GROUP], weight)
+    unmuted = 0
+    for g in range(per_group.shape[0]):
+        for k in range(per_group[g]):
+            i = pick(rows, cumulative, start[g], start[g + 1], uniform(key, day, g, 2 * k))
+            if i < 0:
+                break
+            mentions[i] += 1
+            Z[MENTIONS_RECEIVED, i] += 1
+            F[ACTIVATION, i] += boost
+            if state[i] == MUTED and uniform(key, day, g, 2 * k + 1) < unmute_probability:
+                state[i] = ACTIVE
+                unmuted += 1
+    return unmuted

@@ -8,13 +8,15 @@ them; violators are warned and, past the allowed warnings, kicked.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 
-from sim.mechanisms.groups import per_member
-from sim.scenario.schema import Rules
+from sim.enums import ADMIN, KOC, MUTED
+from sim.mechanisms.draws import uniform
+from sim.scenario.schema import Scenario
+from sim.state import GROUP, ROLE, STATE, WARNINGS
 
 
 @dataclass(frozen=True)
@@ -25,48 +27,66 @@ class Enforcement:
     removed_chatter: np.ndarray  # per group
     operator_hours: float = 0.0  # owner's time spent on the violations the admins could not handle
 
+    @classmethod
+    def none(cls, n: int, n_groups: int) -> Enforcement:
+        """A day on which nothing was caught."""
+        no = np.zeros(n, dtype=np.bool_)
+        return cls(no, no, np.zeros(n_groups), np.zeros(n_groups))
 
-def capacity(admins_in_group: np.ndarray, owner_hours_in_group: np.ndarray, rules: Rules) -> np.ndarray:
-    """Violations each group's moderators can handle today: its admins plus its share of the owner's time."""
+
+@nb.njit(cache=True)
+def capacity(moderators: float, owner_hours: float, per_admin: float, per_hour: float) -> float:
+    """Violations a group's moderators can handle today: its admins and KOCs, plus its share of the
+    owner's time."""
+    return moderators * per_admin + owner_hours * per_hour
+
+
+def arguments(sc: Scenario) -> tuple:
+    """The scenario's constants `enforce` takes, in its order."""
+    r = sc.rules
     return (
-        admins_in_group * rules.handled_per_admin_per_day
-        + owner_hours_in_group * rules.handled_per_operator_hour
+        r.ban_ads,
+        r.ban_off_topic,
+        r.handled_per_admin_per_day,
+        r.handled_per_operator_hour,
+        r.warnings_before_kick,
     )
 
 
+@nb.njit(cache=True)
 def enforce(
-    rng: np.random.Generator,
-    ads: np.ndarray,
-    chatter: np.ndarray,
-    group: np.ndarray,
-    warnings: np.ndarray,
-    moderators: Callable[[], np.ndarray],
-    operator_hours_left: float,
-    open_groups: np.ndarray,
-    rules: Rules,
-) -> Enforcement:
+    key: np.uint64, day: int, n: int, Z: np.ndarray, ads: np.ndarray, chatter: np.ndarray, owner_hours: np.ndarray,
+    caught: np.ndarray, kicked: np.ndarray, removed_ads: np.ndarray, removed_chatter: np.ndarray, ban_ads: bool,
+    ban_chatter: bool, per_admin: float, per_hour: float, warnings_before_kick: int,
+) -> float:  # fmt: skip
     """Catch violations with probability min(1, capacity / violations) in each group.
 
-    `moderators()` gives the admins and KOCs per group; it is called only on a day with something
-    to catch. The owner's hours left after the SOP are shared evenly by the open groups (a boolean
-    per group); the hours the owner actually spends are returned so they can be costed.
-    """
-    n_groups = open_groups.shape[0]
-    viol_ads = ads if rules.ban_ads else np.zeros_like(ads)
-    viol_chat = chatter if rules.ban_off_topic else np.zeros_like(chatter)
-    violations = viol_ads + viol_chat
-    if not rules.enabled or not violations.any():
-        none = np.zeros(ads.shape[0], dtype=bool)
-        return Enforcement(none, none, np.zeros(n_groups), np.zeros(n_groups))
-    admins = moderators()
-    owner_hours = open_groups * (operator_hours_left / max(1, int(open_groups.sum())))
-    cap = capacity(admins, owner_hours, rules)
-    per_group = np.bincount(group, violations, minlength=n_groups)
-    p_catch = np.minimum(1.0, cap / np.maximum(per_group, 1.0))
-    caught = (violations > 0) & (rng.random(ads.shape[0]) < per_member(p_catch, group))
-    kicked = caught & (warnings + 1 > rules.warnings_before_kick)
-    removed_ads = np.bincount(group, viol_ads * caught, minlength=n_groups)
-    removed_chat = np.bincount(group, viol_chat * caught, minlength=n_groups)
-    left_to_owner = np.maximum(removed_ads + removed_chat - admins * rules.handled_per_admin_per_day, 0.0)
-    hours = float(np.minimum(owner_hours, left_to_owner / max(rules.handled_per_operator_hour, 1e-9)).sum())
-    return Enforcement(caught, kicked, removed_ads, removed_chat, hours)
+    Fills `caught` and `kicked` (per member) and `removed_ads`, `removed_chatter` (per group);
+    warnings of the caught go up by one. `owner_hours` is the owner's time left after the SOP, per
+    group. Returns the hours the owner actually spent (on what the admins could not handle)."""
+    group, role, state, warnings = Z[GROUP], Z[ROLE], Z[STATE], Z[WARNINGS]
+    n_groups = owner_hours.shape[0]
+    violations = np.zeros(n_groups)
+    moderators = np.zeros(n_groups)
+    for i in range(n):
+        violations[group[i]] += ads[i] * ban_ads + chatter[i] * ban_chatter
+        if state[i] <= MUTED and (role[i] == ADMIN or role[i] == KOC):
+            moderators[group[i]] += 1.0
+    p_catch = np.zeros(n_groups)
+    for g in range(n_groups):
+        p_catch[g] = min(
+            1.0, capacity(moderators[g], owner_hours[g], per_admin, per_hour) / max(violations[g], 1.0)
+        )
+    for i in range(n):
+        v_ads, v_chat = ads[i] * ban_ads, chatter[i] * ban_chatter
+        caught[i] = (v_ads + v_chat) > 0 and uniform(key, day, i, 0) < p_catch[group[i]]
+        kicked[i] = caught[i] and warnings[i] + 1 > warnings_before_kick
+        if caught[i]:
+            warnings[i] += 1
+            removed_ads[group[i]] += v_ads
+            removed_chatter[group[i]] += v_chat
+    hours = 0.0
+    for g in range(n_groups):
+        left_to_owner = max(removed_ads[g] + removed_chatter[g] - moderators[g] * per_admin, 0.0)
+        hours += min(owner_hours[g], left_to_owner / max(per_hour, 1e-9))
+    return hours

@@ -7,9 +7,11 @@ red packets alone buy a spike of noise, not lasting value (claim 5).
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
-from sim.mechanisms.groups import per_member
+from sim.enums import ACTIVE, ADMIN
+from sim.state import ACTIVATION, BUZZ, GROUP, ROLE, STATE
 
 
 def strength(habituation: float, sent_before: int) -> float:
@@ -17,8 +19,22 @@ def strength(habituation: float, sent_before: int) -> float:
     return habituation**sent_before
 
 
-def shares_yuan(grabbing: np.ndarray, group: np.ndarray, pool: np.ndarray, n_groups: int) -> np.ndarray:
-    """Yuan each member grabs: each group's pool split evenly among its grabbers."""
-    grabbed = grabbing > 0
-    grabbers = np.bincount(group, grabbed, minlength=n_groups)
-    return grabbed * per_member(pool / np.maximum(grabbers, 1), group)
+@nb.njit(cache=True)
+def grab(
+    n: int, F: np.ndarray, Z: np.ndarray, packets: np.ndarray, pool_yuan: np.ndarray, buzz_each: float,
+    activation_each: float, money: np.ndarray,
+) -> None:  # fmt: skip
+    """Every active member (not the operator's side) grabs from each packet in their group: buzz
+    and activation per packet (already scaled by habituation), and an even share of the group's
+    pool of money."""
+    group, state, role = Z[GROUP], Z[STATE], Z[ROLE]
+    grabbers = np.zeros(packets.shape[0])
+    for i in range(n):
+        if state[i] == ACTIVE and role[i] != ADMIN and packets[group[i]] > 0:
+            grabbers[group[i]] += 1.0
+    for i in range(n):
+        g = group[i]
+        if state[i] == ACTIVE and role[i] != ADMIN and packets[g] > 0:
+            F[BUZZ, i] += buzz_each * packets[g]
+            F[ACTIVATION, i] += activation_each * packets[g]
+            money[i] += pool_yuan[g] / grabbers[g]

@@ -9,30 +9,31 @@ needing a bond, brings low-fit joiners, and overdraws social capital fast
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import numba as nb
 import numpy as np
 
-from sim.mechanisms.sampling import beta_with_mean, small_counts
-from sim.scenario.schema import Referral
+from sim.enums import ACTIVE, ADMIN
+from sim.mechanisms.draws import beta_with_mean, small_count, uniform
+from sim.scenario.schema import Referral, Scenario
+from sim.state import INVITATIONS_SENT, INVITE_APPETITE, ROLE, SATISFACTION, SPEAK, STATE
 
 
+def reward_boost(r: Referral) -> float:
+    """The referral reward's lift on the benefit of inviting (saturating in the reward)."""
+    return r.reward_max_boost * r.reward_yuan / (r.reward_yuan + r.reward_scale_yuan)
+
+
+@nb.njit(cache=True)
 def invitation_rate(
-    active: np.ndarray,
-    bond: np.ndarray,
-    satisfaction: np.ndarray,
-    appetite: np.ndarray,
-    r: Referral,
-) -> np.ndarray:
-    """Expected invitations each member sends today."""
-    if not r.enabled:
-        return np.zeros(active.shape[0])
-    if r.bait.enabled:
-        # sharing for the gift: no bond needed, only trust that the gift is real
-        return active * r.base_rate * r.bait.boost * r.reliability * appetite
-    reward = r.reward_max_boost * r.reward_yuan / (r.reward_yuan + r.reward_scale_yuan)
-    benefit = np.clip(satisfaction, 0.0, 1.0) + reward
-    return active * r.base_rate * bond * r.product_quality * r.reliability * benefit * appetite
+    bond: float, satisfaction: float, appetite: float, base_rate: float, bait: bool, bait_boost: float,
+    product_quality: float, reliability: float, reward: float,
+) -> float:  # fmt: skip
+    """Expected invitations a behaving member sends today. Sharing for a bait gift needs no bond,
+    only trust that the gift is real."""
+    if bait:
+        return base_rate * bait_boost * reliability * appetite
+    benefit = min(max(satisfaction, 0.0), 1.0) + reward
+    return base_rate * bond * product_quality * reliability * benefit * appetite
 
 
 def fatigue_factor(r: Referral) -> float:
@@ -44,41 +45,59 @@ def acceptance(r: Referral) -> float:
     return r.bait.acceptance if r.bait.enabled else r.acceptance
 
 
+def arguments(sc: Scenario) -> tuple:
+    """The scenario's constants `invite` takes, in its order."""
+    r = sc.referral
+    return (r.base_rate, r.bait.enabled, r.bait.boost, r.product_quality, r.reliability, reward_boost(r),
+            fatigue_factor(r), acceptance(r))  # fmt: skip
+
+
+@nb.njit(cache=True)
+def invite(
+    keys: np.ndarray, day: int, n: int, F: np.ndarray, Z: np.ndarray, bond: np.ndarray, base_rate: float,
+    bait: bool, bait_boost: float, product_quality: float, reliability: float, reward: float, fatigue: float,
+    accept: float,
+) -> tuple[np.ndarray, int]:  # fmt: skip
+    """Invitations sent today by active members who are not the operator's side (counts drawn from
+    `keys[0]`; each spends some of the inviter's appetite) and which are accepted (`keys[1]`).
+    Returns (an inviter row per accepted invitation, invitations sent)."""
+    state, role, sent_so_far = Z[STATE], Z[ROLE], Z[INVITATIONS_SENT]
+    accepted = np.empty(3 * n, dtype=np.int64)
+    n_accepted, total = 0, 0
+    for i in range(n):
+        if state[i] != ACTIVE or role[i] == ADMIN:
+            continue
+        rate = invitation_rate(bond[i], F[SATISFACTION, i], F[INVITE_APPETITE, i], base_rate, bait, bait_boost,
+                               product_quality, reliability, reward) * F[SPEAK, i]  # fmt: skip
+        sent = small_count(uniform(keys[0], day, i, 0), rate)
+        if sent == 0:
+            continue
+        sent_so_far[i] += sent
+        F[INVITE_APPETITE, i] *= fatigue**sent
+        total += sent
+        for k in range(sent):
+            if uniform(keys[1], day, i, k) < accept:
+                accepted[n_accepted] = i
+                n_accepted += 1
+    return accepted[:n_accepted], total
+
+
+@nb.njit(cache=True)
 def invitee_fit(
-    rng: np.random.Generator, inviter_fit: np.ndarray, organic_mean: float, concentration: float, r: Referral
-) -> np.ndarray:
-    """Fit of invitees: close to the inviter's through a relationship, the bait's through a bait."""
-    n = inviter_fit.shape[0]
-    if r.bait.enabled:
-        return beta_with_mean(rng, r.bait.fit_mean, concentration, n)
-    stranger = beta_with_mean(rng, organic_mean, concentration, n)
-    return np.clip(r.homophily * inviter_fit + (1.0 - r.homophily) * stranger, 0.0, 1.0)
+    key: np.uint64, day: int, inviter_fit: np.ndarray, organic_mean: float, concentration: float, homophily: float,
+    bait: bool, bait_fit_mean: float,
+) -> np.ndarray:  # fmt: skip
+    """Fit of today's invitees: close to the inviter's through a relationship, the bait's through a bait."""
+    out = np.empty(inviter_fit.shape[0])
+    for k in range(inviter_fit.shape[0]):
+        if bait:
+            out[k] = beta_with_mean(key, day, k, bait_fit_mean, concentration)
+        else:
+            stranger = beta_with_mean(key, day, k, organic_mean, concentration)
+            out[k] = min(max(homophily * inviter_fit[k] + (1.0 - homophily) * stranger, 0.0), 1.0)
+    return out
 
 
 def invitee_tie(r: Referral) -> float:
     """Tie strength between inviter and invitee on arrival (friends vs. a gift hunter)."""
     return 0.2 if r.bait.enabled else 1.0
-
-
-@dataclass(frozen=True)
-class Invitations:
-    """Invitations sent today: who sent them, how many each, and the inviters of those accepted
-    (a row per accepted invitation; the invitees arrive tomorrow)."""
-
-    inviters: np.ndarray
-    sent: np.ndarray
-    accepted: np.ndarray
-
-    @property
-    def total(self) -> int:
-        return int(self.sent.sum())
-
-
-def send(rng: np.random.Generator, u: np.ndarray, rate: np.ndarray, r: Referral) -> Invitations:
-    """Invitations each member sends today (`u`: one uniform per member) and which are accepted."""
-    invites = small_counts(u, rate)
-    inviters = np.flatnonzero(invites)
-    if inviters.shape[0] == 0:
-        return Invitations(inviters, inviters, inviters)
-    sent = invites[inviters]
-    return Invitations(inviters, sent, np.repeat(inviters, rng.binomial(sent, acceptance(r))))

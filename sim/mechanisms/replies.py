@@ -2,42 +2,24 @@
 what reward creators").
 
 Each reader replies to value posts they read with a role-specific chance; a post can only hold a
-conversation of limited size, so replies saturate in big, busy groups.
+conversation of limited size, so replies saturate in big, busy groups. Members, KOCs and the
+operator (guided discussion) answer today's posts, each reply going to a poster in the replier's
+group in proportion to the quality of what they posted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 
-from sim.mechanisms.groups import per_member
-from sim.mechanisms.sampling import small_counts
-
-
-def reply_counts(
-    u: np.ndarray,
-    role_rate: np.ndarray,
-    fit: np.ndarray,
-    value_posts_read: np.ndarray,
-    activation: np.ndarray,
-    need: np.ndarray,
-    group: np.ndarray,
-    posts_in_group: np.ndarray,
-    max_per_post: float,
-    value_gain: float,
-    incentive: float,
-) -> np.ndarray:
-    """Replies each member gives today (`u`: one uniform per member)."""
-    expected = role_rate * fit * value_posts_read * (1.0 + value_gain * activation) * need * incentive
-    n_groups = posts_in_group.shape[0]
-    raw = np.bincount(group, expected, minlength=n_groups)
-    cap = posts_in_group * max_per_post
-    # conversation saturation: total replies approach the cap smoothly
-    scale = np.where(
-        raw > 0, cap * (1.0 - np.exp(-raw / np.maximum(cap, 1e-12))) / np.maximum(raw, 1e-12), 0.0
-    )
-    return small_counts(u, expected * per_member(scale, group))
+from sim.enums import ACTIVE, ADMIN, KOC
+from sim.mechanisms import incentives
+from sim.mechanisms.draws import poisson, small_count, uniform
+from sim.mechanisms.groups import by_group, pick
+from sim.scenario.schema import Scenario
+from sim.state import ACTIVATION, FIT, GROUP, ROLE, SPEAK, STATE
 
 
 @dataclass(frozen=True)
@@ -51,90 +33,104 @@ class Settlement:
     per_group: np.ndarray  # replies in each group, the operator's guided replies included
 
 
-def settle(
-    rng: np.random.Generator,
-    given: np.ndarray,
-    koc_repliers: np.ndarray,
-    guided_per_group: np.ndarray,
-    group: np.ndarray,
-    poster_weight: np.ndarray,
-    n_groups: int,
-) -> Settlement:
-    """Match every reply of the day to a value post in its group: members' replies (`given` per
-    member), KOCs' (a row per reply) and the operator's guided replies (a count per group) share
-    one targeting pass. A reply with no post to answer in its group, or that would answer the
-    replier's own post, is dropped."""
-    n = group.shape[0]
-    repliers = np.repeat(np.arange(n), given)
-    operator_groups = np.repeat(np.arange(n_groups), guided_per_group)
-    if koc_repliers.shape[0]:
-        repliers = np.concatenate([repliers, koc_repliers])
-    reply_group = np.concatenate([group[repliers], operator_groups])
-    all_targets = pick_targets(rng, reply_group, group, poster_weight, n_groups)
-    targets, operator_t = all_targets[: repliers.shape[0]], all_targets[repliers.shape[0] :]
-    operator_t = operator_t[operator_t >= 0]
-    ok = (targets >= 0) & (targets != repliers)
-    repliers, targets = repliers[ok], targets[ok]
-    received = np.bincount(targets, minlength=n)
-    given_ok = np.bincount(repliers, minlength=n)
-    per_group = np.bincount(group, given_ok, minlength=n_groups)
-    if operator_t.shape[0]:
-        received += np.bincount(operator_t, minlength=n)
-        per_group += np.bincount(group[operator_t], minlength=n_groups)
-    return Settlement(repliers, targets, received, given_ok, per_group)
+@nb.njit(cache=True)
+def expected_replies(
+    role_rate: float, fit: float, value_posts_read: float, activation: float, value_gain: float, need: float,
+    incentive: float,
+) -> float:  # fmt: skip
+    """Replies a member would give today before the conversations saturate."""
+    return role_rate * fit * value_posts_read * (1.0 + value_gain * activation) * need * incentive
 
 
-def pick_targets(
-    rng: np.random.Generator,
-    reply_group: np.ndarray,
-    group: np.ndarray,
-    poster_weight: np.ndarray,
-    n_groups: int,
-) -> np.ndarray:
-    """For each reply made in group `reply_group[k]`, the member whose value post it answers.
-
-    Posters are chosen in proportion to `poster_weight` (posts x quality) within the group. A
-    reply in a group where nobody posted value today gets target -1.
-    """
-    targets = np.full(reply_group.shape[0], -1, dtype=np.int64)
-    if reply_group.shape[0] == 0:
-        return targets
-    posters = np.flatnonzero(poster_weight)
-    if posters.shape[0] == 0:
-        return targets
-    if n_groups == 1:
-        return draw(rng, posters, poster_weight[posters], reply_group.shape[0])
-    for g in np.unique(reply_group):
-        in_group = posters[group[posters] == g]
-        if in_group.shape[0]:
-            slots = np.flatnonzero(reply_group == g)
-            targets[slots] = draw(rng, in_group, poster_weight[in_group], slots.shape[0])
-    return targets
+@nb.njit(cache=True)
+def saturation(raw: float, posts: float, max_per_post: float) -> float:
+    """Scale on a group's replies: total replies approach `posts * max_per_post` smoothly."""
+    if raw <= 0.0:
+        return 0.0
+    cap = posts * max_per_post
+    return cap * (1.0 - np.exp(-raw / max(cap, 1e-12))) / raw
 
 
-def draw(rng: np.random.Generator, candidates: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
-    """`k` draws with replacement from `candidates`, proportional to `weight` (inverse CDF).
-
-    Returns an empty array when every weight is zero.
-    """
-    cum = np.cumsum(weight)
-    if cum.shape[0] == 0 or cum[-1] <= 0:
-        return candidates[:0]
-    idx = np.searchsorted(cum, rng.random(k) * cum[-1], side="right")
-    return candidates[np.minimum(idx, candidates.shape[0] - 1)]
+def arguments(sc: Scenario) -> tuple:
+    """The scenario's constants `reply` takes, in its order."""
+    beh = sc.behaviour
+    return (np.array(beh.replies.rate.as_tuple()), beh.replies.max_per_post, beh.activation.value_gain,
+            incentives.multipliers(sc.incentives)[1])  # fmt: skip
 
 
+@nb.njit(cache=True)
+def reply(
+    keys: np.ndarray, day: int, n: int, n_groups: int, F: np.ndarray, Z: np.ndarray, value_posts_read: np.ndarray,
+    need: np.ndarray, engagement: np.ndarray, value_g: np.ndarray, quality: np.ndarray, koc_replies_each: int,
+    guided: np.ndarray, rate_by_role: np.ndarray, max_per_post: float, value_gain: float, incentive: float,
+):  # fmt: skip
+    """The day's replies: members' (drawn from `keys[0]`), KOCs' (`koc_replies_each` per active KOC)
+    and the operator's (`guided` per group), each answering a value post of its group chosen by
+    quality (`keys[1]`). A reply with no post to answer in its group, or that would answer the
+    replier's own post, is dropped. Readers are the active members who are not the operator's side.
+
+    Returns (repliers, targets, received, given, per_group), as in `Settlement`."""
+    group, role, state = Z[GROUP], Z[ROLE], Z[STATE]
+    expected = np.zeros(n)
+    raw = np.zeros(n_groups)
+    for i in range(n):
+        if state[i] == ACTIVE and role[i] != ADMIN:
+            lift = incentive * engagement[i] * F[SPEAK, i]
+            expected[i] = expected_replies(rate_by_role[role[i]], F[FIT, i], value_posts_read[i], F[ACTIVATION, i],
+                                           value_gain, need[i], lift)  # fmt: skip
+            raw[group[i]] += expected[i]
+    scale = np.zeros(n_groups)
+    for g in range(n_groups):
+        scale[g] = saturation(raw[g], value_g[g], max_per_post)
+    rows, cum, start = by_group(n, n_groups, group, quality)
+    room = (3 + koc_replies_each) * n
+    repliers, targets = np.empty(room, dtype=np.int64), np.empty(room, dtype=np.int64)
+    received, given, per_group = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n_groups)
+    made = 0
+    for i in range(n):
+        count = (
+            small_count(uniform(keys[0], day, i, 0), expected[i] * scale[group[i]]) if expected[i] > 0 else 0
+        )
+        if koc_replies_each and role[i] == KOC and state[i] == ACTIVE:
+            count += koc_replies_each
+        g = group[i]
+        for k in range(count):
+            target = pick(rows, cum, start[g], start[g + 1], uniform(keys[1], day, i, k))
+            if target >= 0 and target != i:
+                repliers[made], targets[made] = i, target
+                made += 1
+                received[target] += 1
+                given[i] += 1
+                per_group[g] += 1
+    for g in range(n_groups):
+        for k in range(guided[g]):
+            target = pick(rows, cum, start[g], start[g + 1], uniform(keys[1], day, n + g, k))
+            if target >= 0:
+                received[target] += 1
+                per_group[g] += 1
+    return repliers[:made], targets[:made], received, given, per_group
+
+
+@nb.njit(cache=True)
 def chatter_pairs(
-    rng: np.random.Generator, chatter: np.ndarray, group: np.ndarray, pairs_per_message: float
+    key: np.uint64, day: int, n: int, Z: np.ndarray, chatter: np.ndarray, pairs_per_message: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of members who chatted with each other today (small talk builds weak ties)."""
-    talkers = np.flatnonzero(chatter)
+    """Pairs of members who chatted with each other today (small talk builds weak ties): a Poisson
+    number of pairs per message, each end drawn in proportion to how much a member chatted; pairs
+    across groups or with oneself are dropped."""
+    group = Z[GROUP]
+    talkers = np.flatnonzero(chatter[:n])
     if talkers.shape[0] < 2:
         return talkers[:0], talkers[:0]
-    n_pairs = rng.poisson(pairs_per_message * chatter[talkers].sum())
-    if n_pairs == 0:
-        return talkers[:0], talkers[:0]
-    ends = draw(rng, talkers, chatter[talkers], 2 * n_pairs)
-    a, b = ends[:n_pairs], ends[n_pairs:]
-    keep = (a != b) & (group[a] == group[b])
-    return a[keep], b[keep]
+    cum = np.cumsum(chatter[talkers].astype(np.float64))
+    n_pairs = poisson(key, day, 0, pairs_per_message * cum[-1])
+    a, b = np.empty(n_pairs, dtype=np.int64), np.empty(n_pairs, dtype=np.int64)
+    kept = 0
+    for k in range(n_pairs):
+        ia = np.searchsorted(cum, uniform(key, day, 1 + 2 * k, 0) * cum[-1], side="right")
+        ib = np.searchsorted(cum, uniform(key, day, 2 + 2 * k, 0) * cum[-1], side="right")
+        x, y = talkers[min(ia, talkers.shape[0] - 1)], talkers[min(ib, talkers.shape[0] - 1)]
+        if x != y and group[x] == group[y]:
+            a[kept], b[kept] = x, y
+            kept += 1
+    return a[:kept], b[:kept]

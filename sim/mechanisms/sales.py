@@ -6,23 +6,21 @@ people who know and trust the group is welcome; to strangers it is spam) and the
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
-from sim.mechanisms.groups import per_member
-from sim.scenario.schema import Promotion
+from sim.state import FIT, GROUP
 
 
-def revenue_yuan(
-    ads_read: np.ndarray,
-    promotions: np.ndarray,
-    ads_in_group: np.ndarray,
-    group: np.ndarray,
-    bond: np.ndarray,
-    fit: np.ndarray,
-    promotion: Promotion,
-) -> float:
-    """Yuan of today's orders: the promotions' share of the ads each member read, times their bond
-    and fit, times the conversion rate and order value. `promotions` and `ads_in_group` are per group."""
-    share_promo = per_member(promotions / np.maximum(ads_in_group, 1e-9), group)
-    buyers = float((ads_read * share_promo * bond * fit).sum()) * promotion.conversion
-    return buyers * promotion.order_value_yuan
+@nb.njit(cache=True)
+def buyers(
+    n: int, F: np.ndarray, Z: np.ndarray, ads_read: np.ndarray, promotions: np.ndarray, ads_in_group: np.ndarray,
+    bond: np.ndarray, conversion: float,
+) -> float:  # fmt: skip
+    """Expected orders today: the promotions' share of the ads each member read, times their bond
+    and fit, times the conversion rate (`promotions` and `ads_in_group` are per group)."""
+    total = 0.0
+    for i in range(n):
+        g = Z[GROUP, i]
+        total += ads_read[i] * (promotions[g] / max(ads_in_group[g], 1e-9)) * bond[i] * F[FIT, i]
+    return total * conversion

@@ -3,59 +3,79 @@
 Benefits: fitting information, replies and mentions received (relationship), ties, identity
 (titles, leaderboard), fun (chatter, for those who like it), money (red packets). Costs: reading
 overload, ads (cheaper once bonded: seed 002 第二点), off-topic chatter for those who came for value,
-and the opportunity cost of membership. Satisfaction is an exponentially weighted memory.
+and the opportunity cost of membership. Satisfaction is an exponentially weighted memory; trust
+follows it slowly, and ties plus trust make the member's bond with the group.
 """
 
 from __future__ import annotations
 
+import numba as nb
 import numpy as np
 
-from sim.mechanisms.reading import Exposure
-from sim.scenario.schema import Satisfaction
+from sim.enums import ADMIN, KOC, MUTED
+from sim.scenario.schema import Scenario
+from sim.state import FIT, ROLE, SATISFACTION, STATE, TIE_STRENGTH, TRUST
 
 
-def bond(tie_strength: np.ndarray, trust: np.ndarray, s: Satisfaction) -> np.ndarray:
-    """0..1 relationship with the group (情感连接): ties to members plus trust built over weeks
-    of good experience. It is what makes a sale acceptable (seed 002 第二点) and referral possible."""
-    return -np.expm1(-(tie_strength / s.bond_ties + np.maximum(trust, 0.0) / s.bond_trust))
+def arguments(sc: Scenario) -> tuple:
+    """The scenario's constants `feel` takes, in its order."""
+    s = sc.behaviour.satisfaction
+    return (
+        s.bond_ties, s.bond_trust, s.memory, s.trust_memory, s.info_weight, s.info_scale, s.reply_weight,
+        s.tie_weight, s.tie_half, s.fun_weight, s.fun_scale, s.overload_weight, s.ad_weight, s.offtopic_weight,
+        s.offtopic_scale, s.money_weight, s.reference,
+    )  # fmt: skip
 
 
+@nb.njit(cache=True)
+def bond(tie_strength: float, trust: float, bond_ties: float, bond_trust: float) -> float:
+    """0..1 relationship with the group (情感连接): ties to members plus trust built over weeks of
+    good experience. It is what makes a sale acceptable (seed 002 第二点) and referral possible."""
+    return -np.expm1(-(tie_strength / bond_ties + max(trust, 0.0) / bond_trust))
+
+
+@nb.njit(cache=True)
 def daily_utility(
-    exposure: Exposure,
-    fit: np.ndarray,
-    tie_strength: np.ndarray,
-    bond_now: np.ndarray,
-    replies_received: np.ndarray,
-    mentions: np.ndarray,
-    identity: np.ndarray,
-    money_yuan: np.ndarray,
-    need: np.ndarray,
-    s: Satisfaction,
-) -> np.ndarray:
-    """Today's net experience of each member, in satisfaction units."""
-    info = -s.info_weight * np.expm1(exposure.value_read * fit * (-1.0 / s.info_scale)) * need
-    relation = -s.reply_weight * np.expm1(-(replies_received + 0.5 * mentions))
-    ties = s.tie_weight * tie_strength / (tie_strength + s.tie_half)
-    fun = -s.fun_weight * (1.0 - fit) * np.expm1(exposure.chatter_read * (-1.0 / s.fun_scale))
-    overload = s.overload_weight * exposure.overload
-    ads = s.ad_weight * exposure.ads_read * (1.0 - bond_now)
-    off_topic = s.offtopic_weight * fit * exposure.chatter_read / (exposure.chatter_read + s.offtopic_scale)
-    money = s.money_weight * money_yuan
-    return info + relation + ties + fun + identity + money - overload - ads - off_topic - s.reference
+    value_read: float, chatter_read: float, ads_read: float, overload: float, fit: float, tie: float,
+    bond_now: float, received: float, mentions: float, identity: float, money: float, need: float,
+    info_weight: float, info_scale: float, reply_weight: float, tie_weight: float, tie_half: float,
+    fun_weight: float, fun_scale: float, overload_weight: float, ad_weight: float, offtopic_weight: float,
+    offtopic_scale: float, money_weight: float, reference: float,
+) -> float:  # fmt: skip
+    """A member's net experience today, in satisfaction units."""
+    info = -info_weight * np.expm1(value_read * fit * (-1.0 / info_scale)) * need
+    relation = -reply_weight * np.expm1(-(received + 0.5 * mentions))
+    ties = tie_weight * tie / (tie + tie_half)
+    fun = -fun_weight * (1.0 - fit) * np.expm1(chatter_read * (-1.0 / fun_scale))
+    ads = ad_weight * ads_read * (1.0 - bond_now)
+    off_topic = offtopic_weight * fit * chatter_read / (chatter_read + offtopic_scale)
+    costs = overload_weight * overload + ads + off_topic + reference
+    return info + relation + ties + fun + identity + money_weight * money - costs
 
 
-def remember(satisfaction: np.ndarray, utility: np.ndarray, s: Satisfaction) -> np.ndarray:
-    """Exponentially weighted update of remembered satisfaction."""
-    return (1.0 - s.memory) * satisfaction + s.memory * utility
-
-
-def build_trust(trust: np.ndarray, satisfaction: np.ndarray, s: Satisfaction) -> np.ndarray:
-    """Trust follows satisfaction slowly (weeks): a group earns it by being worth it, day after day."""
-    return (1.0 - s.trust_memory) * trust + s.trust_memory * satisfaction
-
-
-def need_remaining(tenure: np.ndarray, half_life_days: float) -> np.ndarray | float:
-    """Share of a member's need for the group left after `tenure` days (1 when needs last)."""
-    if half_life_days <= 0:
-        return 1.0
-    return 0.5 ** (tenure / half_life_days)
+@nb.njit(cache=True)
+def feel(
+    n: int, F: np.ndarray, Z: np.ndarray, received: np.ndarray, mentions: np.ndarray, identity: np.ndarray,
+    koc_identity: float, money: np.ndarray, need: np.ndarray, exposure: np.ndarray, bond_out: np.ndarray,
+    bond_ties: float, bond_trust: float, memory: float, trust_memory: float, info_weight: float,
+    info_scale: float, reply_weight: float, tie_weight: float, tie_half: float, fun_weight: float,
+    fun_scale: float, overload_weight: float, ad_weight: float, offtopic_weight: float, offtopic_scale: float,
+    money_weight: float, reference: float,
+) -> None:  # fmt: skip
+    """Update satisfaction (of present members who are not the operator's side) and trust; write
+    each member's bond (from ties and yesterday's trust) into `bond_out`. `exposure` has the rows of
+    `reading.Exposure`; a KOC's title adds `koc_identity` to their recognition every day."""
+    role, state = Z[ROLE], Z[STATE]
+    for i in range(n):
+        tie, satisfaction = F[TIE_STRENGTH, i], F[SATISFACTION, i]
+        b = bond(tie, F[TRUST, i], bond_ties, bond_trust)
+        bond_out[i] = b
+        if state[i] <= MUTED and role[i] != ADMIN:
+            recognition = identity[i] + koc_identity * (role[i] == KOC)
+            u = daily_utility(exposure[1, i], exposure[3, i], exposure[4, i], exposure[5, i], F[FIT, i], tie, b,
+                              received[i], mentions[i], recognition, money[i], need[i], info_weight, info_scale,
+                              reply_weight, tie_weight, tie_half, fun_weight, fun_scale, overload_weight, ad_weight,
+                              offtopic_weight, offtopic_scale, money_weight, reference)  # fmt: skip
+            satisfaction = (1.0 - memory) * satisfaction + memory * u
+            F[SATISFACTION, i] = satisfaction
+        F[TRUST, i] = (1.0 - trust_memory) * F[TRUST, i] + trust_memory * satisfaction

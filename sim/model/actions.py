@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, get_args
 import numpy as np
 
 from sim.enums import ACTIVE, ADMIN, CREATOR, KOC, KOL, MUTED, Channel, State
-from sim.mechanisms import arrivals, koc, matrix
-from sim.mechanisms.sampling import beta_with_mean
+from sim.mechanisms import arrivals, draws, koc, matrix
+from sim.mechanisms.draws import Stream
 from sim.model import membership
 from sim.scenario.schema import (
     Dissolve,
@@ -45,7 +45,8 @@ def mass_add(model: CommunityModel, count: int) -> np.ndarray:
     if count <= 0:
         return np.empty(0, dtype=np.int64)
     sc = model.current
-    fit = beta_with_mean(model.rng, sc.recruiting.mass_add_fit_mean, sc.population.fit_concentration, count)
+    fit = draws.beta_array(model.keys[Stream.MASS_ADD], model.day, model.members.n, count,
+                           sc.recruiting.mass_add_fit_mean, sc.population.fit_concentration)  # fmt: skip
     return membership.join(
         model, fit, Channel.OPERATOR, satisfaction0=sc.behaviour.satisfaction.unconsented_start,
         spam_share=arrivals.spam_share(sc, Channel.OPERATOR),
@@ -164,6 +165,7 @@ def _mass_add(model: CommunityModel, item: MassAdd) -> None:
 def _red_packets(model: CommunityModel, item: SendRedPackets) -> None:
     open_groups = model.groups.open_groups()
     campaign = model.flows()
+    campaign.campaigns = True
     campaign.red_packets[open_groups] += item.count
     campaign.red_packet_yuan[open_groups] += item.count * item.amount_yuan
     sc = model.current
@@ -174,7 +176,9 @@ def _red_packets(model: CommunityModel, item: SendRedPackets) -> None:
 
 def _run_event(model: CommunityModel, item: RunEvent) -> None:
     open_groups = model.groups.open_groups()
-    model.flows().events[open_groups] += 1  # an event in every open group
+    campaign = model.flows()
+    campaign.campaigns = True
+    campaign.events[open_groups] += 1  # an event in every open group
     sc = model.current
     model.ledger.hours(sc.events.hours * len(open_groups), sc.operator.hourly_cost_yuan)
 

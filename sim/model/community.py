@@ -8,16 +8,29 @@ and keeps the results. It does no I/O.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import mesa
 import numpy as np
 
 from sim.agents import Member
-from sim.enums import KOL, MUTED, Channel, Role
-from sim.mechanisms import arrivals, traits
+from sim.enums import LEFT, Channel, Role
+from sim.mechanisms import (
+    arrivals,
+    cadence,
+    churn,
+    draws,
+    kol,
+    moderation,
+    posting,
+    referral,
+    replies,
+    roles,
+    satisfaction,
+)
 from sim.mechanisms.costs import Ledger
-from sim.mechanisms.sampling import beta_with_mean
+from sim.mechanisms.draws import Stream
 from sim.model import actions, membership
 from sim.model.day import Day, Flows, NextDay
 from sim.model.phases import DAY
@@ -25,6 +38,27 @@ from sim.model.record import DailyRecord
 from sim.scenario import Scenario, apply_overrides
 from sim.scenario.schema import SetParameters
 from sim.state import NEVER, GroupTable, MemberTable, TieLog
+
+
+@dataclass(frozen=True)
+class KernelArguments:
+    """The scenario's constants each of the day's kernels takes, gathered once per scenario (and
+    again after a timeline 'set') rather than read from the scenario every day."""
+
+    post: tuple
+    moderate: tuple
+    reply: tuple
+    feel: tuple
+    roles: tuple
+    invite: tuple
+    churn: tuple
+    plan: np.ndarray  # the SOP's task table (cadence.task_table)
+
+    @classmethod
+    def of(cls, sc: Scenario) -> KernelArguments:
+        return cls(posting.arguments(sc), moderation.arguments(sc), replies.arguments(sc),
+                   satisfaction.arguments(sc), roles.arguments(sc), referral.arguments(sc),
+                   churn.arguments(sc), cadence.task_table(sc))  # fmt: skip
 
 
 class CommunityModel(mesa.Model):
@@ -47,7 +81,9 @@ class CommunityModel(mesa.Model):
         self.ties = TieLog()
         self.groups = GroupTable()
         self.ledger = Ledger()
-        self.member_agents: list[Member] = []
+        self._agents_made = 0  # rows that have a Mesa agent (made when someone looks: `agents`)
+        self._member_agents: list[Member] = []
+        self._agent_registered = np.zeros(0, dtype=bool)
         self.intervention_log: list[dict] = []
         self.daily = DailyRecord()
         self.ended_by: str | None = None
@@ -55,16 +91,15 @@ class CommunityModel(mesa.Model):
         self.today: Day | None = None  # the day being simulated, while `step` runs
         self.next_day = NextDay()  # flows booked between steps count for the next day
         self.scheduled: list = []  # interventions scheduled during the run (the app's buttons)
-        self.trait_pool = traits.TraitPool(self.rng)
+        self.keys = draws.StreamKeys(seed)  # one key per random decision (sim/mechanisms/draws.py)
         # carried from one day to the next
         self.pending_inviters = np.empty(0, dtype=np.int64)  # accepted invitations: they arrive tomorrow
         self.share_bonus = 0.0  # extra prospects tomorrow from today's share-to-join posts
         self.red_packets_sent = 0  # packets so far (each excites less than the last)
         self.prev_replies = np.zeros(0)  # yesterday's replies per group (today's reading load)
         self.kol_last_post = np.zeros(0, dtype=np.int64)  # per group
-        self.tie_queue: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # ties added in one batch
         self.kocs_exist = False  # set at the first promotion; spares KOC lookups until then
-        self.operator_added = False  # set when someone is added without consent
+        self.kols_joined = 0  # KOLs who ever joined (spares KOL lookups in a group that never had one)
         self._notes: list[str] = []  # what happened since the last recorded day
         self.set_parameters({})
         self._found()
@@ -80,19 +115,17 @@ class CommunityModel(mesa.Model):
         if founders:
             # the owner asks each founder personally (seed 002 第一点); a paid or vetted group
             # holds its founders to the same threshold as everyone after them
-            fit = beta_with_mean(
-                self.rng, arrivals.organic_fit_mean(sc), sc.population.fit_concentration, founders
-            )
-            passed = membership.admit(self, fit)
+            fit = draws.beta_array(self.keys[Stream.FOUNDERS], 0, self.members.n, founders,
+                                   arrivals.organic_fit_mean(sc), sc.population.fit_concentration)  # fmt: skip
+            passed = membership.admit(self, fit, batch=0)
             rows = membership.join(
-                self, fit[passed.admitted], Channel.SEED, commitment=passed.commitment,
+                self, passed.passed(fit), Channel.SEED, commitment=passed.commitment,
                 satisfaction0=sc.behaviour.satisfaction.consented_start,
                 participation=sc.population.founder_participation,
             )  # fmt: skip
             membership.tie(self, np.zeros(rows.shape[0], dtype=np.int64), rows, 0.5)
         for item in self.interventions_on(0):
             actions.intervene(self, item)
-        membership.flush_ties(self)  # founders' ties exist from day 0
 
     # ----------------------------------------------------------------- the day
 
@@ -127,18 +160,13 @@ class CommunityModel(mesa.Model):
 
     def active_kols(self) -> int:
         """Present KOLs who posted value content within the last week."""
-        m, n = self.members, self.members.n
-        recent = self.day - m.last_value_day[:n] < 7
-        return int(np.count_nonzero((m.role[:n] == KOL) & (m.state[:n] <= MUTED) & recent))
+        return kol.active(self.members.n, self.members.Z, self.day) if self.kols_joined else 0
 
     def set_parameters(self, changes: dict[str, Any]) -> None:
-        """Change parameters by dotted path from today on (a timeline 'set'); rebuild the per-role
-        lookup tables the day uses."""
+        """Change parameters by dotted path from today on (a timeline 'set'); gather again the
+        constants the day's kernels take."""
         self.current = apply_overrides(self.current, changes)
-        b = self.current.behaviour
-        self.value_rate = np.array(b.posting.value_rate.as_tuple())
-        self.chatter_rate = np.array(b.posting.chatter_rate.as_tuple())
-        self.reply_rate = np.array(b.replies.rate.as_tuple())
+        self.arguments = KernelArguments.of(self.current)
 
     def note(self, text: str) -> None:
         """Say what happened (shown in the daily table's `interventions` column and the report)."""
@@ -175,6 +203,37 @@ class CommunityModel(mesa.Model):
     def intervene(self, item) -> None:
         """Carry out one intervention now (it counts for today during a step, else the next day)."""
         actions.intervene(self, item)
+
+    # ------------------------------------------------------------ Mesa agents
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """The present members as Mesa `Member` agents (made on first look, then kept in step)."""
+        self._sync_agents()
+        return super().agents
+
+    @property
+    def member_agents(self) -> list[Member]:
+        """A `Member` for every row ever (departed members' agents are not in `agents`)."""
+        self._sync_agents()
+        return self._member_agents
+
+    def _sync_agents(self) -> None:
+        """Make agents for rows that joined since the last look; remove those whose member left.
+
+        Agents are views, so nothing else needs updating; the daily step never touches them, which
+        keeps batches of runs that never look at agents free of their cost."""
+        m, n = self.members, self.members.n
+        if self._agents_made < n:
+            self._agent_registered = np.concatenate(
+                [self._agent_registered, np.ones(n - self._agents_made, bool)]
+            )
+            self._member_agents.extend(Member(self, row) for row in range(self._agents_made, n))
+            self._agents_made = n
+        gone = np.flatnonzero(self._agent_registered & (m.state[:n] >= LEFT))
+        for row in gone.tolist():
+            self._member_agents[row].remove()
+        self._agent_registered[gone] = False
 
     # ---------------------------------------------------------------- results
 

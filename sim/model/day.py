@@ -39,6 +39,7 @@ class Flows:
     mutes: int = 0
     unmutes: int = 0
     notes: list[str] = field(default_factory=list)  # events held, shown in the daily table
+    campaigns: bool = False  # a campaign (timeline red packets or event) added to the day
 
     @classmethod
     def start(cls, n_members: int, n_groups: int) -> Flows:
@@ -102,18 +103,23 @@ class Posts:
 
 @dataclass
 class Feed:
-    """What there is to read in each group today (per-group totals after moderation), and the
-    quality of each member's own value posts."""
+    """What there is to read in each group today and the quality of each member's own value posts.
+
+    `totals` has a row per group total, as `reading.feed` computes them: value posts, their quality,
+    chatter and ads as readers saw them (removed messages partly seen; ads include the operator's
+    promotions), KOLs' value posts, and the volume (everything, yesterday's replies included)."""
 
     quality: np.ndarray  # per member: quality-weighted value posts
-    value: np.ndarray
-    quality_total: np.ndarray
-    chatter: np.ndarray  # as seen by readers (removed messages partly seen)
-    ads: np.ndarray  # members' ads as seen, plus the operator's promotions
+    totals: np.ndarray
     promotions: np.ndarray
     operator_posts: np.ndarray
-    kol_posts: np.ndarray
-    volume: np.ndarray  # everything in the group, yesterday's replies included (reading load)
+
+    value = property(lambda self: self.totals[0])
+    quality_total = property(lambda self: self.totals[1])
+    chatter = property(lambda self: self.totals[2])
+    ads = property(lambda self: self.totals[3])
+    kol_posts = property(lambda self: self.totals[4])
+    volume = property(lambda self: self.totals[5])
 
 
 @dataclass
@@ -131,13 +137,10 @@ class Day:
     plan: OperatorDay | None = None
     n: int = 0
     n_groups: int = 0
-    ordinary: np.ndarray | None = None  # not the operator's side (owner, admins)
-    present: np.ndarray | None = None  # in the group (active or muted), after today's unmutes
-    behaving: np.ndarray | None = None  # active and ordinary: posts, reads, replies, invites
-    need: np.ndarray | float = 1.0  # share of each member's need for the group left (lifecycle)
+    need: np.ndarray | None = None  # share of each member's need for the group left (lifecycle)
     engagement: np.ndarray | None = None  # commitment's lift on taking part
-    uniforms: np.ndarray | None = None  # (7, n): value, chatter, ads, replies, roles, invitations, churn
     posts: Posts | None = None
+    post_totals: tuple[int, int, int] = (0, 0, 0)  # value posts, chatter, ads
     enforcement: Enforcement | None = None
     feed: Feed | None = None
     exposure: Exposure | None = None

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents import Member
 from sim.enums import MUTED, OPERATOR, Channel, Role, State
-from sim.mechanisms import entry, matrix, traits
+from sim.mechanisms import draws, entry, matrix, traits
+from sim.mechanisms.draws import Stream
 
 if TYPE_CHECKING:
     from sim.model.community import CommunityModel
@@ -26,45 +26,39 @@ def join(
     role: Role | None = None,
     inviter: np.ndarray | int = -1,
     commitment: np.ndarray | float = 0.0,
-    satisfaction0: np.ndarray | float = 0.0,
+    satisfaction0: float = 0.0,
     speak: float = 1.0,
     spam_share: np.ndarray | float = 0.0,
     participation: float = 1.0,
 ) -> np.ndarray:
-    """Add members who came by one channel; route them to groups; create their Mesa agents.
+    """Add members who came by one channel; route them to groups; returns their rows.
 
-    Returns their rows. People added without consent (channel OPERATOR) arrive without the
-    newcomer's activation. Joins after day 0 count in the day's flows.
+    People added without consent (channel OPERATOR) arrive without the newcomer's activation.
+    Joins after day 0 count in the day's flows. (Their Mesa agents are made when someone looks:
+    `CommunityModel.agents`.)
     """
     count = fit.shape[0]
     if count == 0:
         return np.empty(0, dtype=np.int64)
-    sc = model.current
-    cols = traits.draw_traits(model.trait_pool, fit, sc.population, spam_share, participation)
+    sc, m = model.current, model.members
+    rows = m.append(count)
+    new = slice(int(rows[0]), int(rows[-1]) + 1)
+    activation = 0.0 if channel == OPERATOR else sc.behaviour.activation.newcomer
+    traits.enroll(model.keys, m, new, fit, sc.population, spam_share, participation, int(channel), model.day,
+                  inviter, commitment, speak, satisfaction0, activation)  # fmt: skip
     if role is not None:
-        cols["role"] = np.full(count, role, dtype=np.int8)
+        m.role[new] = m.role_at_join[new] = role
         if role in (Role.ADMIN, Role.KOL):
-            cols["activity"] = np.ones(count)
-            cols["spammer"] = np.zeros(count, dtype=bool)
-    cols["group"] = route(model, cols["interest"])
+            m.activity[new] = 1.0
+            m.spammer[new] = 0
+    m.group[new] = group = route(model, m.interest[new], upto=new.start)
     groups = model.groups
-    if groups.count > 1 or groups.fit_bonus[0]:
-        # a focused sub-group fits better those whose sub-topic it serves
-        served = np.array([groups.serves(g, i) for g, i in zip(cols["group"], cols["interest"])], dtype=bool)
-        cols["fit"] = np.minimum(fit + served * np.asarray(groups.fit_bonus)[cols["group"]], 1.0)
-    newcomer = 0.0 if channel == OPERATOR else sc.behaviour.activation.newcomer
-    model.operator_added |= channel == OPERATOR
-    # columns left out keep the table's fill value (state ACTIVE, inviter -1, speak 1, counters 0 ...)
-    extra = {"inviter": inviter} if np.ndim(inviter) else {}
-    if np.ndim(commitment) or commitment:
-        extra["commitment"] = commitment
-    if speak != 1.0:
-        extra["speak"] = speak
-    rows = model.members.append(
-        count, **cols, **extra, role_at_join=cols["role"], channel=channel, join_day=model.day,
-        satisfaction=satisfaction0, activation=newcomer,
-    )  # fmt: skip
-    model.member_agents.extend([Member(model, row) for row in rows.tolist()])
+    if (
+        groups.count > 1 or groups.fit_bonus[0]
+    ):  # a focused sub-group fits better those whose sub-topic it serves
+        modulus, slot = np.asarray(groups.focus_modulus)[group], np.asarray(groups.focus_slot)[group]
+        served = (modulus > 0) & (m.interest[new] % np.maximum(modulus, 1) == slot)
+        m.fit[new] = np.minimum(fit + served * np.asarray(groups.fit_bonus)[group], 1.0)
     if model.day > 0:  # founding members (day 0) are not a day's joins
         joins = model.flows().joins
         joins[int(channel)] = joins.get(int(channel), 0) + count
@@ -73,16 +67,19 @@ def join(
 
 def join_kols(model: CommunityModel, count: int, activity: float) -> np.ndarray:
     """KOLs the operator seeds or invites: they embody the theme and speak `activity` as often."""
+    fit = draws.beta_array(model.keys[Stream.KOL_FIT], model.day, model.members.n, count, 0.9, 20.0)
+    model.kols_joined += count
     return join(
-        model, traits.kol_fit(model.rng, count), Channel.SEED, role=Role.KOL,
-        satisfaction0=model.current.behaviour.satisfaction.consented_start, speak=activity,
+        model, fit, Channel.SEED, role=Role.KOL, satisfaction0=model.current.behaviour.satisfaction.consented_start,
+        speak=activity,
     )  # fmt: skip
 
 
-def admit(model: CommunityModel, fit: np.ndarray) -> entry.Admission:
-    """Apply the entry threshold to prospects, booking vetting time, fees and shares."""
+def admit(model: CommunityModel, fit: np.ndarray, batch: int) -> entry.Admission:
+    """Apply the entry threshold to prospects (`batch`: 0 founders, 1 invitees, 2 organic), booking
+    vetting time, fees and shares."""
     sc = model.current
-    decision = entry.admit(model.rng, fit, sc.entry)
+    decision = entry.admit(model.keys[Stream.ENTRY], model.day, batch, fit, sc.entry)
     if decision.vetted:
         model.ledger.hours(decision.vetted * sc.entry.vetting_hours, sc.operator.hourly_cost_yuan)
     if decision.fees_yuan:
@@ -91,72 +88,55 @@ def admit(model: CommunityModel, fit: np.ndarray) -> entry.Admission:
     return decision
 
 
-def present_sizes(model: CommunityModel) -> np.ndarray:
-    """Present members (active or muted) in each group."""
+def present_sizes(model: CommunityModel, upto: int | None = None) -> np.ndarray:
+    """Present members (active or muted) in each group, among the first `upto` rows (default all)."""
     m = model.members
-    present = m.state[: m.n] <= MUTED
-    return np.bincount(m.group[: m.n], present, minlength=model.groups.count).astype(np.int64)
+    n = m.n if upto is None else upto
+    present = m.state[:n] <= MUTED
+    return np.bincount(m.group[:n], present, minlength=model.groups.count).astype(np.int64)
 
 
-def route(model: CommunityModel, interest: np.ndarray) -> np.ndarray:
-    """Group of each newcomer, opening overflow groups when every group is full."""
+def route(model: CommunityModel, interest: np.ndarray, upto: int) -> np.ndarray:
+    """Group of each newcomer (members from row `upto` on are the newcomers), opening as many
+    overflow groups as needed when every group is full."""
     cap = model.current.matrix.max_group_size
     groups = model.groups
-    if groups.count == 1 and groups.dissolved_day[0] < 0:
-        present = np.count_nonzero(model.members.state[: model.members.n] <= MUTED)
-        if present + interest.shape[0] <= cap:
-            return np.zeros(interest.shape[0], dtype=np.int64)
-    counts = present_sizes(model)
-    open_groups = groups.open_groups()
-    sizes = {g: int(counts[g]) for g in open_groups}
-    focus = {g: (groups.focus_slot[g], groups.focus_modulus[g]) for g in open_groups}
-    out = matrix.route(interest, sizes, focus, cap)
-    while (out < 0).any():
-        g = model.open_group()
-        model.note(f"overflow group {g} opened")
-        sizes[g], focus[g] = 0, (0, 0)
-        missing = out < 0
-        out[missing] = matrix.route(interest[missing], sizes, focus, cap)
+    count = interest.shape[0]
+    one_group = groups.count == 1 and groups.dissolved_day[0] < 0
+    # one group has room unless it is nearly full (members ever bound those present from above)
+    if one_group and (
+        upto + count <= cap or np.count_nonzero(model.members.state[:upto] <= MUTED) + count <= cap
+    ):
+        return np.zeros(count, dtype=np.int64)
+    sizes = present_sizes(model, upto)
+    out = matrix.route(interest, sizes, np.asarray(groups.focus_slot), np.asarray(groups.focus_modulus),
+                       groups.open_mask(), cap)  # fmt: skip
+    missing = out < 0
+    if missing.any():
+        opened = [model.open_group() for _ in range(-(-int(missing.sum()) // cap))]
+        for g in opened:
+            model.note(f"overflow group {g} opened")
+        sizes = np.concatenate([sizes, np.zeros(len(opened), dtype=np.int64)])
+        out[missing] = matrix.route(interest[missing], sizes, np.asarray(groups.focus_slot),
+                                    np.asarray(groups.focus_modulus), groups.open_mask(), cap)  # fmt: skip
     return out
 
 
-def tie(model: CommunityModel, a: np.ndarray, b: np.ndarray, weight: float | np.ndarray) -> None:
-    """Queue ties between members a[k] and b[k]; `flush_ties` adds the queued ties in one batch."""
-    if a.shape[0]:
-        model.tie_queue.append((a, b, np.full(a.shape[0], weight) if np.ndim(weight) == 0 else weight))
-
-
-def flush_ties(model: CommunityModel) -> None:
-    """Add the queued ties to the log and to members' tie strength (self-ties dropped)."""
-    if not model.tie_queue:
-        return
-    parts, model.tie_queue = model.tie_queue, []
-    a = np.concatenate([p[0] for p in parts])
-    b = np.concatenate([p[1] for p in parts])
-    w = np.concatenate([p[2] for p in parts])
-    keep = a != b
-    a, b, w = a[keep], b[keep], w[keep]
-    if a.shape[0] == 0:
-        return
-    model.ties.add(a, b, w, model.day)
-    m, n = model.members, model.members.n
-    ends = np.concatenate([a, b])  # bincount is ~4x faster than np.add.at at these sizes
-    m.tie_strength[:n] += np.bincount(ends, np.concatenate([w, w]), minlength=n)
-    m.tie_count[:n] += np.bincount(ends, minlength=n).astype(np.int32)
+def tie(model: CommunityModel, a: np.ndarray, b: np.ndarray, weight: float) -> None:
+    """Ties between members a[k] and b[k] (a member's tie with themself is dropped)."""
+    m = model.members
+    model.ties.add(a, b, weight, model.day, m.tie_strength, m.tie_count)
 
 
 def leave(model: CommunityModel, rows: np.ndarray, state: State) -> None:
     """Members leave or are kicked: they stop counting, and their ties stop holding anyone."""
     if rows.shape[0] == 0:
         return
-    flush_ties(model)  # so no queued tie outlives its member
     m = model.members
     m.state[rows] = state
     m.exit_day[rows] = model.day
     if m.tie_count[rows].any():
         model.ties.drop_members(rows, m.tie_strength, m.tie_count)
-    for row in rows:
-        model.member_agents[row].remove()
     flows = model.flows()
     if state == State.KICKED:
         flows.kicks += rows.shape[0]

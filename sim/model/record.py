@@ -8,22 +8,52 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba as nb
 import numpy as np
 
-from sim.enums import ACTIVE, ADMIN, COMMENTER, CREATOR, KOC, KOL, LURKER, MUTED, Channel
-from sim.metrics import DAILY_COLUMNS, popcount16
+from sim.enums import ADMIN, MUTED, Channel, Role
+from sim.metrics import DAILY_COLUMNS
 from sim.model import actions
 from sim.model.day import Day
+from sim.state import FIT, LAST_VALUE_DAY, ROLE, SATISFACTION, STATE, VALUE_WEEKS
 
 if TYPE_CHECKING:
     from sim.model.community import CommunityModel
 
 _COL = {name: i for i, name in enumerate(DAILY_COLUMNS)}
 _JOIN_COLUMN = {int(channel): _COL[f"joins_{channel.name.lower()}"] for channel in Channel}
-_ROLE_COLUMNS = [
-    (LURKER, _COL["lurkers"]), (COMMENTER, _COL["commenters"]), (CREATOR, _COL["creators"]),
-    (KOL, _COL["kols"]), (ADMIN, _COL["admins"]), (KOC, _COL["kocs"]),
-]  # fmt: skip
+# where things go in the row (the kernel writes by position; blocks follow DAILY_COLUMNS' order)
+_DAY, _MEMBERS, _ACTIVE, _ROLES = _COL["day"], _COL["members"], _COL["active"], _COL["lurkers"]
+_CONTRIBUTORS, _SUSTAINED, _SPEAKERS = (
+    _COL["value_contributors"],
+    _COL["sustained_contributors"],
+    _COL["speakers"],
+)
+_SATISFACTION, _FIT, _ALIVE = _COL["mean_satisfaction"], _COL["mean_fit"], _COL["alive"]
+_REMOVED, _REPLIES, _INVITATIONS, _MESSAGES = (
+    _COL["removed"],
+    _COL["replies"],
+    _COL["invitations"],
+    _COL["messages"],
+)
+_VALUE_POSTS, _OPERATOR_POSTS, _CHATTER, _ADS = (
+    _COL["value_posts"],
+    _COL["operator_posts"],
+    _COL["chatter"],
+    _COL["ads"],
+)
+
+
+def _block(*names: str) -> list[int]:
+    return [_COL[name] for name in names]
+
+
+_FLOWS = _block("joins", "leaves", "kicks", "mutes", "unmutes")
+_BOOKS = _block("cost_yuan", "revenue_yuan", "groups", "groups_alive")
+if DAILY_COLUMNS[_ACTIVE : _ACTIVE + 2] != ("active", "muted") or DAILY_COLUMNS[
+    _ROLES : _ROLES + len(Role)
+] != tuple(f"{role.name.lower()}s" for role in Role):
+    raise ImportError("the daily table's state and role columns must follow the State and Role codes")  # fmt: skip
 
 
 class DailyRecord:
@@ -65,65 +95,87 @@ def check_death(model: CommunityModel, today: Day) -> None:
             model.running = False
 
 
+@nb.njit(cache=True)
+def _tally(
+    day: int, n: int, F: np.ndarray, Z: np.ndarray, window: int, weeks_mask: int, min_weeks: int, row: np.ndarray,
+) -> None:  # fmt: skip
+    """Fill the member-derived columns of today's row: present members by state and role; value
+    contributors (ordinary members — not the operator's side — who posted value within `window`
+    days) and sustained ones (in at least `min_weeks` of the last complete weeks: bits of
+    `value_weeks` >> 1 under `weeks_mask`); mean satisfaction and fit of ordinary members."""
+    state, role, last_value_day, value_weeks = Z[STATE], Z[ROLE], Z[LAST_VALUE_DAY], Z[VALUE_WEEKS]
+    ordinary, satisfaction, fit, contributors, sustained = 0, 0.0, 0.0, 0, 0
+    for i in range(n):
+        if state[i] > MUTED:
+            continue
+        row[_ACTIVE + state[i]] += 1.0
+        row[_ROLES + role[i]] += 1.0
+        if role[i] == ADMIN:
+            continue
+        ordinary += 1
+        satisfaction += F[SATISFACTION, i]
+        fit += F[FIT, i]
+        contributors += last_value_day[i] > day - window
+        weeks, bits = 0, (value_weeks[i] >> 1) & weeks_mask
+        while bits:
+            weeks += bits & 1
+            bits >>= 1
+        sustained += weeks >= min_weeks
+    row[_MEMBERS] = row[_ACTIVE] + row[_ACTIVE + 1]
+    row[_CONTRIBUTORS], row[_SUSTAINED] = contributors, sustained
+    row[_SATISFACTION] = satisfaction / ordinary if ordinary else np.nan
+    row[_FIT] = fit / ordinary if ordinary else np.nan
+
+
+@nb.njit(cache=True)
+def _activity(
+    n: int, value: np.ndarray, chatter: np.ndarray, ads: np.ndarray, given: np.ndarray, totals: np.ndarray,
+    operator_posts: np.ndarray, guided: np.ndarray, removed_ads: np.ndarray, removed_chatter: np.ndarray,
+    replies: np.ndarray, row: np.ndarray,
+) -> None:  # fmt: skip
+    """The day's messages: posts by kind as readers saw them (`totals` from `reading.feed`),
+    removals, replies, and what a chat export shows — every message posted (removed ones too) and
+    who spoke, the operator speaking through one account per group (its guided replies are among
+    the replies)."""
+    posted, speakers = 0, 0
+    for i in range(n):
+        posted += value[i] + chatter[i] + ads[i]
+        speakers += value[i] > 0 or chatter[i] > 0 or ads[i] > 0 or given[i] > 0
+    chatter_seen, ads_seen = 0.0, 0.0
+    for g in range(totals.shape[1]):
+        row[_VALUE_POSTS] += totals[0, g]
+        chatter_seen += totals[2, g]
+        ads_seen += totals[3, g]
+        row[_OPERATOR_POSTS] += operator_posts[g]
+        row[_REMOVED] += removed_ads[g] + removed_chatter[g]
+        row[_REPLIES] += replies[g]
+        speakers += operator_posts[g] + guided[g] > 0
+    row[_CHATTER], row[_ADS] = np.round(chatter_seen), np.round(ads_seen)
+    row[_MESSAGES] = posted + row[_OPERATOR_POSTS] + row[_REPLIES]
+    row[_SPEAKERS] = speakers
+
+
 def record_day(model: CommunityModel, today: Day) -> None:
     """Append today's row of the per-day table (an empty day when the community was dissolved)."""
-    h, m, n, flows = model.current.horizon, model.members, model.members.n, today.flows
-    role, state = m.role[:n], m.state[:n]
-    ordinary = (state <= MUTED) & (role != ADMIN)
-    n_ordinary = int(np.count_nonzero(ordinary))
+    h, m, flows = model.current.horizon, model.members, today.flows
     row = np.zeros(len(DAILY_COLUMNS))
-    state_counts = np.bincount(state, minlength=4)
-    role_counts = np.bincount(role, state <= MUTED, minlength=6)
-    for r, column in _ROLE_COLUMNS:
-        row[column] = role_counts[r]
+    _tally(today.number, m.n, m.F, m.Z, h.contributor_window_days, (1 << h.sustained_weeks) - 1,
+           h.sustained_min_weeks, row)  # fmt: skip
+    if today.feed is not None:
+        p, enf = today.posts, today.enforcement
+        _activity(today.n, p.value, p.chatter, p.ads, today.replies.given, today.feed.totals, today.feed.operator_posts,
+                  today.plan.guided_replies, enf.removed_ads, enf.removed_chatter, today.replies.per_group, row)  # fmt: skip
+        row[_INVITATIONS] = today.invitations
     for channel, joined in flows.joins.items():
         row[_JOIN_COLUMN[channel]] = joined
-    weeks = popcount16((m.value_weeks[:n] >> 1) & ((1 << h.sustained_weeks) - 1))
+    row[_DAY] = today.number
+    row[_FLOWS] = sum(flows.joins.values()), flows.leaves, flows.kicks, flows.mutes, flows.unmutes
     alive = model.groups.alive_groups()
-    recent = m.last_value_day[:n] > today.number - h.contributor_window_days
-    for column, value in (
-        ("day", today.number),
-        ("members", state_counts[ACTIVE] + state_counts[MUTED]),
-        ("active", state_counts[ACTIVE]),
-        ("muted", state_counts[MUTED]),
-        ("joins", sum(flows.joins.values())),
-        ("leaves", flows.leaves), ("kicks", flows.kicks), ("mutes", flows.mutes), ("unmutes", flows.unmutes),
-        *_activity(model, today).items(),
-        ("value_contributors", np.count_nonzero(ordinary & recent)),
-        ("sustained_contributors", np.count_nonzero(ordinary & (weeks >= h.sustained_min_weeks))),
-        ("mean_satisfaction", float(m.satisfaction[:n] @ ordinary) / n_ordinary if n_ordinary else np.nan),
-        ("mean_fit", float(m.fit[:n] @ ordinary) / n_ordinary if n_ordinary else np.nan),
-        ("cost_yuan", model.ledger.total_cost),
-        ("revenue_yuan", model.ledger.total_revenue),
-        ("groups", len(model.groups.open_groups())),
-        ("groups_alive", len(alive)),
-        ("alive", 1.0 if alive and model.ended_by is None else 0.0),
-    ):  # fmt: skip
-        row[_COL[column]] = value
+    row[_BOOKS] = (
+        model.ledger.total_cost,
+        model.ledger.total_revenue,
+        len(model.groups.open_groups()),
+        len(alive),
+    )
+    row[_ALIVE] = 1.0 if alive and model.ended_by is None else 0.0
     model.daily.add(row, model.take_notes() + flows.notes)
-
-
-def _activity(model: CommunityModel, today: Day) -> dict[str, float]:
-    """The day's messages: posts by kind (as readers saw them), removals, replies, invitations, and
-    what a chat export shows — every message posted (removed ones too) and who spoke, the operator
-    speaking through one account per group (its guided replies are among the replies)."""
-    feed, posts, settled = today.feed, today.posts, today.replies
-    if feed is None:  # the community was dissolved before anyone posted
-        return dict.fromkeys(("value_posts", "operator_posts", "chatter", "ads", "removed", "replies",
-                              "invitations", "messages", "speakers"), 0)  # fmt: skip
-    enf = today.enforcement
-    member_messages = int(posts.value.sum() + posts.chatter.sum() + posts.ads.sum())
-    replies_n = int(settled.per_group.sum())
-    spoke = posts.posted_value | (posts.chatter > 0) | (posts.ads > 0) | (settled.given > 0)
-    operator_spoke = (feed.operator_posts + today.plan.guided_replies) > 0
-    return {
-        "value_posts": feed.value.sum(),
-        "operator_posts": feed.operator_posts.sum(),
-        "chatter": round(float(feed.chatter.sum())),
-        "ads": round(float(feed.ads.sum())),
-        "removed": int(enf.removed_ads.sum() + enf.removed_chatter.sum()),
-        "replies": replies_n,
-        "invitations": today.invitations,
-        "messages": member_messages + int(feed.operator_posts.sum()) + replies_n,
-        "speakers": int(np.count_nonzero(spoke)) + int(np.count_nonzero(operator_spoke)),
-    }
