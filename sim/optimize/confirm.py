@@ -36,10 +36,11 @@ from sim.batch.engine import BatchProgress, run_job
 from sim.batch.job import Job
 from sim.batch.seeds import replicate_seed
 from sim.batch.store import ResultStore
-from sim.batch.worker import STATUS_OK, Task
+from sim.batch.worker import STATUS_OK, Simulate, Task
 from sim.optimize.metrics import run_metrics
 from sim.optimize.spec import OptimizeSpec
 from sim.optimize.study import LABEL, LazyExecutor, study_job
+from sim.runner import run_scenario
 from sim.stats import bootstrap_interval
 from sim.sweep.experiment import Experiment
 
@@ -85,8 +86,11 @@ def ranked(trials: pd.DataFrame, spec: OptimizeSpec) -> pd.DataFrame:
 
 def pick_candidates(trials: pd.DataFrame, spec: OptimizeSpec, paths: Sequence[str]) -> list[Candidate]:
     """The best `confirm_top` feasible trials per budget level (mean cost within the level), in
-    the order first picked; the same trial may serve several levels."""
+    the order first picked; the same trial may serve several levels. A trial that repeats an
+    earlier trial's levers (samplers do revisit points) is the same strategy: only the first
+    (the best) of them counts."""
     best = ranked(trials, spec)
+    best = best[~best[list(paths)].astype(str).duplicated()] if len(paths) else best
     chosen: dict[int, list[float | None]] = {}
     for level in budget_levels(spec):
         eligible = best if level is None else best[best[spec.cost_metric] <= level]
@@ -112,11 +116,13 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def confirm_job(experiment: Experiment, candidates: Sequence[Candidate]) -> Job:
+def confirm_job(
+    experiment: Experiment, candidates: Sequence[Candidate], simulate: Simulate = run_scenario
+) -> Job:
     """The baseline and every candidate, `confirm_replicates` runs each on fresh common seeds."""
     spec = experiment.optimize
     assert spec is not None
-    base = study_job(experiment, [], kind=CONFIRM_KIND)
+    base = study_job(experiment, [], kind=CONFIRM_KIND, simulate=simulate)
     seeds = [replicate_seed(experiment.root_seed, FRESH_OFFSET + j) for j in range(spec.confirm_replicates)]
     arms = [Candidate("baseline", None, {}), *candidates]
     tasks = tuple(
@@ -136,6 +142,7 @@ def confirm_job(experiment: Experiment, candidates: Sequence[Candidate]) -> Job:
         base.scenarios,
         tasks,
         experiment.root_seed,
+        simulate=simulate,
         daily_columns=(),
         details=details,
         extra_identity=base.extra_identity,
@@ -148,9 +155,10 @@ def run_confirmation(
     candidates: Sequence[Candidate],
     executor: LazyExecutor,
     on_runs: Callable[[BatchProgress], None] | None = None,
+    simulate: Simulate = run_scenario,
 ) -> pd.DataFrame:
     """Run (or resume) the confirmation in `folder`/confirm; its run rows, baseline first."""
-    job = confirm_job(experiment, candidates)
+    job = confirm_job(experiment, candidates, simulate)
     with ResultStore(Path(folder) / CONFIRM_DIR).open(job) as store:
         if any(store.status(task.key) is None for task in job.tasks):
             run_job(job, store, executor.get(), on_progress=on_runs)

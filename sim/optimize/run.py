@@ -29,7 +29,7 @@ import pandas as pd
 from sim.batch.engine import BatchProgress
 from sim.batch.executors import BatchExecutor
 from sim.batch.store import ResultStore, replace_atomically, rows_table
-from sim.batch.worker import code_fingerprint
+from sim.batch.worker import Simulate, code_fingerprint
 from sim.optimize.confirm import (
     Best,
     Candidate,
@@ -52,6 +52,7 @@ from sim.optimize.study import (
     write_experiment_file,
 )
 from sim.optimize.summary import sentences
+from sim.runner import run_scenario
 from sim.scenario import apply_overrides, scenario_hash
 from sim.scenario.schema import Description
 from sim.sweep.experiment import Experiment
@@ -90,28 +91,30 @@ def run_optimization(
     on_progress: Callable[[StudyProgress], None] | None = None,
     on_runs: Callable[[BatchProgress], None] | None = None,
     on_confirm: Callable[[int], None] | None = None,
+    simulate: Simulate = run_scenario,
 ) -> OptimizationResult:
     """Run (or resume, or extend) the optimisation of `experiment` in `folder`: `trials` trials
     (default: the file's), then the confirmation, tables, scenario files and summary.
 
     Raises StoreError (another job in the folder, or it is locked), ExecutorError, BatchError and
-    KeyboardInterrupt (every stored run and told trial is kept)."""
+    KeyboardInterrupt (every stored run and told trial is kept). `simulate` runs one replicate
+    (the model, `run_scenario`; tests pass a cheap stand-in)."""
     spec = experiment.optimize
     if spec is None:
         raise ValueError(f"{experiment.source} has no optimize: block")
     target = trials if trials is not None else spec.trials
     folder = Path(folder)
-    with ResultStore(folder).open(study_job(experiment, []), overwrite=overwrite) as store:
+    with ResultStore(folder).open(study_job(experiment, [], simulate=simulate), overwrite=overwrite) as store:
         write_experiment_file(folder, experiment)
         study = open_study(folder, experiment)
         with LazyExecutor(make_executor, on_start) as executor:
-            told = run_trials(experiment, study, store, executor, target, on_progress, on_runs)
+            told = run_trials(experiment, study, store, executor, target, on_progress, on_runs, simulate)
             table = trials_table(study, experiment)
             write_runs(folder, store, table, experiment.replicates)
             candidates = pick_candidates(table, spec, experiment.paths)
             if on_confirm is not None:
                 on_confirm(len(candidates))
-            runs = run_confirmation(experiment, folder, candidates, executor, on_runs)
+            runs = run_confirmation(experiment, folder, candidates, executor, on_runs, simulate)
     replace_atomically(folder / TRIALS_FILE, lambda tmp: table.to_parquet(tmp, index=False))
     confirmed = confirmed_statistics(runs, spec, candidates)
     replace_atomically(folder / CONFIRMED_FILE, lambda tmp: confirmed.to_csv(tmp, index=False))

@@ -35,9 +35,10 @@ file, never on the executor, the number of workers or interruptions.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,7 +56,7 @@ from sim.scenario.loading import (  # the toolkit's own locating helpers
 DIRECTIONS = {"maximize": "maximize", "maximise": "maximize", "minimize": "minimize", "minimise": "minimize"}
 MAX_OBJECTIVES = 4
 
-Yuan = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False)]
+MAX_YUAN = 1e12
 
 
 class _Strict(BaseModel):
@@ -65,7 +66,7 @@ class _Strict(BaseModel):
 class ConstraintsBlock(_Strict):
     """What a strategy may not exceed (means over a trial's replicates)."""
 
-    budget_yuan: Yuan | list[Yuan] | None = Field(
+    budget_yuan: Any = Field(
         None,
         description="mean cost per group over the horizon, yuan; a list gives budget levels, "
         "each answered in the report (the optimiser keeps to the largest)",
@@ -243,17 +244,30 @@ def check_optimize(
             message = metric_problem(str(name), known, horizon)
             if message:
                 problem(("constraints", kind, name), message)
-    budgets = constraints.budget_yuan
-    levels = sorted(budgets) if isinstance(budgets, list) else ([budgets] if budgets is not None else [])
-    if isinstance(budgets, list) and not budgets:
-        problem(("constraints", "budget_yuan"), "give a budget in yuan, or a list of budget levels")
-    if len(set(levels)) != len(levels):
+    levels, message = _budget_levels(constraints.budget_yuan)
+    if message:
+        problem(("constraints", "budget_yuan"), message)
+    elif len(set(levels)) != len(levels):
         problem(("constraints", "budget_yuan"), "budget levels repeat; give each level once")
     if "budget_counts_hours" in constraints.model_fields_set and not levels:
         problem(("constraints", "budget_counts_hours"), "says what a budget covers; give budget_yuan too")
     if problems:
         return None, problems
     return _spec(block, levels), []
+
+
+def _budget_levels(raw: Any) -> tuple[list[float], str | None]:
+    """Budget levels (ascending) from a number or a list of numbers, or why they are wrong."""
+    if raw is None:
+        return [], None
+    values = raw if isinstance(raw, list) else [raw]
+    good = all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and 0 < v <= MAX_YUAN
+        for v in values
+    )
+    if not values or not good:
+        return [], f"expected a budget in yuan (a number > 0) or a list of budget levels, got {raw!r}"
+    return sorted(float(v) for v in values), None
 
 
 def _spec(block: OptimizeBlock, levels: list[float]) -> OptimizeSpec:

@@ -680,9 +680,9 @@ def _level_count_problems(path: str, levels: list[Any]) -> list[tuple[tuple, str
 def _check_design(top: ExperimentFile, specs: dict[str, ParameterSpec]) -> list[tuple[tuple, str]]:
     """Problems with the design section, and with levers the design cannot use."""
     design = top.design
+    if top.optimize is not None:
+        return []  # an optimisation picks its own points (sim.optimize.spec refuses a design)
     if design is None:
-        if top.optimize is not None:
-            return []  # an optimisation picks its own points (sim.optimize.spec checks the rest)
         return [(("design",), "required field is missing: grid, random, lhs, sobol or morris")]
     given = design.model_fields_set
     out: list[tuple[tuple, str]] = []
