@@ -15,7 +15,7 @@ from sim.cli.common import app
 from sim.optimize.metrics import run_metrics, trial_means
 from sim.optimize.run import run_optimization
 from sim.optimize.scenario_file import scenario_yaml
-from sim.optimize.study import next_round, open_study, study_job
+from sim.optimize.study import LazyExecutor, ask, distributions, next_round, open_study, run_round, study_job
 from sim.runner import RunResult
 from sim.scenario import ScenarioError, apply_overrides, load_scenario, scenario_hash
 from sim.sweep.experiment import load_experiment
@@ -159,23 +159,35 @@ def test_more_trials_extend_a_study_as_if_it_had_run_at_once(tmp_path):
 
 
 def test_trials_left_running_are_completed_and_one_killed_inside_ask_is_abandoned(tmp_path):
-    """What a kill leaves in study.db: a batch asked but not run (levers stored), and a trial whose
-    levers were not all stored. Resuming runs the first, abandons the second, and the result is the
-    uninterrupted one (abandoned trials aside)."""
+    """What a kill can leave in study.db: a batch part-asked (levers stored, nothing run), a batch
+    partly told, a trial whose levers were not all stored. Resuming completes the first two as an
+    uninterrupted run would, and abandons the third (it never ran and does not count)."""
     reference = optimise(tmp_path, experiment_text(trials=12), "reference")
     experiment = load_experiment(write(tmp_path, experiment_text(trials=12), "killed.yaml"))
-    folder = tmp_path / "killed"
-    with ResultStore(folder).open(study_job(experiment, [], simulate=synthetic)):
-        study = open_study(folder, experiment)
-        asked = next_round(study, experiment, 12)
-        assert [p.number for p in asked] == [0, 1, 2, 3]
-    resumed = optimise(tmp_path, experiment_text(trials=12), "killed")
-    pd.testing.assert_frame_equal(reference.trials, resumed.trials)
+    space = distributions(experiment.parameters)
 
-    with ResultStore(folder).open(study_job(experiment, [], simulate=synthetic)):
-        study = open_study(folder, experiment)
-        study.ask()  # a trial with no levers: killed inside ask
-    extended = optimise(tmp_path, experiment_text(trials=12), "killed", trials=16)
+    def killed(folder: Path, leave) -> None:
+        with ResultStore(folder).open(study_job(experiment, [], simulate=synthetic)) as store:
+            study = open_study(folder, experiment)
+            with LazyExecutor(lambda: make_executor("serial")) as executor:
+                leave(study, store, executor)
+
+    def part_asked(study, store, executor):
+        assert [ask(study, experiment.optimize, space).number for _ in range(2)] == [0, 1]
+
+    def partly_told(study, store, executor):
+        run_round(experiment, study, store, next_round(study, experiment, 12), executor, simulate=synthetic)
+        batch = next_round(study, experiment, 12)
+        assert [p.number for p in batch] == [4, 5, 6, 7]
+        run_round(experiment, study, store, batch[:1], executor, simulate=synthetic)
+
+    for name, leave in (("part-asked", part_asked), ("partly-told", partly_told)):
+        killed(tmp_path / name, leave)
+        resumed = optimise(tmp_path, experiment_text(trials=12), name)
+        pd.testing.assert_frame_equal(reference.trials, resumed.trials)
+
+    killed(tmp_path / "part-asked", lambda study, store, executor: study.ask())  # no levers stored
+    extended = optimise(tmp_path, experiment_text(trials=12), "part-asked", trials=16)
     states = extended.trials.set_index("trial")["state"]
     assert states[12] == "abandoned" and (states.drop(12) == "complete").all() and len(states) == 17
     assert extended.summary["trials"]["told"] == 16

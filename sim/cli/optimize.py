@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -18,6 +19,10 @@ from rich.progress import (
 from sim.cli.batch_run import check_executor_options, interrupted
 from sim.cli.common import app, console, fail, fail_problems, print_error
 from sim.scenario import ScenarioError
+
+if TYPE_CHECKING:
+    from sim.batch.executors import BatchExecutor
+    from sim.optimize.study import StudyProgress
 
 
 @app.command()
@@ -91,40 +96,7 @@ def optimize(
         except ExecutorError as exc:
             fail(str(exc))
 
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[best]}"),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=console,
-    )
-    bar: dict[str, int] = {}
-    best_label = f"best {spec.primary.metric}"
-
-    def on_start(ex) -> None:
-        console.print(f"Running on {escape(ex.describe())}.")
-
-    def on_progress(now) -> None:
-        best = "" if now.best is None else f"{best_label}: {now.best:.4g}"
-        if "id" not in bar:
-            if now.done:
-                console.print(
-                    f"Resuming {escape(str(folder))}: {now.done} of {now.target} trials already told."
-                )
-            progress.start()
-            bar["id"] = progress.add_task("trials", total=now.target, completed=now.done, best=best)
-        progress.update(bar["id"], completed=now.done, best=best)
-
-    def on_confirm(candidates: int) -> None:
-        progress.stop()
-        console.print(
-            f"Confirming {candidates} strateg{'y' if candidates == 1 else 'ies'} and the baseline on "
-            f"{spec.confirm_replicates} fresh replicates each."
-        )
-
+    shown = TrialProgress(folder, spec.primary.metric, spec.confirm_replicates)
     try:
         try:
             result = run_optimization(
@@ -133,12 +105,12 @@ def optimize(
                 start_executor,
                 trials=target,
                 overwrite=overwrite,
-                on_start=on_start,
-                on_progress=on_progress,
-                on_confirm=on_confirm,
+                on_start=shown.on_start,
+                on_progress=shown.on_progress,
+                on_confirm=shown.on_confirm,
             )
         finally:
-            progress.stop()
+            shown.stop()
     except KeyboardInterrupt:
         interrupted(folder)
     except StoreError as exc:
@@ -153,3 +125,45 @@ def optimize(
         name = "best" if level is None else f"best under {level:,.0f} yuan"
         console.print(f"Scenario ({name}): [bold]{escape(str(path))}[/]", highlight=False, soft_wrap=True)
     console.print(f"Report: [bold]{escape(str(report))}[/]", highlight=False, soft_wrap=True)
+
+
+class TrialProgress:
+    """The progress bar of an optimisation: trials told (of the target) and the best value so far."""
+
+    def __init__(self, folder: Path, metric: str, confirm_replicates: int) -> None:
+        self.folder, self.metric, self.confirm_replicates = folder, metric, confirm_replicates
+        self.bar = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[best]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+        )
+        self.task: int | None = None
+
+    def on_start(self, executor: BatchExecutor) -> None:
+        console.print(f"Running on {escape(executor.describe())}.")
+
+    def on_progress(self, now: StudyProgress) -> None:
+        best = "" if now.best is None else f"best {self.metric}: {now.best:.4g}"
+        if self.task is None:
+            if now.done:
+                console.print(
+                    f"Resuming {escape(str(self.folder))}: {now.done} of {now.target} trials already told."
+                )
+            self.bar.start()
+            self.task = self.bar.add_task("trials", total=now.target, completed=now.done, best=best)
+        self.bar.update(self.task, completed=now.done, best=best)
+
+    def on_confirm(self, candidates: int) -> None:
+        self.bar.stop()
+        console.print(
+            f"Confirming {candidates} strateg{'y' if candidates == 1 else 'ies'} and the baseline on "
+            f"{self.confirm_replicates} fresh replicates each."
+        )
+
+    def stop(self) -> None:
+        self.bar.stop()

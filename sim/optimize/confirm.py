@@ -238,15 +238,7 @@ def confirmed_means(table: pd.DataFrame, name: str) -> dict[str, float]:
 
 def keeps_constraints(spec: OptimizeSpec, means: dict[str, float], level: float | None) -> list[str]:
     """The constraints that confirmed `means` break at budget `level` (empty: all kept)."""
-    broken = []
-    for i, bound in enumerate(spec.bounds):
-        value = level if (i == 0 and spec.budgets) else bound.value
-        if value is None:
-            continue
-        check = type(bound)(bound.metric, bound.kind, value)
-        if check.slack(means.get(bound.metric, math.nan)) > 0:
-            broken.append(check.describe())
-    return broken
+    return [b.describe() for b in spec.bounds_at(level) if b.slack(means.get(b.metric, math.nan)) > 0]
 
 
 def best_per_level(table: pd.DataFrame, spec: OptimizeSpec, candidates: Sequence[Candidate]) -> list[Best]:

@@ -175,8 +175,12 @@ class OptimizeSpec:
 
     @property
     def bounds(self) -> tuple[Bound, ...]:
-        """Every constraint as a bound: the budget (its largest level), the hours, then the rest."""
-        out = [Bound(self.cost_metric, "at_most", self.budgets[-1])] if self.budgets else []
+        """Every constraint the search keeps to: the budget at its largest level, the hours, the rest."""
+        return self.bounds_at(self.budgets[-1] if self.budgets else None)
+
+    def bounds_at(self, level: float | None) -> tuple[Bound, ...]:
+        """Every constraint with the budget at `level` (None: no budget): budget, hours, the rest."""
+        out = [Bound(self.cost_metric, "at_most", level)] if level is not None else []
         if self.hours_per_day is not None:
             out.append(Bound(HOURS_PER_DAY, "at_most", self.hours_per_day))
         return (*out, *self.extra_bounds)

@@ -19,7 +19,8 @@ Kill it at any moment (Ctrl-C, SIGKILL, a crash) and run the same command again:
 * runs already stored are kept and never run again (the store's parts);
 * trials left RUNNING in the study were asked with their levers already stored: they are run to
   the end (only their missing replicates) and told - none lost, none asked again;
-* a batch cut short while it was being asked is completed to its size before it runs, so the
+* batches are fixed by trial number, so a batch cut short while it was being asked is completed
+  to its size, and one whose trials were partly told is finished, before the next is asked: the
   trials asked after a resume are the ones an uninterrupted run would have asked;
 * a trial killed inside `ask` before all its levers were stored cannot be completed: it is marked
   FAIL with `abandoned` (it never ran) and does not count towards the trials asked for.
@@ -216,31 +217,40 @@ def counted(trial: FrozenTrial) -> bool:
 
 
 def next_round(study: optuna.Study, experiment: Experiment, target: int) -> list[TrialPlan]:
-    """The next batch to run: trials left RUNNING by an interrupted session (completed to a full
-    batch), or a fresh batch; empty once `target` trials have been told."""
+    """The next batch to run (empty once `target` trials have been told).
+
+    Batches are fixed by trial number: batch k holds trials k * batch to (k + 1) * batch - 1. An
+    interrupted session may leave trials of the last batch RUNNING (asked, levers stored, runs
+    missing or not yet told) or the batch part-asked: both are taken up again, the batch completed
+    to its size, so each trial is asked in the company it would have had without the interruption.
+    """
     spec = _spec(experiment)
     space = distributions(experiment.parameters)
     trials = study.get_trials(deepcopy=False)
-    plans: list[TrialPlan] = []
+    running: list[TrialPlan] = []
     for trial in trials:
         if trial.state != TrialState.RUNNING:
             continue
         if set(trial.params) == set(space):
-            plans.append(TrialPlan(trial.number, trial._trial_id, dict(trial.params)))
+            running.append(TrialPlan(trial.number, trial._trial_id, dict(trial.params)))
         else:  # killed inside ask: it has no complete lever setting and never ran
             optuna.trial.Trial(study, trial._trial_id).set_user_attr(ABANDONED_ATTR, True)
             study.tell(trial.number, state=TrialState.FAIL)
-    done = sum(counted(t) for t in trials)
-    wanted = min(spec.batch, target - done) - len(plans)
-    for _ in range(max(0, wanted)):
-        number = len(study.get_trials(deepcopy=False))
-        study.sampler = sampler_for(spec, number)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            trial = study.ask(space)
-        assert trial.number == number, "trial numbers are sequential in one process"
-        plans.append(TrialPlan(trial.number, trial._trial_id, dict(trial.params)))
-    return plans
+    room = target - sum(counted(t) for t in trials) - len(running)
+    unfinished = len(trials) % spec.batch
+    wanted = min(spec.batch - unfinished if unfinished else (0 if running else spec.batch), room)
+    return running + [ask(study, spec, space) for _ in range(max(0, wanted))]
+
+
+def ask(study: optuna.Study, spec: OptimizeSpec, space: dict[str, BaseDistribution]) -> TrialPlan:
+    """Ask the next trial with its own seeded sampler; its levers are stored in the study."""
+    number = len(study.get_trials(deepcopy=False))
+    study.sampler = sampler_for(spec, number)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        trial = study.ask(space)
+    assert trial.number == number, "trial numbers are sequential in one process"
+    return TrialPlan(trial.number, trial._trial_id, dict(trial.params))
 
 
 @dataclass(frozen=True)
@@ -441,8 +451,8 @@ def trials_table(study: optuna.Study, experiment: Experiment) -> pd.DataFrame:
         row |= {n: _number(trial.constraints.get(n)) for n in names}
         row["feasible"] = feasible(trial)
         rows.append(row)
-    table = pd.DataFrame(rows, columns=["trial", "state", "runs", "error", *paths, *spec.metrics(), *names])
-    table["feasible"] = [bool(r["feasible"]) for r in rows] if rows else pd.Series(dtype=bool)
+    columns = ["trial", "state", "runs", "error", *paths, *spec.metrics(), *names, "feasible"]
+    table = pd.DataFrame(rows, columns=columns).astype({"feasible": bool})
     table["front"] = pareto_front(table, spec.cost_metric, spec.primary.metric, spec.primary.sign)
     return table
 

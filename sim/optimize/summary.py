@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from sim.optimize.confirm import confirmed_means, keeps_constraints
 from sim.optimize.metrics import COST, label, survival_day
 
 if TYPE_CHECKING:
@@ -78,11 +79,9 @@ def _answer(result: OptimizationResult, answer: Any, en: list[str], zh: list[str
     m = spec.confirm_replicates
     v = lambda x: fmt(primary, x)  # noqa: E731
     clear = not (mine["diff_low"] <= 0 <= mine["diff_high"])
-    p = (
-        f"Wilcoxon p = {mine['p_value']:.2g}"
-        if math.isfinite(mine["p_value"])
-        else "no difference in any replicate"
-    )
+    tested = math.isfinite(mine["p_value"])
+    p = f"Wilcoxon p = {mine['p_value']:.2g}" if tested else "no difference in any replicate"
+    p_zh = f"Wilcoxon p = {mine['p_value']:.2g}" if tested else "每次重复均无差异"
     en.append(
         f"{under}, the best strategy is trial {candidate.trial}: {_levers(candidate.params)}. "
         f"Over {m} fresh replicates it gives {v(mine['mean'])} {label(primary)} (95% interval "
@@ -96,7 +95,7 @@ def _answer(result: OptimizationResult, answer: Any, en: list[str], zh: list[str
         f"{under_zh}，最佳策略是第 {candidate.trial} 号试验：{_levers(candidate.params)}。"
         f"在 {m} 个新种子上复核，{label(primary, 'zh')}为 {v(mine['mean'])}（95% 区间 {v(mine['low'])}–"
         f"{v(mine['high'])}），基准（{result.experiment.base.name}）为 {v(base['mean'])}（{v(base['low'])}–"
-        f"{v(base['high'])}），差值 {v(mine['diff'])}（{v(mine['diff_low'])} 至 {v(mine['diff_high'])}）"
+        f"{v(base['high'])}），差值 {v(mine['diff'])}（{v(mine['diff_low'])} 至 {v(mine['diff_high'])}，{p_zh}）"
         f"{'' if clear else '，复核无法区分它与零'}。平均成本 {fmt(spec.cost_metric, cost['mean'])} 元"
         f"（基准 {fmt(spec.cost_metric, base_cost['mean'])} 元）。"
     )
@@ -109,6 +108,26 @@ def _answer(result: OptimizationResult, answer: Any, en: list[str], zh: list[str
     zh.append(
         f"搜索阶段（{r} 次重复）它的成绩是 {v(searched)}；新种子上复核为 {v(mine['mean'])}，应以后者为准。"
     )
+    close = _as_good(result, answer, mine)
+    if close:
+        en.append(f"Within the confirmation's precision (the 95% interval), {close} did as well.")
+        zh.append(f"在复核精度（95% 区间）内，{close} 的效果与之相当。")
+
+
+def _as_good(result: OptimizationResult, answer: Any, best: Any) -> str:
+    """The other candidates of the level whose confirmed value lies within the best one's interval
+    and who keep the constraints, e.g. "trial 109 (15)"; empty if none."""
+    spec = result.experiment.optimize
+    assert spec is not None
+    primary = spec.primary.metric
+    names = []
+    for c in result.candidates:
+        if c is answer.candidate or answer.level not in c.levels:
+            continue
+        means = confirmed_means(result.confirmed, c.name)
+        if not keeps_constraints(spec, means, answer.level) and best["low"] <= means[primary] <= best["high"]:
+            names.append(f"{c.name} ({fmt(primary, means[primary])})")
+    return ", ".join(names)
 
 
 def _importance(result: OptimizationResult, en: list[str], zh: list[str]) -> None:

@@ -156,60 +156,15 @@ def trajectory_figure(d: Discovery) -> go.Figure:
 
 
 def limits_figure(d: Discovery) -> go.Figure:
-    """Each restricted lever on its full range (0 to 1): the box's part of it, labelled."""
+    """Each restricted lever on its full range (0 to 1): the box's part of it, labelled; grey for
+    restrictions that are not significant."""
     fig = go.Figure()
     restricted = d.limits[d.limits["restricted"]].reset_index(drop=True)
     for i, row in restricted.iterrows():
         y = len(restricted) - 1 - i
         tint = colour(0) if row["significant"] else "#aaaaaa"
-        fig.add_trace(
-            go.Scatter(
-                x=[0, 1],
-                y=[y, y],
-                mode="lines",
-                line={"color": "#e0e0e0", "width": 10},
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-        column = d.x[row["lever"]]
-        if row["kind"] in ("int", "float"):
-            lo, hi = float(column.min()), float(column.max())
-            span = (hi - lo) or 1.0
-            xs = [(row["lower"] - lo) / span, (row["upper"] - lo) / span]
-            labels = [f"{row['lower']:g}", f"{row['upper']:g}"]
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=[y, y],
-                    mode="lines+markers+text",
-                    line={"color": tint, "width": 10},
-                    text=labels,
-                    textposition="top center",
-                    showlegend=False,
-                    hoverinfo="skip",
-                )
-            )
-        else:
-            levels = [str(c) for c in column.cat.categories]
-            kept = set(row["levels"].split(", "))
-            xs = list(np.linspace(0, 1, len(levels)))
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=[y] * len(levels),
-                    mode="markers+text",
-                    text=levels,
-                    textposition="top center",
-                    marker={
-                        "size": 14,
-                        "color": [tint if lv in kept else "white" for lv in levels],
-                        "line": {"color": tint, "width": 2},
-                    },
-                    showlegend=False,
-                    hoverinfo="skip",
-                )
-            )
+        fig.add_trace(_line([0, 1], y, "#e0e0e0"))
+        fig.add_trace(_limit_trace(row, d.x[row["lever"]], y, tint))
     fig.update_layout(
         height=120 + 70 * len(restricted),
         xaxis={
@@ -225,6 +180,44 @@ def limits_figure(d: Discovery) -> go.Figure:
         margin={"t": 30, "l": 220},
     )
     return fig
+
+
+def _line(xs: list[float], y: float, tint: str, labels: list[str] | None = None) -> go.Scatter:
+    return go.Scatter(
+        x=xs,
+        y=[y] * len(xs),
+        mode="lines+markers+text" if labels else "lines",
+        line={"color": tint, "width": 10},
+        text=labels,
+        textposition="top center",
+        showlegend=False,
+        hoverinfo="skip",
+    )
+
+
+def _limit_trace(row: pd.Series, column: pd.Series, y: float, tint: str) -> go.Scatter:
+    """A number's box range as a segment of its full range; a choice's levels as dots, kept filled."""
+    if row["kind"] in ("int", "float"):
+        lo, hi = float(column.min()), float(column.max())
+        span = (hi - lo) or 1.0
+        xs = [(row["lower"] - lo) / span, (row["upper"] - lo) / span]
+        return _line(xs, y, tint, [f"{row['lower']:g}", f"{row['upper']:g}"])
+    levels = [str(c) for c in column.cat.categories]
+    kept = set(row["levels"].split(", "))
+    return go.Scatter(
+        x=list(np.linspace(0, 1, len(levels))),
+        y=[y] * len(levels),
+        mode="markers+text",
+        text=levels,
+        textposition="top center",
+        marker={
+            "size": 14,
+            "color": [tint if lv in kept else "white" for lv in levels],
+            "line": {"color": tint, "width": 2},
+        },
+        showlegend=False,
+        hoverinfo="skip",
+    )
 
 
 def scatter_levers(d: Discovery) -> tuple[str, str] | None:

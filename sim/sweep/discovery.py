@@ -437,7 +437,9 @@ def write_discovery(d: Discovery, folder: Path) -> dict[str, Path]:
         "cases_of_interest": d.hits,
         "complete": d.complete,
         "settings": d.settings,
-        "chosen_box": {k: _plain(v) for k, v in d.box.items()},
+        "chosen_box": {
+            k: int(v) if k in ("box", "res_dim", "n", "k") else _plain(v) for k, v in d.box.items()
+        },
         "significant_box": d.simple,
         "sentences": d.sentences,
     }
