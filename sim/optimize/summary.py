@@ -26,7 +26,13 @@ def fmt(metric: str, value: float | None) -> str:
 
 
 def _levers(params: dict[str, Any]) -> str:
-    return ", ".join(f"{k} = {v:.3g}" if isinstance(v, float) else f"{k} = {v}" for k, v in params.items())
+    return ", ".join(f"{k} = {_value(v)}" for k, v in params.items())
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
 def sentences(result: OptimizationResult) -> dict[str, list[str]]:

@@ -83,8 +83,8 @@ def build_page(result: OptimizationResult) -> Page:
         f"Every trial: its mean cost ({spec.cost_metric}) and {label(spec.primary.metric)} over its "
         f"{experiment.replicates} replicates (hover for its levers). Grey crosses broke a constraint; the line "
         "joins the feasible trials no other beats on both. Diamonds and the star are the confirmed strategies "
-        "and the baseline, with their intervals on fresh seeds - usually below the search figure (the winner's "
-        "curse). Dashed lines: the budget levels. 每个点是一次试验；菱形与星形为复核结果。",
+        "and the baseline, with their intervals on fresh seeds - often away from the search figure, which "
+        "picked the trials that were partly lucky (the winner's curse). Dashed lines: the budget levels. 每个点是一次试验；菱形与星形为复核结果。",
         css="note",
     )
 
