@@ -106,6 +106,15 @@ def survival_at(times: np.ndarray, censored: np.ndarray, day: float, confidence:
     return Interval(float(row["survival"]), float(row["low"]), float(row["high"]))
 
 
+def alive_on_day(lifespan: np.ndarray, censored: np.ndarray, day: float) -> np.ndarray:
+    """Per run, 1.0 if its group was still alive on `day`, else 0.0: it produced value after
+    `day` (lifespan > day) or was still alive at the horizon (censored; a horizon shorter than
+    `day` is the caller's to refuse). Its mean over runs is the Kaplan-Meier S(day) when runs
+    are censored only at a horizon >= `day`, as groupsim runs are."""
+    life = np.asarray(lifespan, dtype=np.float64)
+    return ((life > day) | np.asarray(censored, dtype=bool)).astype(np.float64)
+
+
 def restricted_mean(times: np.ndarray, censored: np.ndarray, tau: float) -> float:
     """Restricted mean survival time: the area under the Kaplan-Meier curve from 0 to `tau`.
 

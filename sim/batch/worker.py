@@ -183,11 +183,11 @@ def _plain(value: Any) -> Any:
 
 
 #: Folders and modules of `sim` that cannot change what a run produces (presentation, analysis,
-#: orchestration; `sweep` only builds tasks and reads tables - a sweep's points are identified by
-#: their values, not by the code that drew them). Every other module - the model, mechanisms,
+#: orchestration; `sweep` and `optimize` only build tasks and read tables - a point or a trial is
+#: identified by its values, not by the code that drew them). Every other module - the model, mechanisms,
 #: scenario schema, runner, metrics, and the row building in this file - is part of the code
 #: fingerprint.
-_NOT_IN_FINGERPRINT_DIRS = frozenset({"cli", "report", "app", "sweep"})
+_NOT_IN_FINGERPRINT_DIRS = frozenset({"cli", "report", "app", "sweep", "optimize"})
 _NOT_IN_FINGERPRINT_FILES = frozenset(
     {
         "api.py",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from sim.cli import compare as _compare  # noqa: F401  (registers `compare`)
+from sim.cli import discover as _discover  # noqa: F401  (registers `discover`)
+from sim.cli import optimize as _optimize  # noqa: F401  (registers `optimize`)
 from sim.cli import run as _run  # noqa: F401  (registers `run`)
 from sim.cli import sweep as _sweep  # noqa: F401  (registers `sweep`, `analyze`)
 from sim.cli import validate as _validate  # noqa: F401  (registers `validate`, `params`)

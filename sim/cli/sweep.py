@@ -61,6 +61,10 @@ def sweep(
         experiment = load_experiment(experiment_file)
     except ScenarioError as exc:
         fail_problems(exc)
+    if experiment.optimize is not None:
+        fail(
+            f"{experiment_file} is an optimisation (it has an optimize: block); run it with groupsim optimize"
+        )
     kind = executor or ("dask" if scheduler else experiment.executor.kind)
     check_executor_options(kind, scheduler, workers)
     address = scheduler or (experiment.executor.scheduler if kind == "dask" else None)

@@ -51,6 +51,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.batch.worker import STATUS_OK
+from sim.stats import alive_on_day
 from sim.sweep.experiment import Parameter
 from sim.sweep.tables import SweepError, SweepTables
 
@@ -175,7 +176,7 @@ def run_outcomes(
     lifespan = ok["lifespan_days"].astype(np.float64)
     out = ok[keys].copy()
     out["lifespan"] = np.minimum(lifespan, horizon)
-    out["survival"] = ((lifespan > survival_day) | ok["censored"].astype(bool)).astype(np.float64)
+    out["survival"] = alive_on_day(lifespan.to_numpy(), ok["censored"].to_numpy(), survival_day)
     out["contributors"] = ok[column].astype(np.float64)
     out["value_output"] = ok["value_posts_total"].astype(np.float64) / horizon
     for name in extra:

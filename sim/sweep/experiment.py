@@ -34,7 +34,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -43,6 +43,9 @@ from sim.batch.seeds import SEED_BITS
 from sim.scenario import Scenario, ScenarioError, apply_overrides, load_scenario, scenario_hash
 from sim.scenario.fields import FieldSpec, field_spec, iter_fields, section_at
 from sim.scenario.loading import Lines, Problem, read_yaml, validate_data
+
+if TYPE_CHECKING:
+    from sim.optimize.spec import OptimizeSpec
 
 DESIGNS = ("grid", "random", "lhs", "sobol", "morris")
 EXECUTORS = ("local", "dask", "serial")
@@ -159,7 +162,7 @@ class ExperimentFile(_Strict):
     base: str = Field(..., description="path of the base scenario, relative to the experiment file")
     set: dict[str, Any] = Field(default_factory=dict, description="fixed changes to the base, by dotted path")
     parameters: dict[str, Any] = Field(..., description="the levers to vary, by dotted path")
-    design: DesignSpec
+    design: DesignSpec | None = None  # required, unless the file is an optimisation
     replicates: int = Field(..., ge=1, le=100_000, description="runs per point")
     seed: int = Field(1, ge=0, lt=2**SEED_BITS, description="root seed of the runs")
     seeds: Literal["common", "independent"] = Field(
@@ -170,6 +173,9 @@ class ExperimentFile(_Strict):
     outcomes: list[str] | None = Field(None, description="run-summary columns to record")
     analysis: AnalysisSpec = Field(default_factory=AnalysisSpec)
     executor: ExecutorSpec = Field(default_factory=ExecutorSpec)
+    optimize: Any = Field(
+        None, description="groupsim optimize: objectives, constraints, trials (sim.optimize.spec)"
+    )
 
 
 # ------------------------------------------------------------------------------ parameters
@@ -296,7 +302,7 @@ class Experiment:
     base: Scenario  # the base scenario with `fixed` applied
     fixed: dict[str, Any]  # the `set:` changes
     parameters: tuple[Parameter, ...]
-    design: DesignSpec
+    design: DesignSpec | None  # None for an optimisation
     replicates: int
     root_seed: int
     seeds: str
@@ -305,6 +311,7 @@ class Experiment:
     contributors_day: int
     executor: ExecutorSpec
     extra_outcomes: tuple[str, ...] = ()
+    optimize: OptimizeSpec | None = None  # the `optimize:` block of an optimisation
 
     @property
     def paths(self) -> list[str]:
@@ -318,7 +325,7 @@ class Experiment:
             "base": {"file": str(self.base_path), "name": self.base.name, "hash": scenario_hash(self.base)},
             "set": self.fixed,
             "parameters": [p.as_dict() for p in self.parameters],
-            "design": self.design.model_dump(mode="json"),
+            "design": self.design.model_dump(mode="json") if self.design else None,
             "replicates": self.replicates,
             "seed": self.root_seed,
             "seeds": self.seeds,
@@ -328,7 +335,7 @@ class Experiment:
                 "contributors_day": self.contributors_day,
                 "extra_outcomes": list(self.extra_outcomes),
             },
-        }
+        } | ({"optimize": self.optimize.definition()} if self.optimize else {})
 
     def hash(self) -> str:
         """A short hash of `definition()` (file paths excluded): equal experiments hash equal."""
@@ -408,7 +415,7 @@ def load_experiment(path: str | Path) -> Experiment:
     parameters: list[Parameter] = []
     valid: dict[str, ParameterSpec] = {}
     for key, spec in specs.items():
-        parameter, messages = check_parameter(key, spec, top.design.kind)
+        parameter, messages = check_parameter(key, spec, top.design.kind if top.design else "optimize")
         for where, message in messages:
             problem(("parameters", key, *where), message)
         if key in top.set:
@@ -438,14 +445,15 @@ def load_experiment(path: str | Path) -> Experiment:
 
     horizon = base.horizon.days
     survival_day = top.analysis.survival_day
-    if survival_day > horizon:
+    analysed = top.optimize is None or "analysis" in top.model_fields_set  # optimisations have no analysis
+    if analysed and survival_day > horizon:
         problem(
             ("analysis", "survival_day"),
             f"day {survival_day} is beyond the horizon ({horizon} days, horizon.days); pick a day within it",
         )
     contributors_day = top.analysis.contributors_day or survival_day
     report_days = tuple(base.horizon.report_days)
-    if contributors_day not in report_days:
+    if analysed and contributors_day not in report_days:
         field_path = ("analysis", "contributors_day" if top.analysis.contributors_day else "survival_day")
         problem(
             field_path,
@@ -455,6 +463,12 @@ def load_experiment(path: str | Path) -> Experiment:
         )
     if top.executor.scheduler and top.executor.kind != "dask":
         problem(("executor", "scheduler"), "a scheduler is for kind: dask")
+    optimize = None
+    if top.optimize is not None:  # an optimisation, checked by its own module
+        from sim.optimize.spec import check_optimize_file
+
+        optimize, found = check_optimize_file(top, base, shown, lines)
+        problems += found
 
     outcomes = resolve_outcomes(top.outcomes, contributors_day, base, shown, lines, problems)
     kinds = known_outcomes(base)
@@ -489,6 +503,7 @@ def load_experiment(path: str | Path) -> Experiment:
         contributors_day=contributors_day,
         executor=top.executor,
         extra_outcomes=tuple(top.analysis.extra_outcomes),
+        optimize=optimize,
     )
 
 
@@ -547,7 +562,11 @@ def check_parameter(
         problems.append((("steps",), "steps spreads levels across a range; give a range, or list the levels"))
     if spec.steps is not None and design != "grid":
         problems.append(
-            (("steps",), f"steps is for grid designs; a {design} design draws from the whole range")
+            (
+                ("steps",),
+                f"steps is for grid designs; {'an optimisation' if design == 'optimize' else f'a {design} design'} "
+                "draws from the whole range",
+            )
         )
     if spec.scale == "log" and spec.range is None:
         problems.append((("scale",), "a log scale applies to a range"))
@@ -661,6 +680,10 @@ def _level_count_problems(path: str, levels: list[Any]) -> list[tuple[tuple, str
 def _check_design(top: ExperimentFile, specs: dict[str, ParameterSpec]) -> list[tuple[tuple, str]]:
     """Problems with the design section, and with levers the design cannot use."""
     design = top.design
+    if top.optimize is not None:
+        return []  # an optimisation picks its own points (sim.optimize.spec refuses a design)
+    if design is None:
+        return [(("design",), "required field is missing: grid, random, lhs, sobol or morris")]
     given = design.model_fields_set
     out: list[tuple[tuple, str]] = []
     if design.kind == "grid":
