@@ -27,7 +27,7 @@ import solara
 import solara.lab
 from solara.components.applayout import sidebar_portal
 
-from sim.app import components as figures
+from sim.app import components
 from sim.app.classroom import Classroom, Settings, open_classroom
 from sim.app.controls import (
     BUTTONS,
@@ -42,8 +42,9 @@ from sim.app.controls import (
     load_for_app,
     scenario_files,
 )
-from sim.app.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from sim.app.widgets import ChartWidget, Drawing, update_widget
+from sim.figures import marker_text
+from sim.i18n import LANGUAGE_NAMES, LANGUAGES, t
 
 with warnings.catch_warnings():
     # Mesa 3.3.1's ComponentsView trips Solara's hook linter when imported; harmless there.
@@ -121,7 +122,7 @@ def _chart(key: str, build: Callable) -> Callable:
     return Chart
 
 
-CHARTS = [_chart(key, build) for key, build in figures.FIGURES]
+CHARTS = [_chart(key, build) for key, build in components.FIGURES]
 
 
 @solara.component_vue("fit_charts.vue")
@@ -158,10 +159,10 @@ def StatusBanner(room: Classroom):
     update_counter.get()
     lang = LANG.value
     with room.lock:
-        rows = [(run, figures.status(run.model)) for run in room.runs]
+        rows = [(run, components.status(run.model)) for run in room.runs]
     with solara.Row(classes=["groupsim-banner"], gap="0px"):
         for run, st in rows:
-            head, detail = figures.status_lines(st, lang)
+            head, detail = components.status_lines(st, lang)
             with solara.Div(
                 classes=[
                     "groupsim-status",
@@ -169,7 +170,7 @@ def StatusBanner(room: Classroom):
                     f"groupsim-status-{run.key}",
                 ]
             ):
-                solara.Text(figures.run_label(run, lang), classes=["groupsim-status-run"])
+                solara.Text(components.run_label(run, lang), classes=["groupsim-status-run"])
                 solara.Text(head, classes=["groupsim-status-head"])
                 solara.Text(detail, classes=["groupsim-status-detail"])
 
@@ -281,8 +282,7 @@ def InterventionPanel(room: Classroom, target: solara.Reactive[str], lang: str):
         queued = room.pending(run)
         if queued:
             names = ", ".join(
-                figures.marker_text({"action": i.action, "detail": i.model_dump(mode="json")}, lang)
-                for i in queued
+                marker_text({"action": i.action, "detail": i.model_dump(mode="json")}, lang) for i in queued
             )
             prefix = f"{t(lang, f'run.{run.key}')}: " if room.comparing else ""
             solara.Text(
