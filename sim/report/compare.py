@@ -191,17 +191,9 @@ def survival_figure(
         median = summary["per_scenario"][label]["lifespan"]["median"]["estimate"]
         shown = "median not reached" if median is None else f"median {median:.0f} d"
         traces += band_traces(curve["day"], curve["low"], curve["high"], colour(i, 0.18), label, "hv")
-        traces.append(
-            dict(
-                type="scatter",
-                x=curve["day"],
-                y=curve["survival"],
-                name=f"{label} (n={len(runs)}, {shown})",
-                line=dict(color=colour(i), width=3, shape="hv"),
-                legendgroup=label,
-                hovertemplate="day %{x}: %{y:.0%} alive<extra>" + label + "</extra>",
-            )
-        )
+        name = f"{label} (n={len(runs)}, {shown})"
+        hover = "day %{x}: %{y:.0%} alive<extra>" + label + "</extra>"
+        traces.append(_centre_line(curve["day"], curve["survival"], name, i, label, hover, shape="hv"))
     notes = [
         f"log-rank {c['scenario']} vs {c['reference']}: {_p(c['logrank']['pvalue'])}"
         for c in summary["comparisons"]
@@ -219,6 +211,16 @@ def survival_figure(
         hovermode="x unified",
     )
     return go.Figure(data=traces, layout=layout)
+
+
+def _centre_line(
+    x: Any, y: Any, name: str, i: int, group: str, hover: str, shape: str = "linear", **extra
+) -> dict:
+    """Scenario `i`'s line over its band (`band_traces`), in its palette colour."""
+    line = dict(color=colour(i), width=3, shape=shape)
+    return dict(
+        type="scatter", x=x, y=y, name=name, line=line, legendgroup=group, hovertemplate=hover, **extra
+    )
 
 
 def _survival_guides(horizon: int) -> tuple[list[dict], list[dict]]:
@@ -244,18 +246,16 @@ def band_figure(padded: pd.DataFrame, column: str, labels: list[str], title: str
         if b.empty:
             continue
         traces += band_traces(b["day"], b["low"], b["high"], colour(i, 0.18), label)
+        hover = "day %{x}: %{y:.1f} (%{customdata[0]:.1f}–%{customdata[1]:.1f})<extra>" + label + "</extra>"
         traces.append(
-            dict(
-                type="scatter",
-                x=b["day"],
-                y=b["median"],
-                name=f"{label} (median, 10–90% band)",
-                line=dict(color=colour(i), width=3),
-                legendgroup=label,
+            _centre_line(
+                b["day"],
+                b["median"],
+                f"{label} (median, 10–90% band)",
+                i,
+                label,
+                hover,
                 customdata=np.stack([b["low"], b["high"]], axis=1),
-                hovertemplate="day %{x}: %{y:.1f} (%{customdata[0]:.1f}–%{customdata[1]:.1f})<extra>"
-                + label
-                + "</extra>",
             )
         )
     layout = base_layout(

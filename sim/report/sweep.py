@@ -327,9 +327,20 @@ def ranking_table(analysis: SweepAnalysis) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _grid(n: int) -> tuple[int, int]:
-    cols = min(COLUMNS, max(1, n))
-    return math.ceil(n / cols), cols
+def _lever_grid(parameters: list) -> tuple[go.Figure, int, int]:
+    """A figure with one subplot per lever (titled with its path), at most `COLUMNS` a row and a
+    shared y axis; returns it with its numbers of rows and columns."""
+    cols = min(COLUMNS, max(1, len(parameters)))
+    rows = math.ceil(len(parameters) / cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+        vertical_spacing=0.16,
+        subplot_titles=[p.path for p in parameters],
+    )
+    return fig, rows, cols
 
 
 def sensitivity_figure(analysis: SweepAnalysis) -> go.Figure:
@@ -427,15 +438,7 @@ def morris_figure(analysis: SweepAnalysis) -> go.Figure:
 def effects_figure(analysis: SweepAnalysis, key: str) -> go.Figure:
     """One subplot per lever: the mean of `key` at each level, with its interval."""
     params = analysis.parameters
-    n_rows, n_cols = _grid(len(params))
-    fig = make_subplots(
-        rows=n_rows,
-        cols=n_cols,
-        shared_yaxes=True,
-        horizontal_spacing=0.04,
-        vertical_spacing=0.16,
-        subplot_titles=[p.path for p in params],
-    )
+    fig, n_rows, n_cols = _lever_grid(params)
     e = analysis.effects[analysis.effects["outcome"] == key]
     for i, p in enumerate(params):
         rows = e[e["parameter"] == p.path]
@@ -458,32 +461,29 @@ def effects_figure(analysis: SweepAnalysis, key: str) -> go.Figure:
             row=i // n_cols + 1,
             col=i % n_cols + 1,
         )
+    title = f"Main effects on {_outcome_label(analysis, key)}"
+    return _finish_lever_grid(fig, params, n_cols, title, 90 + 250 * n_rows, survival=key == "survival")
+
+
+def _finish_lever_grid(
+    fig: go.Figure, parameters: list, n_cols: int, title: str, height: int, survival: bool, **extra
+) -> go.Figure:
+    """Log x axes for log-scaled levers; for a share alive, percent ticks and the 50% line in
+    every subplot; then the charts' style."""
+    for i, p in enumerate(parameters):
         if p.kind == "float" and p.scale == "log":
             fig.update_xaxes(type="log", row=i // n_cols + 1, col=i % n_cols + 1)
-    if key == "survival":
+    if survival:
         fig.update_yaxes(tickformat=".0%")
-        fig.update_layout(shapes=hline_shapes(THRESHOLD, range(1, len(params) + 1)))
-    return style_subplots(
-        fig,
-        f"Main effects on {_outcome_label(analysis, key)}",
-        90 + 250 * n_rows,
-        margin=dict(l=60, r=20, t=80, b=40),
-    )
+        fig.update_layout(shapes=hline_shapes(THRESHOLD, range(1, len(parameters) + 1)))
+    return style_subplots(fig, title, height, margin=dict(l=60, r=20, t=80, b=40), **extra)
 
 
 def survival_figure(analysis: SweepAnalysis) -> go.Figure:
     """Share alive on the survival day along each numeric lever: all points (black, with band) and,
     for grids, one line per level of each other lever; crossings of 50% marked."""
     ordered = [p for p in analysis.parameters if p.ordered]
-    n_rows, n_cols = _grid(len(ordered))
-    fig = make_subplots(
-        rows=n_rows,
-        cols=n_cols,
-        shared_yaxes=True,
-        horizontal_spacing=0.04,
-        vertical_spacing=0.16,
-        subplot_titles=[p.path for p in ordered],
-    )
+    fig, n_rows, n_cols = _lever_grid(ordered)
     legend_seen: set[str] = set()
     for i, p in enumerate(ordered):
         row, col = i // n_cols + 1, i % n_cols + 1
@@ -492,16 +492,11 @@ def survival_figure(analysis: SweepAnalysis) -> go.Figure:
                 trace["showlegend"] = trace["legendgroup"] not in legend_seen
                 legend_seen.add(trace["legendgroup"])
             fig.add_trace(trace, row=row, col=col)
-        if p.kind == "float" and p.scale == "log":
-            fig.update_xaxes(type="log", row=row, col=col)
-    fig.update_yaxes(range=[-0.02, 1.02], tickformat=".0%")
-    fig.update_layout(shapes=hline_shapes(THRESHOLD, range(1, len(ordered) + 1)))
-    return style_subplots(
-        fig,
-        f"Share of groups alive on day {analysis.survival_day} 第 {analysis.survival_day} 天存活比例",
-        110 + 270 * n_rows,
-        margin=dict(l=60, r=20, t=80, b=40),
-        legend=dict(orientation="h", y=-0.08),
+    fig.update_yaxes(range=[-0.02, 1.02])
+    title = f"Share of groups alive on day {analysis.survival_day} 第 {analysis.survival_day} 天存活比例"
+    height = 110 + 270 * n_rows
+    return _finish_lever_grid(
+        fig, ordered, n_cols, title, height, True, legend=dict(orientation="h", y=-0.08)
     )
 
 
