@@ -187,13 +187,11 @@ def day_labels(interventions: Sequence[Mapping[str, Any]], lang: str) -> dict[in
     }
 
 
-def _vline(day: float, line: dict, xref: str) -> dict:
-    return dict(type="line", xref=xref, yref="paper", x0=day, x1=day, y0=0, y1=1, line=line)
+def _vline(day: float, line: dict) -> dict:
+    return dict(type="line", xref="x", yref="paper", x0=day, x1=day, y0=0, y1=1, line=line)
 
 
-def intervention_markers(
-    tracks: Sequence[Track], lang: str, xref: str = "x"
-) -> tuple[list[dict], list[dict]]:
+def intervention_markers(tracks: Sequence[Track], lang: str) -> tuple[list[dict], list[dict]]:
     """Plotly shapes and annotations: a dotted line per day with interventions (labelled with
     all of that day's), a red line where a community died or was dissolved. With two runs the
     labels start "A: " / "B: " and B's lines are dash-dotted."""
@@ -204,12 +202,12 @@ def intervention_markers(
         prefix = f"{t(lang, f'run.{track.key}')}: " if compare else ""
         style = dict(color=COLORS["marker"], width=1, dash="dot" if i == 0 else "dashdot")
         for day, text in day_labels(track.interventions, lang).items():
-            shapes.append(_vline(day, style, xref))
+            shapes.append(_vline(day, style))
             notes.append(
                 dict(
                     x=day,
                     y=1,
-                    xref=xref,
+                    xref="x",
                     yref="paper",
                     text=prefix + text,
                     showarrow=False,
@@ -221,13 +219,13 @@ def intervention_markers(
             )
         end = track.ending
         if end is not None:
-            shapes.append(_vline(end.day, dict(color=COLORS["dead"], width=2, dash=DASHES[i]), xref))
+            shapes.append(_vline(end.day, dict(color=COLORS["dead"], width=2, dash=DASHES[i])))
             text = t(lang, f"marker.{end.state}", lifespan=end.lifespan)
             notes.append(
                 dict(
                     x=end.day,
                     y=0.02,
-                    xref=xref,
+                    xref="x",
                     yref="paper",
                     xanchor="left",
                     showarrow=False,
