@@ -429,14 +429,10 @@ def _trace(chart: Chart, line: Line, track: Track, run: int, lang: str, compare:
     x, y = column(track.daily, "day"), column(track.daily, line.column)
     if chart.bars:
         return dict(type="bar", x=x, y=y, name=name, marker=dict(color=COLORS[line.colour]))
-    trace = dict(
-        type="scatter",
-        mode="lines",
-        x=x,
-        y=y,
-        name=name,
-        line=dict(color=COLORS[line.colour], dash=DASHES[run], width=line.width, shape=line.shape),
-    )
+    style = dict(color=COLORS[line.colour], dash=DASHES[run], width=line.width)
+    if line.shape != "linear":  # Plotly's default; every property set is validated on each redraw
+        style["shape"] = line.shape
+    trace = dict(type="scatter", mode="lines", x=x, y=y, name=name, line=style)
     if line.axis != "y":
         trace["yaxis"] = line.axis
     if chart.stack and line.stacked and not compare:

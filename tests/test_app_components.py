@@ -267,3 +267,28 @@ def test_chart_widget_keeps_array_styles_when_the_browser_reports_defaults():
     assert removed == [("marker", "color")]
     np.testing.assert_array_equal(props["marker"]["size"], [5.0, 7.0])
     assert props["uid"] == "u" and props["x"] == [1, 2]
+
+
+def test_in_place_update_sets_only_what_changed(monkeypatch):
+    """Yesterday's names, styles and titles are not set again: each set is validated and sent."""
+    import plotly.graph_objects as go
+
+    from sim.app.widgets import new_widget, update_widget
+
+    def figure(days: int) -> go.Figure:
+        trace = go.Scatter(x=np.arange(days), y=np.arange(days) * 2.0, name="members", line=dict(color="red"))
+        return go.Figure(trace, layout=dict(title="Members", xaxis=dict(range=[0, 30])))
+
+    widget, today = new_widget(), figure(6)
+    update_widget(widget, figure(5))
+    trace_sets, layout_sets = [], []
+    scatter_set, layout_set = go.Scatter.__setitem__, go.Layout.__setitem__
+    monkeypatch.setattr(
+        go.Scatter, "__setitem__", lambda s, k, v: (trace_sets.append(k), scatter_set(s, k, v))
+    )
+    monkeypatch.setattr(
+        go.Layout, "__setitem__", lambda s, k, v: (layout_sets.append(k), layout_set(s, k, v))
+    )
+    update_widget(widget, today)
+    assert sorted(trace_sets) == ["x", "y"] and layout_sets == []
+    np.testing.assert_array_equal(widget.data[0].y, np.arange(6) * 2.0)
