@@ -165,7 +165,7 @@ def _step(page, days: int, start: int) -> None:
 def test_trainer_steps_intervenes_plays_and_switches_to_chinese(page, server):
     page.goto(server)
     page.wait_for_selector(".groupsim-status-a")
-    _wait_plot(page, "members", "gd.data.length === 2")
+    _wait_plot(page, "members", "gd.data.length === 3")  # members, value and sustained contributors
     before = _status(page)
     assert "ALIVE · Day 0" in before
     assert page.locator("text=Play Interval").count() == 0  # Mesa's single-model controls are not mounted

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from sim.app.classroom import Classroom, Settings, open_classroom
-from sim.app.components import series
 from sim.app.controls import BUTTONS_BY_KEY, lever_intervention, load_for_app
+from sim.figures import daily_columns
 from sim.scenario import Scenario, ScenarioError, apply_overrides
 from sim.scenario.schema import Dissolve
 
@@ -76,8 +76,7 @@ def test_a_red_packet_lands_in_the_next_days_chatter():
         room.step()
     room.schedule(BUTTONS_BY_KEY["red_packets"].make(0), room.targets("a"))
     room.step()
-    chatter_a = series(room.runs[0].model, "chatter")[1][-1]
-    chatter_b = series(room.runs[1].model, "chatter")[1][-1]
+    chatter_a, chatter_b = (daily_columns(run.model.daily_array())["chatter"][-1] for run in room.runs)
     assert chatter_a > chatter_b
 
 
@@ -87,7 +86,8 @@ def test_mass_add_joins_are_counted_on_the_day_they_join():
         room.step()
     room.schedule(BUTTONS_BY_KEY["mass_add"].make(0), room.targets("a"))
     room.step()
-    day, joins_operator = series(room.runs[0].model, "joins_operator")
+    daily = daily_columns(room.runs[0].model.daily_array())
+    day, joins_operator = daily["day"], daily["joins_operator"]
     assert day[-1] == 6 and joins_operator[-1] == 100
 
 

@@ -74,3 +74,19 @@ def test_importing_the_page_builds_no_model(monkeypatch):
     sys.modules.pop("sim.app.app", None)
     page = importlib.import_module("sim.app.app")
     assert callable(page.Page) and len(page.CHARTS) == 6
+
+
+def test_nothing_below_the_app_imports_it():
+    """Reports, figures and labels sit below the app: only the app and the CLI import `sim.app`."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "sim").rglob("*.py")):
+        if path.parts[-2] in ("app", "cli"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.startswith("sim.app")]
+    assert offenders == []

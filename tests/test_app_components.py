@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim import figures as F
 from sim.app import components as C
 from sim.app.classroom import Classroom
 from sim.app.controls import BUTTONS_BY_KEY
-from sim.app.i18n import t
 from sim.app.layout import NetworkLayout
 from sim.enums import Role, State
+from sim.i18n import t
 from sim.scenario import Scenario, apply_overrides
 
 
@@ -59,16 +60,20 @@ def test_every_figure_builds_in_both_languages(room):
             assert fig.data and fig.layout.title.text
 
 
+def _chart(chart, runs, lang="en"):
+    return C.chart_figure(chart, runs, lang)
+
+
 def test_time_series_have_one_point_per_simulated_day(room):
-    members = C.members_figure(room.runs, "en")
-    assert _names(members) == ["members", "value contributors (7 days)"]
+    members = _chart(F.MEMBERS, room.runs)
+    assert _names(members) == ["members", "value contributors (7 days)", "sustained contributors"]
     assert list(members.data[0].x) == list(range(1, 16))
     daily = room.runs[0].model.daily_array()
     np.testing.assert_array_equal(members.data[0].y, daily[:, C._COL["members"]])
-    activity = C.activity_figure(room.runs, "en")
-    assert _names(activity) == ["value posts", "chatter", "ads"]
+    activity = _chart(F.ACTIVITY, room.runs)
+    assert _names(activity) == ["value posts", "chatter", "ads", "operator posts"]
     assert all(len(trace.y) == 15 for trace in activity.data)
-    assert _names(C.flows_figure(room.runs, "en")) == [
+    assert _names(_chart(F.FLOWS, room.runs)) == [
         "joined",
         "left or kicked",
         "muted the group",
@@ -76,7 +81,7 @@ def test_time_series_have_one_point_per_simulated_day(room):
 
 
 def test_role_mix_stacks_every_role(room):
-    fig = C.roles_figure(room.runs, "en")
+    fig = _chart(F.ROLES, room.runs)
     assert set(_names(fig)) == {"lurker", "commenter", "creator", "KOL", "KOC", "owner/admin"}
     assert all(trace.stackgroup == "roles" for trace in fig.data)
     total = sum(np.asarray(trace.y) for trace in fig.data)
@@ -84,8 +89,8 @@ def test_role_mix_stacks_every_role(room):
 
 
 def test_intervention_is_marked_on_every_time_series_at_its_day(room):
-    for build in (C.members_figure, C.activity_figure, C.roles_figure, C.flows_figure):
-        fig = build(room.runs, "zh")
+    for chart in (F.MEMBERS, F.ACTIVITY, F.ROLES, F.FLOWS):
+        fig = _chart(chart, room.runs, "zh")
         assert [shape.x0 for shape in fig.layout.shapes] == [11]
         assert [note.text for note in fig.layout.annotations] == [t("zh", "marker.red_packets")]
 
@@ -113,7 +118,7 @@ def test_network_shows_present_members_coloured_by_role_and_greys_the_muted(room
     markers = {trace.name: trace.marker for trace in fig.data if trace.mode == "markers"}
     assert markers["KOL"].symbol == "star" and markers["owner/admin"].symbol == "square"
     assert markers["KOL"].line.width > 0 and markers["lurker"].line.width == 0
-    assert markers["muted"].color == C.MUTED_COLOR
+    assert markers["muted"].color == F.COLORS["muted_member"]
 
 
 def test_node_size_grows_with_value_posts():
@@ -174,8 +179,8 @@ def test_status_after_death_and_its_red_marker():
     st = C.status(room.runs[0].model)
     assert st.state == "dead" and not st.alive and st.died_on is not None
     assert C.status_lines(st, "en")[0] == "DEAD · Day 8"
-    fig = C.members_figure(room.runs, "en")
-    assert any(shape.line.color == C.DEAD_COLOR and shape.x0 == st.died_on for shape in fig.layout.shapes)
+    fig = _chart(F.MEMBERS, room.runs)
+    assert any(shape.line.color == F.COLORS["dead"] and shape.x0 == st.died_on for shape in fig.layout.shapes)
 
 
 def test_side_by_side_overlays_b_dashed_with_both_markers():
@@ -184,25 +189,27 @@ def test_side_by_side_overlays_b_dashed_with_both_markers():
         room.step()
     room.schedule(BUTTONS_BY_KEY["mass_add"].make(0), room.targets("a"))
     room.step()
-    fig = C.members_figure(room.runs, "en")
+    fig = _chart(F.MEMBERS, room.runs)
     assert _names(fig) == [
         "members (A)",
         "value contributors (7 days) (A)",
+        "sustained contributors (A)",
         "members (B)",
         "value contributors (7 days) (B)",
+        "sustained contributors (B)",
     ]
-    assert [trace.line.dash for trace in fig.data] == ["solid", "solid", "dash", "dash"]
+    assert [trace.line.dash for trace in fig.data] == ["solid"] * 3 + ["dash"] * 3
     texts = [note.text for note in fig.layout.annotations]
-    assert "A: mass-add" in texts and "B: dead" in texts
+    assert "A: mass-add" in texts and any(text.startswith("B: dead (last value post day") for text in texts)
     network = C.network_figure(room.runs, "en")
     assert network.layout.xaxis.domain[1] <= 0.5 <= network.layout.xaxis2.domain[0]
     assert C.satisfaction_figure(room.runs, "en").layout.barmode == "overlay"
 
 
 def test_x_axis_grows_in_months_up_to_the_horizon(room):
-    assert C.x_max(room.runs) == 30
+    assert F.x_max([C.track(run) for run in room.runs]) == 30
     short = Classroom([_scenario(**{"horizon.days": 20})], seed=1)
-    assert C.x_max(short.runs) == 20
+    assert F.x_max([C.track(run) for run in short.runs]) == 20
 
 
 def test_marker_text_of_a_lever_change_names_the_lever():
@@ -210,8 +217,8 @@ def test_marker_text_of_a_lever_change_names_the_lever():
         "action": "set",
         "detail": {"changes": {"cadence.promotion.enabled": True, "positioning.focus": 0.9}},
     }
-    assert C.marker_text(entry, "en") == "set: Promotions (selling)=on, Focus of the theme=0.9"
-    assert C.marker_text(entry, "zh") == "修改: 推商品=开, 定位聚焦度=0.9"
+    assert F.marker_text(entry, "en") == "set: Promotions (selling)=on, Focus of the theme=0.9"
+    assert F.marker_text(entry, "zh") == "修改: 推商品=开, 定位聚焦度=0.9"
 
 
 def test_a_widget_updated_in_place_shows_the_new_figure():
@@ -222,9 +229,9 @@ def test_a_widget_updated_in_place_shows_the_new_figure():
     room.schedule(BUTTONS_BY_KEY["run_event"].make(0), room.targets("a"))
     room.step()
     widget = new_widget()
-    update_widget(widget, C.members_figure(room.runs, "en"))  # first: traces replaced
+    update_widget(widget, _chart(F.MEMBERS, room.runs))  # first: traces replaced
     room.step()
-    fig = C.members_figure(room.runs, "zh")
+    fig = _chart(F.MEMBERS, room.runs, "zh")
     assert same_traces(widget, fig)
     update_widget(widget, fig)  # then: updated in place
     assert [trace.name for trace in widget.data] == [trace.name for trace in fig.data]
@@ -262,3 +269,28 @@ def test_chart_widget_keeps_array_styles_when_the_browser_reports_defaults():
     assert removed == [("marker", "color")]
     np.testing.assert_array_equal(props["marker"]["size"], [5.0, 7.0])
     assert props["uid"] == "u" and props["x"] == [1, 2]
+
+
+def test_in_place_update_sets_only_what_changed(monkeypatch):
+    """Yesterday's names, styles and titles are not set again: each set is validated and sent."""
+    import plotly.graph_objects as go
+
+    from sim.app.widgets import new_widget, update_widget
+
+    def figure(days: int) -> go.Figure:
+        trace = go.Scatter(x=np.arange(days), y=np.arange(days) * 2.0, name="members", line=dict(color="red"))
+        return go.Figure(trace, layout=dict(title="Members", xaxis=dict(range=[0, 30])))
+
+    widget, today = new_widget(), figure(6)
+    update_widget(widget, figure(5))
+    trace_sets, layout_sets = [], []
+    scatter_set, layout_set = go.Scatter.__setitem__, go.Layout.__setitem__
+    monkeypatch.setattr(
+        go.Scatter, "__setitem__", lambda s, k, v: (trace_sets.append(k), scatter_set(s, k, v))
+    )
+    monkeypatch.setattr(
+        go.Layout, "__setitem__", lambda s, k, v: (layout_sets.append(k), layout_set(s, k, v))
+    )
+    update_widget(widget, today)
+    assert sorted(trace_sets) == ["x", "y"] and layout_sets == []
+    np.testing.assert_array_equal(widget.data[0].y, np.arange(6) * 2.0)

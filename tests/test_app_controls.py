@@ -6,15 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.app.controls import (
-    BAN_ADS_CHANGES,
-    BUTTONS,
-    LEVERS,
-    LEVERS_BY_PATH,
-    load_for_app,
-    marker_key,
-    scenario_files,
-)
+from sim.app.controls import BUTTONS, LEVERS, LEVERS_BY_PATH, load_for_app, scenario_files
+from sim.figures import BAN_ADS_CHANGES, marker_key
 from sim.runner import build_model
 from sim.scenario import Scenario, ScenarioError, apply_overrides
 from sim.scenario.fields import field_spec

@@ -1,12 +1,12 @@
-"""Every label the app shows exists in English and Chinese."""
+"""Every label the app and the charts show exists in English and Chinese."""
 
 from __future__ import annotations
 
 import pytest
 
 from sim.app.controls import BUTTONS, LEVERS
-from sim.app.i18n import LANGUAGES, STRINGS, placeholders, t
-from sim.enums import ROLE_LABELS
+from sim.enums import CHANNEL_LABELS, ROLE_LABELS
+from sim.i18n import BOTH, LANGUAGES, STRINGS, placeholders, t
 from sim.scenario.fields import intervention_actions
 
 
@@ -61,3 +61,16 @@ def test_unknown_key_fails_loudly():
         t("en", "no.such.label")
     with pytest.raises(KeyError):
         t("fr", "app.title")
+
+
+def test_both_languages_print_english_then_chinese_without_repeating_a_name():
+    assert t(BOTH, "series.members") == "members 成员数"
+    assert t(BOTH, "series.contributors", window=7) == "value contributors (7 days) 价值贡献者（近 7 天）"
+    assert t(BOTH, "run.a") == "A"  # the same in both: printed once
+    assert t(BOTH, "role.koc") == "KOC 核心成员"  # the Chinese label holds the English one
+
+
+def test_every_join_channel_has_a_label():
+    for lang in LANGUAGES:
+        for channel in CHANNEL_LABELS:
+            assert t(lang, f"channel.{channel}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.figures import BAN_ADS_CHANGES
 from sim.scenario import Scenario, ScenarioError, apply_overrides, load_scenario
 from sim.scenario.fields import FieldSpec, field_spec
 from sim.scenario.schema import (
@@ -134,9 +135,6 @@ LEVERS_BY_PATH: dict[str, Lever] = {lever.path: lever for lever in LEVERS}
 
 # ------------------------------------------------------------------------------- buttons
 
-#: What "ban ads" changes: posted rules that forbid ads (a ban is only enforced with rules).
-BAN_ADS_CHANGES: dict[str, Any] = {"rules.enabled": True, "rules.ban_ads": True}
-
 
 @dataclass(frozen=True)
 class Button:
@@ -172,13 +170,6 @@ BUTTONS_BY_KEY: dict[str, Button] = {button.key: button for button in BUTTONS}
 def lever_intervention(day: int, changes: dict[str, Any]) -> SetParameters:
     """The timeline `set` that applies lever changes made during a run."""
     return SetParameters(action="set", day=day, changes=dict(changes), note="lever")
-
-
-def marker_key(entry: dict) -> str:
-    """What an `intervention_log` entry is, for its chart marker: an action name, or "ban_ads"."""
-    if entry["action"] == "set" and entry.get("detail", {}).get("changes") == BAN_ADS_CHANGES:
-        return "ban_ads"
-    return str(entry["action"])
 
 
 # ----------------------------------------------------------------------------- scenarios

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseFigure
 from plotly.graph_objs import FigureWidget
@@ -71,11 +72,26 @@ def same_traces(widget: FigureWidget, fig: go.Figure) -> bool:
     )
 
 
+def _unchanged(old: Any, new: Any) -> bool:
+    """True when a property's value is the same as before (arrays: never assumed the same)."""
+    if isinstance(old, np.ndarray) or isinstance(new, np.ndarray):
+        return False
+    try:
+        return bool(old == new)
+    except (ValueError, TypeError):  # containers holding arrays
+        return False
+
+
 def _assign(target, source) -> None:
-    """Set every top-level property of `target` to `source`'s (None removes one `source` lacks)."""
-    new = source._props
-    for key in (target._props.keys() - {"uid"}) | new.keys():  # the widget gives each trace a uid
-        target[key] = new.get(key)
+    """Set every top-level property of `target` to `source`'s (None removes one `source` lacks).
+
+    Properties that did not change since yesterday (names, line styles, axes, titles, most of
+    the layout) are left alone: setting one re-validates it and sends it to the browser.
+    """
+    old, new = target._props, source._props
+    for key in (old.keys() - {"uid"}) | new.keys():  # the widget gives each trace a uid
+        if not _unchanged(old.get(key), new.get(key)):
+            target[key] = new.get(key)
 
 
 def update_widget(widget: FigureWidget, fig: go.Figure) -> None:

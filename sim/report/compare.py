@@ -22,31 +22,12 @@ from sim.batch.compare import SUMMARY_FILE, write_summary
 from sim.batch.daily import bands, pad_to_horizon, rolling_mean
 from sim.batch.store import DAILY_FILE, RUNS_FILE, replace_atomically
 from sim.batch.worker import STATUS_OK
+from sim.figures import axis, band_traces, base_layout, colour
 from sim.report.page import Page
 
 REPORT_FILE = "report.html"
-PALETTE = (
-    "#4c78a8",
-    "#e45756",
-    "#54a24b",
-    "#f58518",
-    "#b279a2",
-    "#72b7b2",
-    "#eeca3b",
-    "#9d755d",
-    "#ff9da6",
-    "#bab0ac",
-)
 #: Value output is shown as a trailing mean over this many days (daily counts are too jumpy to read).
 OUTPUT_WINDOW_DAYS = 7
-
-
-def colour(i: int, alpha: float | None = None) -> str:
-    hex_colour = PALETTE[i % len(PALETTE)]
-    if alpha is None:
-        return hex_colour
-    r, g, b = (int(hex_colour[k : k + 2], 16) for k in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
 
 
 def write_compare_report(folder: Path, summary: dict[str, Any] | None = None) -> Path:
@@ -66,14 +47,36 @@ def write_compare_report(folder: Path, summary: dict[str, Any] | None = None) ->
 def build_page(summary: dict[str, Any], runs: pd.DataFrame, daily: pd.DataFrame) -> Page:
     """The report as a `Page` (see the module docstring for its sections)."""
     labels = [s["label"] for s in summary["scenarios"]]
-    horizons = {s["label"]: s["horizon_days"] for s in summary["scenarios"]}
-    ok = runs[runs["status"] == STATUS_OK] if len(runs) else runs
     title = "groupsim compare: " + " vs ".join(labels) if len(labels) > 1 else f"groupsim batch: {labels[0]}"
     page = Page(title)
-    reps = summary.get("replicates")
+    _introduction(page, summary)
+    _survival_section(page, summary, runs[runs["status"] == STATUS_OK] if len(runs) else runs)
+    if not daily.empty:
+        _bands_section(page, summary, daily)
+    page.heading("Summary table 汇总表")
+    header, rows = summary_table(summary)
+    page.table(header, rows)
+    ci = f"{summary['confidence']:.0%}"
     page.paragraph(
-        f"{reps} replicates per scenario · root seed {summary['root_seed']} · groupsim {summary['version']} · "
-        f"code fingerprint {summary['code_fingerprint']} · "
+        f"Per scenario: median [10th–90th percentile] across successful replicates. Differences: "
+        f"scenario minus {summary['reference']}, difference of medians (or of restricted means) with a "
+        f"{ci} bootstrap interval. 各方案：中位数 [10%–90% 分位]；差值为与参照方案 {summary['reference']} "
+        f"之差及 {ci} 自助法置信区间。",
+        css="note",
+    )
+    if summary["failures"]:
+        _failures_section(page, summary["failures"])
+    page.heading("How these numbers were computed 计算方法")
+    for text in summary["method"].values():
+        page.paragraph(text, css="note")
+    return page
+
+
+def _introduction(page: Page, summary: dict[str, Any]) -> None:
+    """What was run (replicates, seeds, code, scenarios), the sentences, the descriptions."""
+    page.paragraph(
+        f"{summary.get('replicates')} replicates per scenario · root seed {summary['root_seed']} · "
+        f"groupsim {summary['version']} · code fingerprint {summary['code_fingerprint']} · "
         + " · ".join(
             f"{s['label']}: hash {s['hash']}, {s['horizon_days']} days" for s in summary["scenarios"]
         ),
@@ -88,6 +91,11 @@ def build_page(summary: dict[str, Any], runs: pd.DataFrame, daily: pd.DataFrame)
         if words:
             page.paragraph(f"{s['label']}: {words}", css="note")
 
+
+def _survival_section(page: Page, summary: dict[str, Any], ok: pd.DataFrame) -> None:
+    """Kaplan-Meier curves, and the log-rank tests against the reference."""
+    labels = [s["label"] for s in summary["scenarios"]]
+    horizons = {s["label"]: s["horizon_days"] for s in summary["scenarios"]}
     page.heading("How long groups stay alive 群能活多久")
     page.figure(survival_figure(ok, labels, horizons, summary))
     page.paragraph(
@@ -112,191 +120,153 @@ def build_page(summary: dict[str, Any], runs: pd.DataFrame, daily: pd.DataFrame)
             ],
         )
 
-    if not daily.empty:
-        padded = pad_to_horizon(daily, horizons)
-        padded["value_posts_mean"] = rolling_mean(padded, "value_posts", OUTPUT_WINDOW_DAYS)
-        page.heading("Value contributors over time 价值贡献者")
-        page.figure(
-            band_figure(
-                padded,
-                "value_contributors",
-                labels,
-                "Value contributors (posted value in the last 7 days) 价值贡献者",
-                "members 人",
-            )
-        )
-        page.heading("Value output over time 价值产出")
-        page.figure(
-            band_figure(
-                padded,
-                "value_posts_mean",
-                labels,
-                f"Value posts per day ({OUTPUT_WINDOW_DAYS}-day mean) 每日价值内容",
-                "posts/day 条/天",
-            )
-        )
-        page.heading("Members over time (the vanity figure) 人数（虚荣指标）")
-        page.figure(band_figure(padded, "members", labels, "Members in the group 群成员数", "members 人"))
-        page.paragraph(
-            "Lines are medians across replicates, bands the 10th–90th percentiles. After a group dies "
-            "the run stops; its later days count zero value posts and contributors, and its members "
-            "are carried forward. 线为各次重复的中位数，阴影为 10%–90% 分位区间。",
-            css="note",
-        )
 
-    page.heading("Summary table 汇总表")
-    header, rows = summary_table(summary)
-    page.table(header, rows)
-    ci = f"{summary['confidence']:.0%}"
+#: The curves over time: (daily column, heading, figure title, y axis title).
+BAND_CHARTS = (
+    (
+        "value_contributors",
+        "Value contributors over time 价值贡献者",
+        "Value contributors (posted value in the last 7 days) 价值贡献者",
+        "members 人",
+    ),
+    (
+        "value_posts_mean",
+        "Value output over time 价值产出",
+        f"Value posts per day ({OUTPUT_WINDOW_DAYS}-day mean) 每日价值内容",
+        "posts/day 条/天",
+    ),
+    (
+        "members",
+        "Members over time (the vanity figure) 人数（虚荣指标）",
+        "Members in the group 群成员数",
+        "members 人",
+    ),
+)
+
+
+def _bands_section(page: Page, summary: dict[str, Any], daily: pd.DataFrame) -> None:
+    """Value contributors, value output and members over time: medians and 10-90% bands."""
+    labels = [s["label"] for s in summary["scenarios"]]
+    padded = pad_to_horizon(daily, {s["label"]: s["horizon_days"] for s in summary["scenarios"]})
+    padded["value_posts_mean"] = rolling_mean(padded, "value_posts", OUTPUT_WINDOW_DAYS)
+    for column, heading, title, y_title in BAND_CHARTS:
+        page.heading(heading)
+        page.figure(band_figure(padded, column, labels, title, y_title))
     page.paragraph(
-        f"Per scenario: median [10th–90th percentile] across successful replicates. Differences: "
-        f"scenario minus {summary['reference']}, difference of medians (or of restricted means) with a "
-        f"{ci} bootstrap interval. 各方案：中位数 [10%–90% 分位]；差值为与参照方案 {summary['reference']} "
-        f"之差及 {ci} 自助法置信区间。",
+        "Lines are medians across replicates, bands the 10th–90th percentiles. After a group dies "
+        "the run stops; its later days count zero value posts and contributors, and its members "
+        "are carried forward. 线为各次重复的中位数，阴影为 10%–90% 分位区间。",
         css="note",
     )
 
-    if summary["failures"]:
-        page.heading("Failed runs 失败的模拟")
-        page.table(
-            ["scenario", "replicate", "seed", "error"],
-            [
-                [f.get("scenario"), f.get("replicate"), f.get("seed"), f.get("error")]
-                for f in summary["failures"]
-            ],
-        )
-        page.paragraph(
-            "Each failed run can be repeated alone with `groupsim run SCENARIO --seed SEED`; "
-            "`groupsim compare ... --retry-failed` runs the failed replicates again.",
-            css="note",
-        )
 
-    page.heading("How these numbers were computed 计算方法")
-    for text in summary["method"].values():
-        page.paragraph(text, css="note")
-    return page
+def _failures_section(page: Page, failures: list[dict[str, Any]]) -> None:
+    page.heading("Failed runs 失败的模拟")
+    page.table(
+        ["scenario", "replicate", "seed", "error"],
+        [[f.get("scenario"), f.get("replicate"), f.get("seed"), f.get("error")] for f in failures],
+    )
+    page.paragraph(
+        "Each failed run can be repeated alone with `groupsim run SCENARIO --seed SEED`; "
+        "`groupsim compare ... --retry-failed` runs the failed replicates again.",
+        css="note",
+    )
 
 
 def survival_figure(
     ok: pd.DataFrame, labels: list[str], horizons: dict[str, int], summary: dict[str, Any]
 ) -> go.Figure:
     """Kaplan-Meier curves with 95% bands, one colour per scenario; log-rank p-values annotated."""
-    fig = go.Figure()
-    confidence = summary["confidence"]
+    traces: list[dict] = []
     for i, label in enumerate(labels):
         runs = ok[ok["scenario"] == label]
         if runs.empty:
             continue
-        days = np.arange(0, horizons[label] + 1)
         curve = stats.survival_curve(
-            runs["lifespan_days"].to_numpy(), runs["censored"].to_numpy(bool), days, confidence
+            runs["lifespan_days"].to_numpy(),
+            runs["censored"].to_numpy(bool),
+            np.arange(0, horizons[label] + 1),
+            summary["confidence"],
         )
         median = summary["per_scenario"][label]["lifespan"]["median"]["estimate"]
         shown = "median not reached" if median is None else f"median {median:.0f} d"
-        fig.add_scatter(
-            x=curve["day"],
-            y=curve["high"],
-            line=dict(width=0, shape="hv"),
-            showlegend=False,
-            hoverinfo="skip",
-            legendgroup=label,
-        )
-        fig.add_scatter(
-            x=curve["day"],
-            y=curve["low"],
-            line=dict(width=0, shape="hv"),
-            fill="tonexty",
-            fillcolor=colour(i, 0.18),
-            showlegend=False,
-            hoverinfo="skip",
-            legendgroup=label,
-        )
-        fig.add_scatter(
-            x=curve["day"],
-            y=curve["survival"],
-            name=f"{label} (n={len(runs)}, {shown})",
-            line=dict(color=colour(i), width=3, shape="hv"),
-            legendgroup=label,
-            hovertemplate="day %{x}: %{y:.0%} alive<extra>" + label + "</extra>",
-        )
-    fig.add_hline(
-        y=0.5,
-        line_dash="dash",
-        line_color="#999",
-        annotation_text="half the groups 一半",
-        annotation_position="bottom right",
-    )
-    if max(horizons.values()) > 21:
-        fig.add_vline(
-            x=21,
-            line_dash="dot",
-            line_color="#999",
-            annotation_text="21 days",
-            annotation_position="top right",
-        )
+        traces += band_traces(curve["day"], curve["low"], curve["high"], colour(i, 0.18), label, "hv")
+        name = f"{label} (n={len(runs)}, {shown})"
+        hover = "day %{x}: %{y:.0%} alive<extra>" + label + "</extra>"
+        traces.append(_centre_line(curve["day"], curve["survival"], name, i, label, hover, shape="hv"))
     notes = [
         f"log-rank {c['scenario']} vs {c['reference']}: {_p(c['logrank']['pvalue'])}"
         for c in summary["comparisons"]
     ]
     subtitle = f"<br><sup>{' · '.join(notes)}</sup>" if notes else ""
-    fig.update_layout(
-        title="Share of groups still alive (Kaplan–Meier, 95% band) 存活曲线" + subtitle,
-        xaxis_title="day 天",
-        yaxis_title="still alive 仍存活",
-        yaxis=dict(range=[0, 1.02], tickformat=".0%"),
+    shapes, labels_ = _survival_guides(max(horizons.values()))
+    layout = base_layout(
+        "Share of groups still alive (Kaplan–Meier, 95% band) 存活曲线" + subtitle,
         height=440,
         margin=dict(l=60, r=20, t=70, b=40),
-        legend=dict(orientation="h", y=-0.18),
-        template="plotly_white",
+        xaxis=axis("day 天"),
+        yaxis=axis("still alive 仍存活", range=[0, 1.02], tickformat=".0%"),
+        shapes=shapes,
+        annotations=labels_,
         hovermode="x unified",
     )
-    return fig
+    return go.Figure(data=traces, layout=layout)
+
+
+def _centre_line(
+    x: Any, y: Any, name: str, i: int, group: str, hover: str, shape: str = "linear", **extra
+) -> dict:
+    """Scenario `i`'s line over its band (`band_traces`), in its palette colour."""
+    line = dict(color=colour(i), width=3, shape=shape)
+    return dict(
+        type="scatter", x=x, y=y, name=name, line=line, legendgroup=group, hovertemplate=hover, **extra
+    )
+
+
+def _survival_guides(horizon: int) -> tuple[list[dict], list[dict]]:
+    """A dashed line where half the groups are alive and, past day 21, a dotted line there."""
+    grey = dict(color="#999999", width=1, dash="dash")
+    shapes = [dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=0.5, y1=0.5, line=grey)]
+    notes = [dict(x=1, xref="paper", y=0.5, yref="y", text="half the groups 一半", showarrow=False)]
+    notes[0].update(xanchor="right", yanchor="top")
+    if horizon > 21:
+        shapes.append(
+            dict(type="line", xref="x", x0=21, x1=21, yref="paper", y0=0, y1=1, line=dict(grey, dash="dot"))
+        )
+        notes.append(dict(x=21, xref="x", y=1, yref="paper", text="21 days", showarrow=False, xanchor="left"))
+    return shapes, notes
 
 
 def band_figure(padded: pd.DataFrame, column: str, labels: list[str], title: str, y_title: str) -> go.Figure:
     """Median line and 10-90% band of `column` by day, one colour per scenario."""
     table = bands(padded, column)
-    fig = go.Figure()
+    traces: list[dict] = []
     for i, label in enumerate(labels):
         b = table[table["scenario"] == label]
         if b.empty:
             continue
-        fig.add_scatter(
-            x=b["day"], y=b["high"], line=dict(width=0), showlegend=False, hoverinfo="skip", legendgroup=label
+        traces += band_traces(b["day"], b["low"], b["high"], colour(i, 0.18), label)
+        hover = "day %{x}: %{y:.1f} (%{customdata[0]:.1f}–%{customdata[1]:.1f})<extra>" + label + "</extra>"
+        traces.append(
+            _centre_line(
+                b["day"],
+                b["median"],
+                f"{label} (median, 10–90% band)",
+                i,
+                label,
+                hover,
+                customdata=np.stack([b["low"], b["high"]], axis=1),
+            )
         )
-        fig.add_scatter(
-            x=b["day"],
-            y=b["low"],
-            line=dict(width=0),
-            fill="tonexty",
-            fillcolor=colour(i, 0.18),
-            showlegend=False,
-            hoverinfo="skip",
-            legendgroup=label,
-        )
-        fig.add_scatter(
-            x=b["day"],
-            y=b["median"],
-            name=f"{label} (median, 10–90% band)",
-            line=dict(color=colour(i), width=3),
-            legendgroup=label,
-            customdata=np.stack([b["low"], b["high"]], axis=1),
-            hovertemplate="day %{x}: %{y:.1f} (%{customdata[0]:.1f}–%{customdata[1]:.1f})<extra>"
-            + label
-            + "</extra>",
-        )
-    fig.update_layout(
-        title=title,
-        xaxis_title="day 天",
-        yaxis_title=y_title,
+    layout = base_layout(
+        title,
         height=400,
         margin=dict(l=60, r=20, t=60, b=40),
-        legend=dict(orientation="h", y=-0.2),
-        template="plotly_white",
+        xaxis=axis("day 天"),
+        yaxis=axis(y_title, rangemode="tozero"),
         hovermode="x unified",
-        yaxis=dict(rangemode="tozero"),
     )
-    return fig
+    return go.Figure(data=traces, layout=layout)
 
 
 def summary_table(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
@@ -305,54 +275,15 @@ def summary_table(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     per = summary["per_scenario"]
     comps = summary["comparisons"]
     header = ["measure 指标", *labels, *[f"{c['scenario']} − {c['reference']}" for c in comps]]
-    rows: list[list[str]] = []
-
-    def life(label: str) -> dict[str, Any] | None:
-        return per[label]["lifespan"]
-
-    rows.append(
+    blank = ["" for _ in comps]
+    rows = [
         [
             "successful runs (failed) 成功模拟数",
             *[f"{per[x]['runs']['ok']} ({per[x]['runs']['failed']})" for x in labels],
-            *["" for _ in comps],
-        ]
-    )
-    median_cells = []
-    for x in labels:
-        lf = life(x)
-        if lf is None:
-            median_cells.append("–")
-            continue
-        m = lf["median"]
-        if m["estimate"] is None:
-            median_cells.append(f"not reached (> {per[x]['horizon_days']})")
-        else:
-            median_cells.append(
-                f"{_fmt(m['estimate'])} [{_fmt(m['low'])}–{'n.r.' if m['high'] is None else _fmt(m['high'])}]"
-            )
-    rows.append(
-        [
-            "median lifespan, days [95% CI] 寿命中位数",
-            *median_cells,
-            *[f"log-rank {_p(c['logrank']['pvalue'])}" for c in comps],
-        ]
-    )
-    rows.append(
-        [
-            "days of value, mean over the horizon [95% CI] 平均存活天数",
-            *["–" if life(x) is None else _interval(life(x)["restricted_mean"]) for x in labels],
-            *[f"{_signed(c['restricted_mean_difference'])} (first {c['tau']} d)" for c in comps],
-        ]
-    )
-    days = sorted({int(d) for x in labels if life(x) for d in life(x)["alive_at"]})
-    for d in days:
-        cells = []
-        for x in labels:
-            entry = life(x)["alive_at"].get(str(d)) if life(x) else None
-            cells.append(
-                "–" if entry is None else f"{entry['estimate']:.0%} [{entry['low']:.0%}–{entry['high']:.0%}]"
-            )
-        rows.append([f"alive on day {d} [95% CI] 第 {d} 天存活比例", *cells, *["" for _ in comps]])
+            *blank,
+        ],
+        *_lifespan_rows(summary, labels),
+    ]
     for measure in summary["measures"]:
         column = measure["column"]
         cells = []
@@ -366,6 +297,44 @@ def summary_table(summary: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         diffs = [_signed(c["differences"][column]) if column in c["differences"] else "–" for c in comps]
         rows.append([f"{measure['en']} {measure['zh']}", *cells, *diffs])
     return header, rows
+
+
+def _median_cell(lifespan: dict[str, Any] | None, horizon: int) -> str:
+    """ "40 [35–48]", "not reached (> 180)" or "–" (no successful run)."""
+    if lifespan is None:
+        return "–"
+    m = lifespan["median"]
+    if m["estimate"] is None:
+        return f"not reached (> {horizon})"
+    return f"{_fmt(m['estimate'])} [{_fmt(m['low'])}–{'n.r.' if m['high'] is None else _fmt(m['high'])}]"
+
+
+def _lifespan_rows(summary: dict[str, Any], labels: list[str]) -> list[list[str]]:
+    """Median lifespan, restricted mean, and the share alive on each reported day."""
+    per = summary["per_scenario"]
+    comps = summary["comparisons"]
+    life = {x: per[x]["lifespan"] for x in labels}
+    rows = [
+        [
+            "median lifespan, days [95% CI] 寿命中位数",
+            *[_median_cell(life[x], per[x]["horizon_days"]) for x in labels],
+            *[f"log-rank {_p(c['logrank']['pvalue'])}" for c in comps],
+        ],
+        [
+            "days of value, mean over the horizon [95% CI] 平均存活天数",
+            *["–" if life[x] is None else _interval(life[x]["restricted_mean"]) for x in labels],
+            *[f"{_signed(c['restricted_mean_difference'])} (first {c['tau']} d)" for c in comps],
+        ],
+    ]
+    for d in sorted({int(d) for x in labels if life[x] for d in life[x]["alive_at"]}):
+        cells = []
+        for x in labels:
+            entry = life[x]["alive_at"].get(str(d)) if life[x] else None
+            cells.append(
+                "–" if entry is None else f"{entry['estimate']:.0%} [{entry['low']:.0%}–{entry['high']:.0%}]"
+            )
+        rows.append([f"alive on day {d} [95% CI] 第 {d} 天存活比例", *cells, *["" for _ in comps]])
+    return rows
 
 
 def _fmt(x: float | None, digits: int = 3) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.batch.store import replace_atomically
-from sim.report.compare import colour
+from sim.figures import colour
 from sim.report.page import Page
 from sim.sweep.discovery import SIGNIFICANT, Discovery
 

@@ -19,13 +19,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from sim.batch.store import replace_atomically
+from sim.figures import colour
 from sim.optimize.confirm import CONFIDENCE, FRESH_OFFSET
 from sim.optimize.metrics import label
 from sim.optimize.run import OptimizationResult
 from sim.optimize.spec import OptimizeSpec
 from sim.optimize.study import study_name
 from sim.optimize.summary import SAMPLER_NAMES, fmt
-from sim.report.compare import colour
 from sim.report.page import Page
 
 REPORT_FILE = "report.html"

@@ -1,209 +1,47 @@
-"""The report of one run: what happened to the group, day by day, in a strategist's terms."""
+"""The report of one run: what happened to the group, day by day, in a strategist's terms.
+
+Its charts are `sim.figures`' (the same as the browser app's), in both languages, with a marker
+for every intervention and for the day the group died or was dissolved.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-import plotly.graph_objects as go
-
+from sim.figures import (
+    ACTIVITY,
+    CHANNELS,
+    FLOWS,
+    MEMBERS,
+    ROLES,
+    SATISFACTION_TREND,
+    STATES,
+    Ending,
+    Track,
+    time_series,
+)
+from sim.i18n import BOTH
 from sim.report.page import Page
 from sim.runner import RunResult
 
-COLORS = {
-    "members": "#4c78a8",
-    "active": "#72b7b2",
-    "muted": "#bab0ac",
-    "left": "#e45756",
-    "value": "#54a24b",
-    "chatter": "#eeca3b",
-    "ads": "#e45756",
-    "operator": "#9d755d",
-    "contributors": "#54a24b",
-    "sustained": "#2f6b2a",
-    "lurkers": "#bab0ac",
-    "commenters": "#72b7b2",
-    "creators": "#54a24b",
-    "kols": "#b279a2",
-    "kocs": "#ff9da6",
-    "admins": "#9d755d",
-}
+#: The charts of the report, in order.
+CHARTS = (MEMBERS, STATES, ACTIVITY, ROLES, FLOWS, CHANNELS, SATISFACTION_TREND)
 
 
-def _markers(fig: go.Figure, result: RunResult) -> None:
-    """Vertical markers: every intervention, and the day the group died."""
-    same_day: dict[int, int] = {}
-    for item in result.interventions:
-        if item["day"] > 0:
-            k = same_day.get(item["day"], 0)  # stack labels of interventions on the same day
-            same_day[item["day"]] = k + 1
-            fig.add_vline(
-                x=item["day"],
-                line_dash="dot",
-                line_color="#888",
-                annotation_yshift=-14 * k,
-                annotation_text=item["action"],
-                annotation_position="top left",
-                annotation_font_size=10,
-            )
+def ending(s: dict) -> Ending | None:
+    """How the run of summary `s` ended, for its marker: declared dead on the day its last value
+    post was `dead_after_days` old, or dissolved on its last simulated day; None if censored."""
+    if s["ended_by"] == "dissolved":
+        return Ending(s["days_simulated"], "dissolved", s["lifespan_days"])
+    if s["ended_by"] == "dead" and not s["censored"]:
+        return Ending(s["lifespan_days"] + s["dead_after_days"], "dead", s["lifespan_days"])
+    return None
+
+
+def track(result: RunResult, window_days: int = 7) -> Track:
+    """`result` as the charts see it (`window_days`: the scenario's contributor window)."""
     s = result.summary
-    if not s["censored"] and s["ended_by"] == "dead":
-        died = s["lifespan_days"] + s["dead_after_days"]
-        fig.add_vline(
-            x=died,
-            line_color="#e45756",
-            line_width=2,
-            annotation_text=f"dead (last value post day {s['lifespan_days']}) 群死亡",
-            annotation_position="top right",
-        )
-    elif s["ended_by"] == "dissolved":
-        fig.add_vline(
-            x=s["days_simulated"], line_color="#9d755d", line_width=2, annotation_text="dissolved 解散"
-        )
-
-
-def _layout(fig: go.Figure, title: str, y: str) -> go.Figure:
-    fig.update_layout(
-        title=title,
-        xaxis_title="day 天",
-        yaxis_title=y,
-        height=380,
-        margin=dict(l=60, r=20, t=60, b=40),
-        legend=dict(orientation="h", y=-0.2),
-        hovermode="x unified",
-        template="plotly_white",
-    )
-    return fig
-
-
-def members_by_state(daily: pd.DataFrame) -> go.Figure:
-    left_total = (daily["leaves"] + daily["kicks"]).cumsum()
-    fig = go.Figure()
-    fig.add_scatter(
-        x=daily["day"], y=daily["active"], name="active 活跃", stackgroup="s", line_color=COLORS["active"]
-    )
-    fig.add_scatter(
-        x=daily["day"], y=daily["muted"], name="muted 屏蔽", stackgroup="s", line_color=COLORS["muted"]
-    )
-    fig.add_scatter(
-        x=daily["day"],
-        y=left_total,
-        name="left or kicked (cumulative) 已退群",
-        line_color=COLORS["left"],
-        line_dash="dash",
-    )
-    return _layout(fig, "Members by state 成员状态", "members 人")
-
-
-def contributors_vs_members(daily: pd.DataFrame, window_days: int = 7) -> go.Figure:
-    fig = go.Figure()
-    fig.add_scatter(
-        x=daily["day"], y=daily["members"], name="members 成员数 (vanity)", line_color=COLORS["members"]
-    )
-    fig.add_scatter(
-        x=daily["day"],
-        y=daily["value_contributors"],
-        name=f"value contributors, last {window_days} days 价值贡献者",
-        line_color=COLORS["contributors"],
-        yaxis="y2",
-        line_width=3,
-    )
-    fig.add_scatter(
-        x=daily["day"],
-        y=daily["sustained_contributors"],
-        name="sustained contributors 持续贡献者",
-        line_color=COLORS["sustained"],
-        yaxis="y2",
-        line_dash="dash",
-    )
-    fig.update_layout(
-        yaxis2=dict(
-            title="contributors 贡献者", overlaying="y", side="right", rangemode="tozero", tickformat=",d"
-        )
-    )
-    return _layout(fig, "Value contributors against members 价值贡献者 vs 人数", "members 人")
-
-
-def content_mix(daily: pd.DataFrame) -> go.Figure:
-    fig = go.Figure()
-    fig.add_scatter(
-        x=daily["day"],
-        y=daily["value_posts"],
-        name="value posts 价值内容",
-        line_color=COLORS["value"],
-        line_width=3,
-    )
-    fig.add_scatter(x=daily["day"], y=daily["chatter"], name="chatter 闲聊", line_color=COLORS["chatter"])
-    fig.add_scatter(x=daily["day"], y=daily["ads"], name="ads 广告", line_color=COLORS["ads"])
-    fig.add_scatter(
-        x=daily["day"],
-        y=daily["operator_posts"],
-        name="operator posts 运营发帖",
-        line_color=COLORS["operator"],
-        line_dash="dot",
-    )
-    return _layout(fig, "Value posts vs chatter vs ads per day 每日内容构成", "messages/day 条/天")
-
-
-def role_mix(daily: pd.DataFrame) -> go.Figure:
-    fig = go.Figure()
-    for column, label in (
-        ("lurkers", "lurkers 潜水"),
-        ("commenters", "commenters 评论者"),
-        ("creators", "creators 创作者"),
-        ("kols", "KOLs 意见领袖"),
-        ("kocs", "KOCs"),
-        ("admins", "admins 管理员"),
-    ):
-        fig.add_scatter(
-            x=daily["day"],
-            y=daily[column],
-            name=label,
-            stackgroup="r",
-            line_color=COLORS[column],
-            groupnorm="percent",
-        )
-    return _layout(fig, "Role mix over time 角色构成", "% of members")
-
-
-def flows(daily: pd.DataFrame) -> go.Figure:
-    fig = go.Figure()
-    for column, label in (
-        ("joins_organic", "organic"),
-        ("joins_referral", "referral"),
-        ("joins_operator", "operator-added"),
-        ("joins_bait", "bait"),
-        ("joins_seed", "seeded"),
-    ):
-        if daily[column].sum() > 0:
-            fig.add_bar(x=daily["day"], y=daily[column], name=f"joins: {label}")
-    fig.add_scatter(
-        x=daily["day"],
-        y=-(daily["leaves"] + daily["kicks"]),
-        name="leaves + kicks 退群",
-        line_color=COLORS["left"],
-    )
-    fig.add_scatter(x=daily["day"], y=-daily["mutes"], name="mutes 屏蔽", line_color=COLORS["muted"])
-    fig.update_layout(barmode="stack")
-    return _layout(fig, "Joins by channel, and leaves 入群渠道与退群", "people/day")
-
-
-def satisfaction(daily: pd.DataFrame) -> go.Figure:
-    fig = go.Figure()
-    fig.add_scatter(
-        x=daily["day"],
-        y=daily["mean_satisfaction"],
-        name="mean satisfaction 平均满意度",
-        line_color=COLORS["members"],
-    )
-    fig.add_scatter(
-        x=daily["day"],
-        y=daily["mean_fit"],
-        name="mean fit of members 平均契合度",
-        line_color=COLORS["creators"],
-        line_dash="dash",
-    )
-    return _layout(fig, "Satisfaction and fit 满意度与契合度", "")
+    return Track(result.daily, result.interventions, ending(s), window=window_days, horizon=s["horizon_days"])
 
 
 def _headline(s: dict, window_days: int = 7) -> str:
@@ -262,15 +100,33 @@ def write_run_report(
         f"{s['days_simulated']} of {s['horizon_days']} days simulated",
         css="meta",
     )
-    if scenario_description:
-        for text in (scenario_description.get("en"), scenario_description.get("zh")):
-            if text:
-                page.paragraph(text, css="note")
+    description = scenario_description or {}
+    for text in (description.get("en"), description.get("zh")):
+        if text:
+            page.paragraph(text, css="note")
     page.paragraph(_headline(s, contributor_window_days), css="lead")
     page.paragraph(_headline_zh(s), css="lead")
     page.heading("Summary 摘要")
+    page.table(["measure", "value", "note"], summary_rows(s))
+    run = [track(result, contributor_window_days)]
+    for chart in CHARTS:
+        page.figure(time_series(chart, run, BOTH))
+    if result.interventions:
+        page.heading("Interventions 干预记录")
+        page.table(
+            ["day", "action", "note", "detail"],
+            [
+                [i["day"], i["action"], i["note"], ", ".join(f"{k}={v}" for k, v in i["detail"].items())]
+                for i in result.interventions
+            ],
+        )
+    page.write(path)
+
+
+def summary_rows(s: dict) -> list[list[object]]:
+    """The summary table: (measure, value, note) rows of run summary `s`."""
     p = s["participation"]
-    rows = [
+    return [
         ["lifespan (days) 寿命", s["lifespan_days"], "censored 删失" if s["censored"] else s["ended_by"]],
         [
             "peak / final members 峰值/最终人数",
@@ -302,20 +158,3 @@ def write_run_report(
         ],
         ["revenue (yuan) 收入", s["revenue_yuan"], ""],
     ]
-    page.table(["measure", "value", "note"], rows)
-    daily = result.daily
-    figures = [contributors_vs_members(daily, contributor_window_days)]
-    figures += [make(daily) for make in (members_by_state, content_mix, role_mix, flows, satisfaction)]
-    for fig in figures:
-        _markers(fig, result)
-        page.figure(fig)
-    if result.interventions:
-        page.heading("Interventions 干预记录")
-        page.table(
-            ["day", "action", "note", "detail"],
-            [
-                [i["day"], i["action"], i["note"], ", ".join(f"{k}={v}" for k, v in i["detail"].items())]
-                for i in result.interventions
-            ],
-        )
-    page.write(path)

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sim.batch.store import replace_atomically
-from sim.report.compare import colour
+from sim.figures import band_traces, colour, hline_shapes, style_subplots
 from sim.report.page import Page
 from sim.sweep.analysis import (
     CONFIDENCE,
@@ -56,8 +56,32 @@ def write_sweep_report(analysis: SweepAnalysis, folder: Path, meta: dict | None 
 
 def build_page(analysis: SweepAnalysis, meta: dict) -> Page:
     """The report as a `Page` (see the module docstring for its sections)."""
-    summary = analysis.summary
     page = Page(f"groupsim sweep: {analysis.name}")
+    _introduction(page, analysis, meta)
+    page.heading("Levers 参数")
+    page.table(
+        ["lever 参数", "kind", "varied over", "unit", "meaning"],
+        [[p.path, p.kind, p.describe(), p.unit, p.doc] for p in analysis.parameters],
+    )
+    _sensitivity_section(page, analysis)
+    _tipping_section(page, analysis)
+    _effects_section(page, analysis)
+    _noise_section(page, analysis)
+    page.heading("How these numbers were computed 计算方法")
+    for text in OUTCOME_NOTES:
+        page.paragraph(text.format(day=analysis.survival_day, horizon=analysis.horizon), css="note")
+    page.paragraph(
+        "Tables: points.csv (per point), sensitivity.csv, effects.csv, interactions.csv, tipping_points.csv, "
+        "noise.csv and summary.json beside this report; the runs themselves are in runs/ of the sweep "
+        "folder (one row per run).",
+        css="note",
+    )
+    return page
+
+
+def _introduction(page: Page, analysis: SweepAnalysis, meta: dict) -> None:
+    """What was run (design, replicates, seeds, code), the headline sentences, the notes."""
+    summary = analysis.summary
     design = summary.get("design") or {}
     runs = summary["runs"]
     seeds = summary.get("seeds") or {}
@@ -75,55 +99,59 @@ def build_page(analysis: SweepAnalysis, meta: dict) -> Page:
     for note in analysis.notes:
         page.paragraph(note, css="note")
 
-    page.heading("Levers 参数")
-    page.table(
-        ["lever 参数", "kind", "varied over", "unit", "meaning"],
-        [[p.path, p.kind, p.describe(), p.unit, p.doc] for p in analysis.parameters],
-    )
 
+def _sensitivity_section(page: Page, analysis: SweepAnalysis) -> None:
+    """Index bars (and Morris' mu*-sigma plane), the ranking, and the pairs' indices."""
     page.heading("Which levers matter 敏感性分析")
     if analysis.sensitivity.empty:
         page.paragraph("No sensitivity indices could be computed (see the notes above).", css="note")
-    else:
-        page.figure(sensitivity_figure(analysis))
-        if analysis.method == "morris":
-            page.figure(morris_figure(analysis))
-        page.table(*ranking_table(analysis))
-        page.paragraph(METHOD_NOTES[analysis.method], css="note")
-        if analysis.method == "anova":
-            pairs = analysis.sensitivity[analysis.sensitivity["index"] == "interaction"]
-            if len(pairs):
-                page.table(
-                    ["interaction 交互", *[_outcome_label(analysis, o) for o in _keys(analysis)]],
-                    [
-                        [f"{a} × {b}", *[_num(_value(pairs, o, a, b)) for o in _keys(analysis)]]
-                        for a, b in pairs[["parameter", "parameter_b"]]
-                        .drop_duplicates()
-                        .itertuples(index=False)
-                    ],
-                )
-        if analysis.method == "sobol":
-            second = analysis.sensitivity[analysis.sensitivity["index"] == "S2"]
-            if len(second):
-                pairs = (
-                    second[second["outcome"] == "lifespan"]
-                    .sort_values("estimate", ascending=False)[["parameter", "parameter_b"]]
-                    .drop_duplicates()
-                    .head(MAX_PAIRS)
-                )
-                page.table(
-                    ["second-order S2 二阶", *[_outcome_label(analysis, o) for o in _keys(analysis)]],
-                    [
-                        [f"{a} × {b}", *[_interval_text(second, o, a, b) for o in _keys(analysis)]]
-                        for a, b in pairs.itertuples(index=False)
-                    ],
-                )
-                page.paragraph(
-                    f"The {len(pairs)} pairs with the largest S2 for lifespan; every pair is in "
-                    "sensitivity.csv (index S2). S2 is noisy: trust it only where its interval excludes 0.",
-                    css="note",
-                )
+        return
+    page.figure(sensitivity_figure(analysis))
+    if analysis.method == "morris":
+        page.figure(morris_figure(analysis))
+    page.table(*ranking_table(analysis))
+    page.paragraph(METHOD_NOTES[analysis.method], css="note")
+    if analysis.method == "anova":
+        pairs = analysis.sensitivity[analysis.sensitivity["index"] == "interaction"]
+        if len(pairs):
+            page.table(
+                ["interaction 交互", *[_outcome_label(analysis, o) for o in _keys(analysis)]],
+                [
+                    [f"{a} × {b}", *[_num(_value(pairs, o, a, b)) for o in _keys(analysis)]]
+                    for a, b in pairs[["parameter", "parameter_b"]].drop_duplicates().itertuples(index=False)
+                ],
+            )
+    if analysis.method == "sobol":
+        _second_order_table(page, analysis)
 
+
+def _second_order_table(page: Page, analysis: SweepAnalysis) -> None:
+    """The pairs with the largest second-order Sobol index for lifespan."""
+    second = analysis.sensitivity[analysis.sensitivity["index"] == "S2"]
+    if not len(second):
+        return
+    pairs = (
+        second[second["outcome"] == "lifespan"]
+        .sort_values("estimate", ascending=False)[["parameter", "parameter_b"]]
+        .drop_duplicates()
+        .head(MAX_PAIRS)
+    )
+    page.table(
+        ["second-order S2 二阶", *[_outcome_label(analysis, o) for o in _keys(analysis)]],
+        [
+            [f"{a} × {b}", *[_interval_text(second, o, a, b) for o in _keys(analysis)]]
+            for a, b in pairs.itertuples(index=False)
+        ],
+    )
+    page.paragraph(
+        f"The {len(pairs)} pairs with the largest S2 for lifespan; every pair is in "
+        "sensitivity.csv (index S2). S2 is noisy: trust it only where its interval excludes 0.",
+        css="note",
+    )
+
+
+def _tipping_section(page: Page, analysis: SweepAnalysis) -> None:
+    """The share alive along each numeric lever, and where it crosses 50%."""
     page.heading("Tipping points 临界点")
     page.paragraph(
         f"Share of groups alive on day {analysis.survival_day} along each numeric lever (mean over every "
@@ -131,39 +159,41 @@ def build_page(analysis: SweepAnalysis, meta: dict) -> Page:
         f"第 {analysis.survival_day} 天仍存活的群的比例；跨过 50% 之处为临界点。",
         css="note",
     )
-    ordered = [p for p in analysis.parameters if p.ordered]
-    if ordered:
+    if any(p.ordered for p in analysis.parameters):
         page.figure(survival_figure(analysis))
-    if len(analysis.tipping):
-        page.table(
-            [
-                "lever 参数",
-                "given 条件",
-                "share alive crosses 50% 临界点",
-                "between levels",
-                "interpolated",
-                "clear?",
-                "share alive, range",
-            ],
-            [
-                [
-                    t.parameter,
-                    t.condition or "all points",
-                    t.direction,
-                    "" if not np.isfinite(t.low_level) else f"{_num(t.low_level)} and {_num(t.high_level)}",
-                    _num(t.crossing),
-                    "yes" if t.clear else "no (intervals include 50%)",
-                    f"{t.survival_min:.0%} to {t.survival_max:.0%}",
-                ]
-                for t in analysis.tipping.itertuples()
-            ],
-        )
-    else:
+    if not len(analysis.tipping):
         page.paragraph(
             "No numeric lever in this sweep, so no tipping points along a lever; see the main effects.",
             css="note",
         )
+        return
+    page.table(
+        [
+            "lever 参数",
+            "given 条件",
+            "share alive crosses 50% 临界点",
+            "between levels",
+            "interpolated",
+            "clear?",
+            "share alive, range",
+        ],
+        [
+            [
+                t.parameter,
+                t.condition or "all points",
+                t.direction,
+                "" if not np.isfinite(t.low_level) else f"{_num(t.low_level)} and {_num(t.high_level)}",
+                _num(t.crossing),
+                "yes" if t.clear else "no (intervals include 50%)",
+                f"{t.survival_min:.0%} to {t.survival_max:.0%}",
+            ]
+            for t in analysis.tipping.itertuples()
+        ],
+    )
 
+
+def _effects_section(page: Page, analysis: SweepAnalysis) -> None:
+    """Main effects per outcome and, for grids, a heatmap per pair of levers."""
     page.heading("Main effects 主效应")
     for key in _keys(analysis):
         page.figure(effects_figure(analysis, key))
@@ -177,7 +207,6 @@ def build_page(analysis: SweepAnalysis, meta: dict) -> Page:
         ),
         css="note",
     )
-
     if analysis.design == "grid" and len(analysis.parameters) > 1:
         page.heading("Interactions 交互作用")
         for a, b in itertools.combinations(analysis.parameters, 2):
@@ -189,6 +218,8 @@ def build_page(analysis: SweepAnalysis, meta: dict) -> Page:
             css="note",
         )
 
+
+def _noise_section(page: Page, analysis: SweepAnalysis) -> None:
     page.heading("Chance versus levers 随机性")
     page.table(
         ["outcome 指标", "noise share 随机波动占比", "runs", "points"],
@@ -208,17 +239,6 @@ def build_page(analysis: SweepAnalysis, meta: dict) -> Page:
         "point means (mean over replicates), so more replicates shrink the noise in them.",
         css="note",
     )
-
-    page.heading("How these numbers were computed 计算方法")
-    for text in OUTCOME_NOTES:
-        page.paragraph(text.format(day=analysis.survival_day, horizon=analysis.horizon), css="note")
-    page.paragraph(
-        "Tables: points.csv (per point), sensitivity.csv, effects.csv, interactions.csv, tipping_points.csv, "
-        "noise.csv and summary.json beside this report; the runs themselves are in runs/ of the sweep "
-        "folder (one row per run).",
-        css="note",
-    )
-    return page
 
 
 OUTCOME_NOTES = (
@@ -307,9 +327,20 @@ def ranking_table(analysis: SweepAnalysis) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _grid(n: int) -> tuple[int, int]:
-    cols = min(COLUMNS, max(1, n))
-    return math.ceil(n / cols), cols
+def _lever_grid(parameters: list) -> tuple[go.Figure, int, int]:
+    """A figure with one subplot per lever (titled with its path), at most `COLUMNS` a row and a
+    shared y axis; returns it with its numbers of rows and columns."""
+    cols = min(COLUMNS, max(1, len(parameters)))
+    rows = math.ceil(len(parameters) / cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+        vertical_spacing=0.16,
+        subplot_titles=[p.path for p in parameters],
+    )
+    return fig, rows, cols
 
 
 def sensitivity_figure(analysis: SweepAnalysis) -> go.Figure:
@@ -354,16 +385,14 @@ def sensitivity_figure(analysis: SweepAnalysis) -> go.Figure:
                 row=1,
                 col=c,
             )
-    fig.update_layout(
-        title=f"Sensitivity: {INDEX_LABEL[HEADLINE_INDEX[analysis.method]]} and more, per outcome 敏感性",
+    return style_subplots(
+        fig,
+        f"Sensitivity: {INDEX_LABEL[HEADLINE_INDEX[analysis.method]]} and more, per outcome 敏感性",
+        max(320, 120 + 46 * len(analysis.parameters)),
         barmode="group",
-        height=max(320, 120 + 46 * len(analysis.parameters)),
-        template="plotly_white",
         margin=dict(l=60, r=20, t=80, b=40),
         legend=dict(orientation="h", y=-0.12),
     )
-    fig.update_annotations(font_size=11)
-    return fig
 
 
 def morris_figure(analysis: SweepAnalysis) -> go.Figure:
@@ -398,28 +427,18 @@ def morris_figure(analysis: SweepAnalysis) -> go.Figure:
         )
         fig.update_xaxes(title_text="mu*", row=1, col=c)
     fig.update_yaxes(title_text="sigma", row=1, col=1)
-    fig.update_layout(
-        title="Morris screening: mu* (importance) against sigma (interactions) 筛选",
-        height=380,
-        template="plotly_white",
+    return style_subplots(
+        fig,
+        "Morris screening: mu* (importance) against sigma (interactions) 筛选",
+        380,
         margin=dict(l=60, r=20, t=80, b=50),
     )
-    fig.update_annotations(font_size=11)
-    return fig
 
 
 def effects_figure(analysis: SweepAnalysis, key: str) -> go.Figure:
     """One subplot per lever: the mean of `key` at each level, with its interval."""
     params = analysis.parameters
-    n_rows, n_cols = _grid(len(params))
-    fig = make_subplots(
-        rows=n_rows,
-        cols=n_cols,
-        shared_yaxes=True,
-        horizontal_spacing=0.04,
-        vertical_spacing=0.16,
-        subplot_titles=[p.path for p in params],
-    )
+    fig, n_rows, n_cols = _lever_grid(params)
     e = analysis.effects[analysis.effects["outcome"] == key]
     for i, p in enumerate(params):
         rows = e[e["parameter"] == p.path]
@@ -442,132 +461,102 @@ def effects_figure(analysis: SweepAnalysis, key: str) -> go.Figure:
             row=i // n_cols + 1,
             col=i % n_cols + 1,
         )
+    title = f"Main effects on {_outcome_label(analysis, key)}"
+    return _finish_lever_grid(fig, params, n_cols, title, 90 + 250 * n_rows, survival=key == "survival")
+
+
+def _finish_lever_grid(
+    fig: go.Figure, parameters: list, n_cols: int, title: str, height: int, survival: bool, **extra
+) -> go.Figure:
+    """Log x axes for log-scaled levers; for a share alive, percent ticks and the 50% line in
+    every subplot; then the charts' style."""
+    for i, p in enumerate(parameters):
         if p.kind == "float" and p.scale == "log":
             fig.update_xaxes(type="log", row=i // n_cols + 1, col=i % n_cols + 1)
-    if key == "survival":
+    if survival:
         fig.update_yaxes(tickformat=".0%")
-        for i in range(len(params)):
-            fig.add_hline(
-                y=THRESHOLD, line_dash="dash", line_color="#999", row=i // n_cols + 1, col=i % n_cols + 1
-            )
-    fig.update_layout(
-        title=f"Main effects on {_outcome_label(analysis, key)}",
-        height=90 + 250 * n_rows,
-        template="plotly_white",
-        margin=dict(l=60, r=20, t=80, b=40),
-    )
-    fig.update_annotations(font_size=11)
-    return fig
+        fig.update_layout(shapes=hline_shapes(THRESHOLD, range(1, len(parameters) + 1)))
+    return style_subplots(fig, title, height, margin=dict(l=60, r=20, t=80, b=40), **extra)
 
 
 def survival_figure(analysis: SweepAnalysis) -> go.Figure:
     """Share alive on the survival day along each numeric lever: all points (black, with band) and,
     for grids, one line per level of each other lever; crossings of 50% marked."""
     ordered = [p for p in analysis.parameters if p.ordered]
-    n_rows, n_cols = _grid(len(ordered))
-    fig = make_subplots(
-        rows=n_rows,
-        cols=n_cols,
-        shared_yaxes=True,
-        horizontal_spacing=0.04,
-        vertical_spacing=0.16,
-        subplot_titles=[p.path for p in ordered],
-    )
-    e = analysis.effects[analysis.effects["outcome"] == "survival"]
-    cells = (
-        analysis.interactions[analysis.interactions["outcome"] == "survival"]
-        if len(analysis.interactions)
-        else None
-    )
+    fig, n_rows, n_cols = _lever_grid(ordered)
     legend_seen: set[str] = set()
     for i, p in enumerate(ordered):
         row, col = i // n_cols + 1, i % n_cols + 1
-        if cells is not None and len(analysis.parameters) <= 3:
-            k = 0
-            for other in analysis.parameters:
-                if other.path == p.path:
-                    continue
-                for level, curve in conditional_curves(cells, p.path, other.path):
-                    name = f"{other.path} = {level}"
-                    fig.add_scatter(
-                        x=curve["x"],
-                        y=curve["mean"],
-                        mode="lines+markers",
-                        name=name,
-                        legendgroup=name,
-                        showlegend=name not in legend_seen,
-                        line=dict(color=colour(k + 1), width=1.5),
-                        marker=dict(size=5),
-                        hovertemplate=name + ": %{y:.0%}<extra></extra>",
-                        row=row,
-                        col=col,
-                    )
-                    legend_seen.add(name)
-                    k += 1
-        rows = e[e["parameter"] == p.path].sort_values("x")
-        fig.add_scatter(
-            x=rows["x"],
-            y=rows["high"],
-            mode="lines",
-            line=dict(width=0),
-            showlegend=False,
-            hoverinfo="skip",
-            row=row,
-            col=col,
-        )
-        fig.add_scatter(
-            x=rows["x"],
-            y=rows["low"],
-            mode="lines",
-            line=dict(width=0),
-            fill="tonexty",
-            fillcolor="rgba(0,0,0,0.10)",
-            showlegend=False,
-            hoverinfo="skip",
-            row=row,
-            col=col,
-        )
-        fig.add_scatter(
+        for trace in (*_conditional_traces(analysis, p.path), *_overall_traces(analysis, p.path)):
+            if "showlegend" not in trace:  # one legend entry per name across the subplots
+                trace["showlegend"] = trace["legendgroup"] not in legend_seen
+                legend_seen.add(trace["legendgroup"])
+            fig.add_trace(trace, row=row, col=col)
+    fig.update_yaxes(range=[-0.02, 1.02])
+    title = f"Share of groups alive on day {analysis.survival_day} 第 {analysis.survival_day} 天存活比例"
+    height = 110 + 270 * n_rows
+    return _finish_lever_grid(
+        fig, ordered, n_cols, title, height, True, legend=dict(orientation="h", y=-0.08)
+    )
+
+
+def _conditional_traces(analysis: SweepAnalysis, path: str) -> list[dict]:
+    """Grids of up to three levers: the share alive along `path` at each level of each other lever."""
+    if not len(analysis.interactions) or len(analysis.parameters) > 3:
+        return []
+    cells = analysis.interactions[analysis.interactions["outcome"] == "survival"]
+    traces = []
+    for other in (p for p in analysis.parameters if p.path != path):
+        for level, curve in conditional_curves(cells, path, other.path):
+            name = f"{other.path} = {level}"
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=curve["x"],
+                    y=curve["mean"],
+                    mode="lines+markers",
+                    name=name,
+                    legendgroup=name,
+                    line=dict(color=colour(len(traces) + 1), width=1.5),
+                    marker=dict(size=5),
+                    hovertemplate=name + ": %{y:.0%}<extra></extra>",
+                )
+            )
+    return traces
+
+
+def _overall_traces(analysis: SweepAnalysis, path: str) -> list[dict]:
+    """The share alive along `path` over all points, its interval, and its 50% crossings."""
+    e = analysis.effects
+    rows = e[(e["outcome"] == "survival") & (e["parameter"] == path)].sort_values("x")
+    traces = band_traces(rows["x"], rows["low"], rows["high"], "rgba(0,0,0,0.10)")
+    traces.append(
+        dict(
+            type="scatter",
             x=rows["x"],
             y=rows["mean"],
             mode="lines+markers",
             name="all points",
             legendgroup="all",
-            showlegend="all" not in legend_seen,
-            line=dict(color="#222", width=3),
+            line=dict(color="#222222", width=3),
             hovertemplate="%{x}: %{y:.0%} alive<extra>all points</extra>",
-            row=row,
-            col=col,
         )
-        legend_seen.add("all")
-        tips = analysis.tipping[
-            (analysis.tipping["parameter"] == p.path) & (analysis.tipping["condition"] == "")
-        ]
-        tips = tips[np.isfinite(tips["crossing"].astype(float))]
-        if len(tips):
-            fig.add_scatter(
+    )
+    tips = analysis.tipping[(analysis.tipping["parameter"] == path) & (analysis.tipping["condition"] == "")]
+    tips = tips[np.isfinite(tips["crossing"].astype(float))]
+    if len(tips):
+        traces.append(
+            dict(
+                type="scatter",
                 x=tips["crossing"],
                 y=[THRESHOLD] * len(tips),
                 mode="markers",
                 showlegend=False,
-                marker=dict(symbol="x", size=12, color="#e45756"),
+                marker=dict(symbol="x", size=12, color=colour(1)),
                 hovertemplate="tipping point %{x:.3g}<extra></extra>",
-                row=row,
-                col=col,
             )
-        fig.add_hline(y=THRESHOLD, line_dash="dash", line_color="#999", row=row, col=col)
-        if p.kind == "float" and p.scale == "log":
-            fig.update_xaxes(type="log", row=row, col=col)
-    fig.update_yaxes(range=[-0.02, 1.02], tickformat=".0%")
-    fig.update_layout(
-        title=f"Share of groups alive on day {analysis.survival_day} 第 {analysis.survival_day} 天存活比例",
-        height=110 + 270 * n_rows,
-        template="plotly_white",
-        margin=dict(l=60, r=20, t=80, b=40),
-        legend=dict(orientation="h", y=-0.08),
-    )
-    fig.update_annotations(font_size=11)
-    return fig
+        )
+    return traces
 
 
 def heatmap_figure(analysis: SweepAnalysis, a: str, b: str) -> go.Figure:
@@ -620,8 +609,4 @@ def heatmap_figure(analysis: SweepAnalysis, a: str, b: str) -> go.Figure:
         fig.update_xaxes(title_text=a, type="category", row=1, col=c)
         fig.update_yaxes(type="category", row=1, col=c)
     fig.update_yaxes(title_text=b, row=1, col=1)
-    fig.update_layout(
-        title=f"{a} × {b}", height=420, template="plotly_white", margin=dict(l=70, r=20, t=80, b=60)
-    )
-    fig.update_annotations(font_size=11)
-    return fig
+    return style_subplots(fig, f"{a} × {b}", 420, margin=dict(l=70, r=20, t=80, b=60))

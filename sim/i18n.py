@@ -1,9 +1,13 @@
-"""Every label the browser app shows, in English (`en`) and Chinese (`zh`).
+"""Every label the browser app and the charts show, in English (`en`) and Chinese (`zh`).
 
 `t(lang, key, **values)` looks a label up and fills `{placeholders}`. An unknown key raises
 `KeyError` (a missing label is a bug, not something to paper over); the tests check that both
 languages have every key, the same placeholders, and a label for every lever, unit, choice,
-role and intervention the app can show.
+role and intervention the app can show. `lang` may also be `BOTH` ("en+zh"): the English label
+followed by the Chinese one, as the HTML reports print them (only the Chinese one when it already
+holds the English, as "KOC 核心成员" does).
+
+Used by `sim.figures` (chart titles, axes, legends, markers), the reports and the app.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from typing import Final
 LANGUAGES: Final = ("en", "zh")
 #: Shown on the language switch, each in its own language.
 LANGUAGE_NAMES: Final = {"en": "English", "zh": "中文"}
+#: English and Chinese together ("members 成员数"): the language of the bilingual HTML reports.
+BOTH: Final = "en+zh"
 
 STRINGS: Final[dict[str, dict[str, str]]] = {
     # --- page and panels
@@ -107,8 +113,26 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "zh": "成员满意度分布（第 {day} 天）",
     },
     "chart.flows": {"en": "Joins, leaves and mutes per day", "zh": "每天入群、退群与屏蔽"},
+    "chart.states": {"en": "Members by state", "zh": "成员状态"},
+    "chart.channels": {"en": "Joins by channel, per day", "zh": "每天各渠道入群人数"},
+    "chart.satisfaction_trend": {"en": "Satisfaction and fit", "zh": "满意度与契合度"},
+    "axis.contributors": {"en": "contributors", "zh": "贡献者"},
+    "axis.mean": {"en": "mean over present members", "zh": "在群成员平均值"},
     "series.members": {"en": "members", "zh": "成员数"},
-    "series.contributors": {"en": "value contributors (7 days)", "zh": "价值贡献者（近 7 天）"},
+    "series.contributors": {
+        "en": "value contributors ({window} days)",
+        "zh": "价值贡献者（近 {window} 天）",
+    },
+    "series.sustained": {"en": "sustained contributors", "zh": "持续贡献者"},
+    "series.operator_posts": {"en": "operator posts", "zh": "运营发帖"},
+    "series.left_total": {"en": "left or kicked (cumulative)", "zh": "已退群（累计）"},
+    "series.mean_satisfaction": {"en": "mean satisfaction", "zh": "平均满意度"},
+    "series.mean_fit": {"en": "mean fit", "zh": "平均契合度"},
+    "channel.organic": {"en": "joined on their own", "zh": "主动入群"},
+    "channel.referral": {"en": "invited by members", "zh": "成员邀请"},
+    "channel.operator": {"en": "added by the operator", "zh": "运营拉入"},
+    "channel.bait": {"en": "came for a reward", "zh": "为奖励而来"},
+    "channel.seed": {"en": "seeded (founders, KOLs)", "zh": "运营安排（初始成员、KOL）"},
     "series.value_posts": {"en": "value posts", "zh": "价值内容"},
     "series.chatter": {"en": "chatter", "zh": "闲聊"},
     "series.ads": {"en": "ads", "zh": "广告"},
@@ -126,7 +150,10 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         "zh": "%{fullData.name}<br>契合度 %{customdata[0]:.2f}<br>满意度 %{customdata[1]:.2f}"
         "<br>价值内容 %{customdata[2]} 条<extra></extra>",
     },
-    "marker.dead": {"en": "dead", "zh": "死亡"},
+    "marker.dead": {
+        "en": "dead (last value post day {lifespan})",
+        "zh": "死亡（最后一条价值内容在第 {lifespan} 天）",
+    },
     "marker.dissolved": {"en": "dissolved", "zh": "解散"},
     # --- roles (sim.enums.Role)
     "role.lurker": {"en": "lurker", "zh": "潜水者"},
@@ -247,12 +274,21 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
 
 
 def t(lang: str, key: str, **values: object) -> str:
-    """The label `key` in `lang` ("en" or "zh"), with `{placeholders}` filled from `values`.
+    """The label `key` in `lang` ("en", "zh" or `BOTH`), with `{placeholders}` filled from `values`.
 
-    Raises KeyError for an unknown key or language (so a missing translation fails loudly).
+    Values a label has no placeholder for are ignored. Raises KeyError for an unknown key or
+    language (so a missing translation fails loudly).
     """
+    if lang == BOTH:
+        en, zh = t("en", key, **values), t("zh", key, **values)
+        return zh if en in zh else f"{en} {zh}"  # "KOL" and "意见领袖 KOL": the latter alone
     text = STRINGS[key][lang]
     return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    """Whether there is a label `key` (e.g. a lever's name: `has("lever.kol.count")`)."""
+    return key in STRINGS
 
 
 def placeholders(text: str) -> set[str]:
