@@ -97,7 +97,7 @@ def page(server):
             args=CHROMIUM_ARGS,
         )
         tab = browser.new_page(viewport={"width": 1500, "height": 1050})
-        tab.set_default_timeout(30_000)
+        tab.set_default_timeout(90_000)  # the first render takes 25-40 s on a loaded 2-core machine
         tab.external_requests = []  # what the page tried to fetch from anywhere but the app server
 
         def offline(route):
