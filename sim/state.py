@@ -11,71 +11,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.columns import FLOAT_COLUMNS, INT_COLUMNS, NEVER  # noqa: F401  (NEVER: callers import it from here)
 from sim.mechanisms import ties
-
-NEVER = -(10**6)  # "day" of something that has not happened (far in the past)
 
 
 def _grow(array: np.ndarray, capacity: int, fill: float | int = 0) -> np.ndarray:
     out = np.full(capacity, fill, dtype=array.dtype)
     out[: array.shape[0]] = array
     return out
-
-
-# Member columns: name, fill value of an unused row, meaning. Floats live in the rows of
-# `MemberTable.F`, whole numbers (and flags) in the rows of `MemberTable.Z` (ℤ); each column's row
-# number is a module constant below, which compiled kernels use to reach it (`F[FIT, i]`).
-FLOAT_COLUMNS: tuple[tuple[str, float, str], ...] = (
-    ("fit", 0.0, "fit to the group's positioning, 0..1 (a split can raise it)"),
-    ("attention", 1.0, "messages a day the member reads before overload"),
-    ("tolerance", 1.0, "irritating messages a day tolerated before muting"),
-    ("activity", 1.0, "personal activity level (lognormal, mean 1)"),
-    ("sociability", 0.5, "taste for small talk, 0..1"),
-    ("restlessness", 1.0, "multiplier on the hazard of leaving"),
-    ("speak", 1.0, "how often a KOL speaks (1 for everyone else)"),
-    ("commitment", 0.0, "sunk cost of a costly entry threshold, 0..1"),
-    ("satisfaction", 0.0, "remembered satisfaction (0 = indifferent)"),
-    ("trust", 0.0, "slow memory of good experience"),
-    ("activation", 0.0, "how drawn in the member is today (topics, mentions, sparks, events)"),
-    ("buzz", 0.0, "excitement from red packets and lotteries (chatter)"),
-    ("tie_strength", 0.0, "summed strength of ties to present members"),
-    ("reward", 0.0, "remembered recognition: replies per value post"),
-    ("recent_activity", 0.0, "14-day memory of posting and replying"),
-    ("invite_appetite", 1.0, "social capital left for inviting friends"),
-    ("week_points", 0.0, "points this week (leaderboard)"),
-    ("points", 0.0, "points so far"),
-)
-INT_COLUMNS: tuple[tuple[str, int, str], ...] = (
-    ("group", 0, "index of the member's group in the matrix"),
-    ("role", 0, "Role code"),
-    ("role_at_join", 0, "Role code at join"),
-    ("state", 0, "State code (ACTIVE, MUTED, LEFT, KICKED)"),
-    ("channel", 0, "Channel code: how the member joined"),
-    ("inviter", -1, "row of the member who invited them, or -1"),
-    ("join_day", 0, "day the member joined"),
-    ("exit_day", -1, "day the member left or was kicked, or -1"),
-    ("first_mute_day", -1, "first day the member muted the group, or -1"),
-    ("interest", 0, "sub-topic within the theme (used when a group splits)"),
-    ("spammer", 0, "1 if the member joined mainly to advertise"),
-    ("warnings", 0, "warnings received from moderators"),
-    ("tie_count", 0, "live ties touching the member"),
-    ("last_value_day", NEVER, "last day the member posted value"),
-    ("last_post_day", NEVER, "last day the member posted or replied"),
-    ("value_weeks", 0, "bit k: posted value k weeks ago (bit 0: this week)"),
-    ("value_posts", 0, "value posts so far"),
-    ("chatter_posts", 0, "off-topic messages so far"),
-    ("ads_posted", 0, "ads so far"),
-    ("replies_given", 0, "replies given so far"),
-    ("replies_received", 0, "replies received so far"),
-    ("invitations_sent", 0, "invitations sent so far"),
-    ("mentions_received", 0, "@-mentions received so far"),
-)
-(FIT, ATTENTION, TOLERANCE, ACTIVITY, SOCIABILITY, RESTLESSNESS, SPEAK, COMMITMENT, SATISFACTION, TRUST,
- ACTIVATION, BUZZ, TIE_STRENGTH, REWARD, RECENT_ACTIVITY, INVITE_APPETITE, WEEK_POINTS,
- POINTS) = range(len(FLOAT_COLUMNS))  # fmt: skip
-(GROUP, ROLE, ROLE_AT_JOIN, STATE, CHANNEL, INVITER, JOIN_DAY, EXIT_DAY, FIRST_MUTE_DAY, INTEREST, SPAMMER,
- WARNINGS, TIE_COUNT, LAST_VALUE_DAY, LAST_POST_DAY, VALUE_WEEKS, VALUE_POSTS, CHATTER_POSTS, ADS_POSTED,
- REPLIES_GIVEN, REPLIES_RECEIVED, INVITATIONS_SENT, MENTIONS_RECEIVED) = range(len(INT_COLUMNS))  # fmt: skip
 
 
 class MemberTable:
@@ -148,10 +91,9 @@ class TieLog:
 
     TAIL = 8192  # unindexed edges tolerated before they are merged into the index (a merge copies the log)
 
-    def add(self, a: np.ndarray, b: np.ndarray, weight: float, day: int, tie_strength: np.ndarray,
-            tie_count: np.ndarray) -> None:  # fmt: skip
+    def add(self, a: np.ndarray, b: np.ndarray, weight: float, day: int, members: MemberTable) -> None:
         """Log ties a[k]-b[k] of strength `weight` formed on `day` (self-ties are dropped) and add
-        them to both ends' tie strength and count."""
+        them to both ends' tie strength and count (and operator tie, for ties with the operator side)."""
         count = a.shape[0]
         if count == 0:
             return
@@ -163,7 +105,7 @@ class TieLog:
             self.alive = _grow(self.alive, capacity, False)
             self.day = _grow(self.day, capacity)
         self.n = ties.form(a, b, weight, day, self.n, self.src, self.dst, self.weight, self.alive, self.day,
-                           tie_strength, tie_count)  # fmt: skip
+                           members.F, members.Z)  # fmt: skip
         if self.n - self._indexed > self.TAIL:
             self._extend_index()
 
@@ -197,10 +139,10 @@ class TieLog:
         tail_hit = mark[self.src[lo : self.n]] | mark[self.dst[lo : self.n]]
         return np.concatenate([indexed, lo + np.flatnonzero(tail_hit)])
 
-    def drop_members(self, rows: np.ndarray, tie_strength: np.ndarray, tie_count: np.ndarray) -> None:
+    def drop_members(self, rows: np.ndarray, members: MemberTable) -> None:
         """Retire the live edges of members in `rows`, taking them off both ends' tie strength and count."""
-        ids = self.edges_of(rows, tie_strength.shape[0])
-        ties.retire(ids, self.src, self.dst, self.weight, self.alive, tie_strength, tie_count)
+        ids = self.edges_of(rows, members.capacity)
+        ties.retire(ids, self.src, self.dst, self.weight, self.alive, members.F, members.Z)
 
     def edges(self, live_only: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(src, dst, weight) with repeated pairs summed; only ties between present members by default."""
@@ -269,6 +211,12 @@ class GroupTable:
     @property
     def count(self) -> int:
         return len(self.founded_day)
+
+    def owner_present(self) -> np.ndarray:
+        """A 1 for the group the owner is in (the first group: a split keeps the owner there)."""
+        out = np.zeros(self.count)
+        out[0] = 1.0
+        return out
 
     def open_mask(self) -> np.ndarray:
         """A flag per group: not dissolved or merged away."""

@@ -47,6 +47,8 @@ class Facts:
     invitations_late: float  # invitations per member per day, days 57-84
     chatter_on_packet_days: float
     chatter_two_days_after: float
+    dead_by_day_90: bool  # not alive on day 90 (stopped posting value; Kraut & Fiore's "died by 3 months")
+    muted_share_day14: float  # of members present on day 14 (or on the last day, if the group ended sooner)
 
 
 def _at(daily, column: str, day: int) -> int:
@@ -72,6 +74,7 @@ def facts(scenario_file: str, seed: int) -> Facts:
     days = d["day"]
     packet_days = [k for k in range(3, 60, 3)]
     chatter = dict(zip(d["day"], d["chatter"]))
+    row = d[d["day"] == 14] if (d["day"] == 14).any() else d.tail(1)
     return Facts(
         lifespan=int(result.summary["lifespan_days"]),
         censored=bool(result.summary["censored"]),
@@ -89,6 +92,8 @@ def facts(scenario_file: str, seed: int) -> Facts:
         invitations_late=float(per_member[(days >= 57) & (days <= 84)].mean()) if (days >= 57).any() else 0.0,
         chatter_on_packet_days=float(np.mean([chatter.get(k, 0) for k in packet_days])),
         chatter_two_days_after=float(np.mean([chatter.get(k + 2, 0) for k in packet_days])),
+        dead_by_day_90=not bool(_at(d, "alive", 90)),
+        muted_share_day14=float(row.iloc[0]["muted"] / max(1, row.iloc[0]["members"])),
     )
 
 

@@ -191,7 +191,7 @@ def test_reply_targets_are_value_posters_in_the_repliers_group():
 
 def _utility(value_read=0.0, chatter_read=0.0, ads_read=0.0, overload=0.0, fit=0.7, ties=0.0, bond=0.0,
              received=0.0, mentions=0.0) -> float:  # fmt: skip
-    weights = satisfaction.arguments(Scenario())[4:]
+    weights = satisfaction.arguments(Scenario())[7:]
     return satisfaction.daily_utility(value_read, chatter_read, ads_read, overload, fit, ties, bond, received, mentions,
                                       0.0, 0.0, 1.0, *weights)  # fmt: skip
 
@@ -215,7 +215,8 @@ def test_ads_overload_and_off_topic_chatter_lower_satisfaction_and_bonding_makes
 def test_trust_builds_slowly_and_bond_grows_with_ties_and_trust():
     members, zero = _table(1, satisfaction=0.5, fit=0.7), np.zeros(1)
     for _ in range(10):
-        satisfaction.feel(1, members.F, members.Z, zero, zero, zero, 0.0, zero, np.ones(1), np.zeros((6, 1)), zero.copy(),
+        satisfaction.feel(1, members.F, members.Z, zero, zero, zero, zero, 0.0, zero, np.ones(1), np.zeros((6, 1)),
+                          zero.copy(),
                           *satisfaction.arguments(Scenario()))  # fmt: skip
         members.satisfaction[0] = 0.5
     assert 0 < members.trust[0] < 0.5

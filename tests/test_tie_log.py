@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.state import TieLog
+from sim.state import MemberTable, TieLog
 
 N = 12  # members in a drawn history
 
@@ -75,7 +75,8 @@ def replay(tail: int, ops: list) -> tuple[TieLog, np.ndarray, np.ndarray, Recoun
     them to both ends' strength and count."""
     log = TieLog()
     log.TAIL = tail
-    strength, count = np.zeros(N), np.zeros(N, dtype=np.int64)
+    members = MemberTable.empty(N)
+    members.append(N)
     recount = Recount()
     for day, (kind, payload) in enumerate(ops):
         if kind == "add":
@@ -83,12 +84,12 @@ def replay(tail: int, ops: list) -> tuple[TieLog, np.ndarray, np.ndarray, Recoun
                 batch = [e for e in payload if e[2] == weight]
                 a = np.array([e[0] for e in batch], dtype=np.int64)
                 b = np.array([e[1] for e in batch], dtype=np.int64)
-                log.add(a, b, weight, day, strength, count)
+                log.add(a, b, weight, day, members)
                 recount.edges += [(x, y, float(np.float32(z))) for x, y, z in batch]
         else:
-            log.drop_members(np.array(payload, dtype=np.int64), strength, count)
+            log.drop_members(np.array(payload, dtype=np.int64), members)
             recount.left |= set(payload)
-    return log, strength, count, recount
+    return log, members.tie_strength[:N], members.tie_count[:N], recount
 
 
 @settings(max_examples=150, deadline=None)
@@ -140,10 +141,12 @@ def test_edges_of_finds_every_logged_edge_touching_the_rows(history, rows):
 
 def test_an_edge_between_two_leavers_is_taken_off_once():
     log = TieLog()
-    strength, count = np.zeros(3), np.zeros(3, dtype=np.int64)
-    log.add(np.array([0]), np.array([1]), 0.5, 1, strength, count)
-    log.add(np.array([0]), np.array([2]), 0.25, 1, strength, count)
-    log.drop_members(np.array([0, 1]), strength, count)
+    members = MemberTable.empty(3)
+    members.append(3)
+    log.add(np.array([0]), np.array([1]), 0.5, 1, members)
+    log.add(np.array([0]), np.array([2]), 0.25, 1, members)
+    log.drop_members(np.array([0, 1]), members)
+    strength, count = members.tie_strength[:3], members.tie_count[:3]
     assert count.tolist() == [0, 0, 0]
     np.testing.assert_allclose(strength, [0.0, 0.0, 0.0], atol=1e-7)
     assert not log.alive[:2].any()

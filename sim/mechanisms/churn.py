@@ -10,22 +10,22 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from sim.enums import ACTIVE, ADMIN, MUTED, OPERATOR
-from sim.mechanisms.draws import uniform
-from sim.scenario.schema import Scenario
-from sim.state import (
+from sim.columns import (  # fmt: skip
     CHANNEL,
     COMMITMENT,
     FIRST_MUTE_DAY,
     FIT,
+    GOODWILL,
     GROUP,
     RESTLESSNESS,
     ROLE,
     SATISFACTION,
     STATE,
-    TIE_STRENGTH,
     TOLERANCE,
-)  # fmt: skip
+)
+from sim.enums import ACTIVE, ADMIN, MUTED, OPERATOR
+from sim.mechanisms.draws import uniform
+from sim.scenario.schema import Scenario
 
 
 def arguments(sc: Scenario) -> tuple:
@@ -34,6 +34,7 @@ def arguments(sc: Scenario) -> tuple:
     return (
         sc.kol.retention, c.leave_max, c.leave_midpoint, c.leave_scale, c.background_leave, c.tie_lock,
         c.operator_added_leave, c.muted_leave_factor, c.noticed_muted_rate, c.ad_irritation, c.mute_rate,
+        c.reciprocity, sc.behaviour.satisfaction.goodwill_needed,
     )  # fmt: skip
 
 
@@ -76,10 +77,10 @@ def leave_probability(
 
 @nb.njit(cache=True)
 def churn_out(
-    key: np.uint64, day: int, n: int, F: np.ndarray, Z: np.ndarray, kol_last_post: np.ndarray, bond: np.ndarray,
-    exposure: np.ndarray, kol_retention: float, leave_max: float, leave_midpoint: float, leave_scale: float,
+    key: np.uint64, day: int, n: int, F: np.ndarray, Z: np.ndarray, ties: np.ndarray, kol_last_post: np.ndarray,
+    bond: np.ndarray, exposure: np.ndarray, kol_retention: float, leave_max: float, leave_midpoint: float, leave_scale: float,
     background_leave: float, tie_lock: float, operator_added_leave: float, muted_leave_factor: float,
-    noticed_muted_rate: float, ad_irritation: float, mute_rate: float,
+    noticed_muted_rate: float, ad_irritation: float, mute_rate: float, reciprocity: float, goodwill_needed: float,
 ) -> tuple[np.ndarray, int]:  # fmt: skip
     """Who leaves today (rows, returned) and who mutes (done here, in place): one uniform per
     member decides both — low draws leave, high draws mute. `exposure` has the rows of
@@ -91,7 +92,7 @@ def churn_out(
     for i in range(n):
         if role[i] == ADMIN or state[i] > MUTED:
             continue
-        p = leave_probability(F[SATISFACTION, i], F[RESTLESSNESS, i], F[TIE_STRENGTH, i], F[COMMITMENT, i],
+        p = leave_probability(F[SATISFACTION, i], F[RESTLESSNESS, i], ties[i], F[COMMITMENT, i],
                               day - kol_last_post[group[i]] < 7, kol_retention, leave_max, leave_midpoint, leave_scale,
                               background_leave, tie_lock)  # fmt: skip
         if channel[i] == OPERATOR:  # added without being asked: less likely to stay if the theme does not fit
@@ -103,8 +104,9 @@ def churn_out(
             leavers[n_leave] = i
             n_leave += 1
         elif state[i] == ACTIVE:
+            owed = 1.0 + reciprocity * max(0.0, 1.0 - F[GOODWILL, i] / goodwill_needed)
             ratio = irritation(exposure[3, i], exposure[4, i], F[FIT, i], bond[i], exposure[5, i], F[TOLERANCE, i],
-                               ad_irritation)  # fmt: skip
+                               ad_irritation * owed)  # fmt: skip
             if u > 1.0 - mute_probability(ratio, mute_rate):
                 state[i] = MUTED
                 if first_mute[i] < 0:

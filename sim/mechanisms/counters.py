@@ -7,7 +7,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from sim.state import (
+from sim.columns import (  # fmt: skip
     ADS_POSTED,
     CHATTER_POSTS,
     LAST_POST_DAY,
@@ -17,7 +17,7 @@ from sim.state import (
     REPLIES_RECEIVED,
     VALUE_POSTS,
     VALUE_WEEKS,
-)  # fmt: skip
+)
 
 
 @nb.njit(cache=True)

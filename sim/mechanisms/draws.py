@@ -63,6 +63,7 @@ class Stream(IntEnum):
     CHURN = 22  # leaving and muting (one draw decides both)
     SOCIABILITY = 23
     ORGANIC_COUNT = 24  # how many organic prospects come today
+    FOUNDER_TIES = 25  # whom founders already know among themselves
 
 
 def stream_keys(seed: int | np.random.SeedSequence | None) -> np.ndarray:
@@ -203,4 +204,13 @@ def beta_array(
     out = np.empty(count)
     for k in range(count):
         out[k] = beta_with_mean(key, day, first_index + k, mean, concentration)
+    return out
+
+
+@nb.njit(cache=True)
+def integers_array(key: np.uint64, day: int, count: int, high: int) -> np.ndarray:
+    """`count` whole numbers drawn uniformly from 0 .. high - 1 (indices 0, 1, ...)."""
+    out = np.empty(count, dtype=np.int64)
+    for k in range(count):
+        out[k] = min(int(uniform(key, day, k, 0) * high), high - 1)
     return out

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from sim.columns import ACTIVATION, FIT, GROUP, ROLE, SATISFACTION, STATE
 from sim.enums import ACTIVE, ADMIN
 from sim.mechanisms.draws import exponential, uniform
-from sim.state import ACTIVATION, FIT, GROUP, ROLE, SATISFACTION, STATE
 
 
 @nb.njit(cache=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from sim.columns import ACTIVATION, POINTS, ROLE, STATE, WEEK_POINTS
 from sim.enums import ADMIN, MUTED
 from sim.scenario.schema import Incentives
-from sim.state import ACTIVATION, POINTS, ROLE, STATE, WEEK_POINTS
 
 
 def multipliers(inc: Incentives) -> tuple[float, float, float]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from sim.columns import LAST_VALUE_DAY, ROLE, STATE
 from sim.enums import KOL, MUTED
-from sim.state import LAST_VALUE_DAY, ROLE, STATE
 
 
 @nb.njit(cache=True)

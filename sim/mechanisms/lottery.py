@@ -8,9 +8,9 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from sim.columns import BUZZ, GROUP, ROLE, STATE
 from sim.enums import ACTIVE, ADMIN
 from sim.mechanisms.draws import uniform
-from sim.state import BUZZ, GROUP, ROLE, STATE
 
 
 @nb.njit(cache=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from sim.columns import ACTIVATION, FIT, GROUP, MENTIONS_RECEIVED, RECENT_ACTIVITY, ROLE, STATE
 from sim.enums import ACTIVE, ADMIN, MUTED
 from sim.mechanisms.draws import uniform
 from sim.mechanisms.groups import by_group, pick
-from sim.state import ACTIVATION, FIT, GROUP, MENTIONS_RECEIVED, RECENT_ACTIVITY, ROLE, STATE
 
 
 @nb.njit(cache=True)

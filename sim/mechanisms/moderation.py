@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numba as nb
 import numpy as np
 
+from sim.columns import GROUP, ROLE, STATE, WARNINGS
 from sim.enums import ADMIN, KOC, MUTED
 from sim.mechanisms.draws import uniform
 from sim.scenario.schema import Scenario
-from sim.state import GROUP, ROLE, STATE, WARNINGS
 
 
 @dataclass(frozen=True)

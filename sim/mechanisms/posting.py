@@ -13,11 +13,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from sim.enums import ACTIVE, ADMIN, MUTED
-from sim.mechanisms import incentives
-from sim.mechanisms.draws import small_count, uniform
-from sim.scenario.schema import Scenario
-from sim.state import (
+from sim.columns import (
     ACTIVATION,
     ACTIVITY,
     BUZZ,
@@ -25,6 +21,7 @@ from sim.state import (
     FIT,
     GROUP,
     JOIN_DAY,
+    OPERATOR_TIE,
     REWARD,
     ROLE,
     SATISFACTION,
@@ -32,8 +29,13 @@ from sim.state import (
     SPAMMER,
     SPEAK,
     STATE,
+    TIE_STRENGTH,  # fmt: skip
     WARNINGS,
-)  # fmt: skip
+)
+from sim.enums import ACTIVE, ADMIN
+from sim.mechanisms import incentives
+from sim.mechanisms.draws import small_count, uniform
+from sim.scenario.schema import Scenario
 
 
 @nb.njit(cache=True)
@@ -102,37 +104,41 @@ def arguments(sc: Scenario) -> tuple:
         np.array(beh.posting.value_rate.as_tuple()), np.array(beh.posting.chatter_rate.as_tuple()),
         sc.lifecycle.need_half_life(), beh.posting.fit_exponent, beh.activation.value_gain,
         beh.activation.chatter_gain, beh.posting.thanks_per_buzz, beh.posting.spam_rate,
-        beh.posting.commitment_engagement, beh.roles.reward_scale, restraint, norm, rules.deterrence,
+        beh.posting.commitment_engagement, beh.posting.tie_lift, beh.satisfaction.tie_half, beh.roles.reward_scale, restraint, norm, rules.deterrence,
         inc_value, inc_chatter,
     )  # fmt: skip
 
 
 @nb.njit(cache=True)
 def post(
-    keys: np.ndarray, day: int, n: int, n_groups: int, F: np.ndarray, Z: np.ndarray, value: np.ndarray,
-    chatter: np.ndarray, ads: np.ndarray, need: np.ndarray, engagement: np.ndarray, crowd_size: float,
+    keys: np.ndarray, day: int, n: int, F: np.ndarray, Z: np.ndarray, present: np.ndarray, proof: np.ndarray,
+    value: np.ndarray, chatter: np.ndarray, ads: np.ndarray, need: np.ndarray, engagement: np.ndarray, crowd_size: float,
     crowd_exponent: float, value_by_role: np.ndarray, chatter_by_role: np.ndarray, need_half_life: float, fit_exponent: float,
     value_gain: float, chatter_gain: float, thanks_per_buzz: float, spam_rate: float,
-    commitment_engagement: float, reward_scale: float, restraint: float, norm: float, deterrence: float,
+    commitment_engagement: float, tie_lift: float, tie_half: float, reward_scale: float, restraint: float, norm: float, deterrence: float,
     inc_value: float, inc_chatter: float,
 ) -> tuple[int, int, int]:  # fmt: skip
     """Today's value posts, chatter and ads of every member (into `value`, `chatter`, `ads`; only
     active members who are not the operator's side post), with each member's remaining need and
-    engagement (commitment's lift on taking part), which replies and satisfaction use later.
+    engagement (the lift on taking part from commitment and from ties to other members), which
+    replies and satisfaction use later.
 
-    `keys` are the three posting streams (value, chatter, ads). A KOL who never speaks (speak 0)
-    posts, chats and replies nothing (KOL得没事说说话). Returns the day's totals (value, chatter, ads)."""
-    present = np.zeros(n_groups)
-    for i in range(n):
-        if Z[STATE, i] <= MUTED:
-            present[Z[GROUP, i]] += 1.0
-    crowd = np.empty(n_groups)
-    for g in range(n_groups):
-        crowd[g] = crowding(present[g], crowd_size, crowd_exponent)
+    `keys` are the three posting streams (value, chatter, ads); `present` (members per group) sets
+    the crowding and `proof` (per group, norms.proof) how much a quiet group holds everyone back. A
+    KOL who never speaks (speak 0) posts, chats and replies nothing (KOL得没事说说话). Returns the
+    day's totals (value, chatter, ads)."""
+    crowd = np.empty(present.shape[0])
+    for g in range(present.shape[0]):
+        crowd[g] = crowding(present[g], crowd_size, crowd_exponent) * proof[g]
     totals = np.zeros(3, dtype=np.int64)
     for i in range(n):
         need[i] = need_remaining(day - Z[JOIN_DAY, i], need_half_life)
-        engagement[i] = 1.0 + commitment_engagement * F[COMMITMENT, i]
+        # commitment (a costly threshold passed) and ties to other members (people talk where they know
+        # people; a tie to the owner alone does not make one talk to the group) draw members in
+        peers = F[TIE_STRENGTH, i] - F[OPERATOR_TIE, i]
+        engagement[i] = (1.0 + commitment_engagement * F[COMMITMENT, i]) * (
+            1.0 + tie_lift * peers / (peers + tie_half)
+        )
         value[i] = chatter[i] = ads[i] = 0
         r = Z[ROLE, i]
         if Z[STATE, i] != ACTIVE or r == ADMIN:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numba as nb
 import numpy as np
 
+from sim.columns import ACTIVATION, ATTENTION, GROUP, ROLE, STATE
 from sim.enums import ACTIVE, ADMIN, KOL
-from sim.state import ACTIVATION, ATTENTION, GROUP, ROLE, STATE
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from sim.columns import ACTIVATION, BUZZ, GROUP, ROLE, STATE
 from sim.enums import ACTIVE, ADMIN
-from sim.state import ACTIVATION, BUZZ, GROUP, ROLE, STATE
 
 
 def strength(habituation: float, sent_before: int) -> float:

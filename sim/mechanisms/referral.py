@@ -12,10 +12,10 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from sim.columns import INVITATIONS_SENT, INVITE_APPETITE, ROLE, SATISFACTION, SPEAK, STATE
 from sim.enums import ACTIVE, ADMIN
 from sim.mechanisms.draws import beta_with_mean, small_count, uniform
 from sim.scenario.schema import Referral, Scenario
-from sim.state import INVITATIONS_SENT, INVITE_APPETITE, ROLE, SATISFACTION, SPEAK, STATE
 
 
 def reward_boost(r: Referral) -> float:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import numba as nb
 import numpy as np
 
+from sim.columns import ACTIVATION, FIT, GROUP, ROLE, SPEAK, STATE
 from sim.enums import ACTIVE, ADMIN, KOC
 from sim.mechanisms import incentives
 from sim.mechanisms.draws import poisson, small_count, uniform
 from sim.mechanisms.groups import by_group, pick
 from sim.scenario.schema import Scenario
-from sim.state import ACTIVATION, FIT, GROUP, ROLE, SPEAK, STATE
 
 
 @dataclass(frozen=True)
@@ -55,17 +55,20 @@ def arguments(sc: Scenario) -> tuple:
     """The scenario's constants `reply` takes, in its order."""
     beh = sc.behaviour
     return (np.array(beh.replies.rate.as_tuple()), beh.replies.max_per_post, beh.activation.value_gain,
-            incentives.multipliers(sc.incentives)[1])  # fmt: skip
+            incentives.multipliers(sc.incentives)[1], sc.rules.admin_replies_per_day if sc.rules.enabled else 0)  # fmt: skip
 
 
 @nb.njit(cache=True)
 def reply(
     keys: np.ndarray, day: int, n: int, n_groups: int, F: np.ndarray, Z: np.ndarray, value_posts_read: np.ndarray,
-    need: np.ndarray, engagement: np.ndarray, value_g: np.ndarray, quality: np.ndarray, koc_replies_each: int,
-    guided: np.ndarray, rate_by_role: np.ndarray, max_per_post: float, value_gain: float, incentive: float,
+    need: np.ndarray, engagement: np.ndarray, proof: np.ndarray, value_g: np.ndarray, quality: np.ndarray,
+    koc_replies_each: int, guided: np.ndarray, rate_by_role: np.ndarray, max_per_post: float, value_gain: float,
+    incentive: float, admin_replies_each: int,
 ):  # fmt: skip
-    """The day's replies: members' (drawn from `keys[0]`), KOCs' (`koc_replies_each` per active KOC)
-    and the operator's (`guided` per group), each answering a value post of its group chosen by
+    """The day's replies: members' (drawn from `keys[0]`; fewer in a group that feels dead, `proof`),
+    KOCs' (`koc_replies_each` per active KOC), volunteer admins' (`admin_replies_each` each; the
+    owner, row 0, answers through guided discussion) and the operator's (`guided` per group), each
+    answering a value post of its group chosen by
     quality (`keys[1]`). A reply with no post to answer in its group, or that would answer the
     replier's own post, is dropped. Readers are the active members who are not the operator's side.
 
@@ -75,7 +78,7 @@ def reply(
     raw = np.zeros(n_groups)
     for i in range(n):
         if state[i] == ACTIVE and role[i] != ADMIN:
-            lift = incentive * engagement[i] * F[SPEAK, i]
+            lift = incentive * engagement[i] * F[SPEAK, i] * proof[group[i]]
             expected[i] = expected_replies(rate_by_role[role[i]], F[FIT, i], value_posts_read[i], F[ACTIVATION, i],
                                            value_gain, need[i], lift)  # fmt: skip
             raw[group[i]] += expected[i]
@@ -83,7 +86,7 @@ def reply(
     for g in range(n_groups):
         scale[g] = saturation(raw[g], value_g[g], max_per_post)
     rows, cum, start = by_group(n, n_groups, group, quality)
-    room = (3 + koc_replies_each) * n
+    room = (3 + max(koc_replies_each, admin_replies_each)) * n
     repliers, targets = np.empty(room, dtype=np.int64), np.empty(room, dtype=np.int64)
     received, given, per_group = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n_groups)
     made = 0
@@ -93,6 +96,8 @@ def reply(
         )
         if koc_replies_each and role[i] == KOC and state[i] == ACTIVE:
             count += koc_replies_each
+        elif admin_replies_each and role[i] == ADMIN and i > 0 and state[i] == ACTIVE:
+            count += admin_replies_each
         g = group[i]
         for k in range(count):
             target = pick(rows, cum, start[g], start[g + 1], uniform(keys[1], day, i, k))

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from sim.columns import ACTIVATION, FIT, REWARD, ROLE, SATISFACTION, STATE
 from sim.enums import ACTIVE, COMMENTER, CREATOR, LURKER
 from sim.mechanisms.draws import uniform
 from sim.scenario.schema import Scenario
-from sim.state import ACTIVATION, FIT, REWARD, ROLE, SATISFACTION, STATE, TIE_STRENGTH
 
 
 @nb.njit(cache=True)
@@ -50,7 +50,8 @@ def arguments(sc: Scenario) -> tuple:
 
 @nb.njit(cache=True)
 def transition(
-    key: np.uint64, day: int, n: int, F: np.ndarray, Z: np.ndarray, received: np.ndarray, tie_pull: float,
+    key: np.uint64, day: int, n: int, F: np.ndarray, Z: np.ndarray, ties: np.ndarray, received: np.ndarray,
+    tie_pull: float,
     lurker_to_commenter: float, commenter_to_creator: float, creator_to_commenter: float,
     commenter_to_lurker: float, reward_scale: float,
 ) -> None:  # fmt: skip
@@ -59,7 +60,7 @@ def transition(
     role, state = Z[ROLE], Z[STATE]
     for i in range(n):
         if state[i] == ACTIVE and role[i] <= CREATOR:
-            pull = F[ACTIVATION, i] + tie_pull * F[TIE_STRENGTH, i]
+            pull = F[ACTIVATION, i] + tie_pull * ties[i]  # the ties that hold the member (ties.effective)
             role[i] = next_role(uniform(key, day, i, 0), role[i], F[FIT, i], pull, received[i] > 0, F[REWARD, i],
                                 F[SATISFACTION, i], lurker_to_commenter, commenter_to_creator, creator_to_commenter,
                                 commenter_to_lurker, reward_scale)  # fmt: skip

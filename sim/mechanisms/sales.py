@@ -9,7 +9,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from sim.state import FIT, GROUP
+from sim.columns import FIT, GROUP
 
 
 @nb.njit(cache=True)

@@ -12,16 +12,17 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from sim.columns import FIT, GOODWILL, ROLE, SATISFACTION, STATE, TRUST
 from sim.enums import ADMIN, KOC, MUTED
 from sim.scenario.schema import Scenario
-from sim.state import FIT, ROLE, SATISFACTION, STATE, TIE_STRENGTH, TRUST
 
 
 def arguments(sc: Scenario) -> tuple:
     """The scenario's constants `feel` takes, in its order."""
     s = sc.behaviour.satisfaction
     return (
-        s.bond_ties, s.bond_trust, s.memory, s.trust_memory, s.info_weight, s.info_scale, s.reply_weight,
+        s.bond_ties, s.bond_trust, s.memory, s.trust_memory, s.goodwill_memory, sc.behaviour.churn.reciprocity,
+        s.goodwill_needed, s.info_weight, s.info_scale, s.reply_weight,
         s.tie_weight, s.tie_half, s.fun_weight, s.fun_scale, s.overload_weight, s.ad_weight, s.offtopic_weight,
         s.offtopic_scale, s.money_weight, s.reference,
     )  # fmt: skip
@@ -55,24 +56,29 @@ def daily_utility(
 
 @nb.njit(cache=True)
 def feel(
-    n: int, F: np.ndarray, Z: np.ndarray, received: np.ndarray, mentions: np.ndarray, identity: np.ndarray,
-    koc_identity: float, money: np.ndarray, need: np.ndarray, exposure: np.ndarray, bond_out: np.ndarray,
-    bond_ties: float, bond_trust: float, memory: float, trust_memory: float, info_weight: float,
+    n: int, F: np.ndarray, Z: np.ndarray, ties: np.ndarray, received: np.ndarray, mentions: np.ndarray,
+    identity: np.ndarray, koc_identity: float, money: np.ndarray, need: np.ndarray, exposure: np.ndarray,
+    bond_out: np.ndarray, bond_ties: float, bond_trust: float, memory: float, trust_memory: float,
+    goodwill_memory: float, reciprocity: float, goodwill_needed: float, info_weight: float,
     info_scale: float, reply_weight: float, tie_weight: float, tie_half: float, fun_weight: float,
     fun_scale: float, overload_weight: float, ad_weight: float, offtopic_weight: float, offtopic_scale: float,
     money_weight: float, reference: float,
 ) -> None:  # fmt: skip
-    """Update satisfaction (of present members who are not the operator's side) and trust; write
-    each member's bond (from ties and yesterday's trust) into `bond_out`. `exposure` has the rows of
-    `reading.Exposure`; a KOC's title adds `koc_identity` to their recognition every day."""
+    """Update satisfaction (of present members who are not the operator's side), trust and
+    goodwill (the value read lately); write each member's bond (from the ties that hold them, `ties`,
+    and yesterday's trust) into `bond_out`. `exposure` has the rows of `reading.Exposure`; a KOC's
+    title adds `koc_identity` to their recognition every day."""
     role, state = Z[ROLE], Z[STATE]
     for i in range(n):
-        tie, satisfaction = F[TIE_STRENGTH, i], F[SATISFACTION, i]
+        tie, satisfaction = ties[i], F[SATISFACTION, i]
+        F[GOODWILL, i] = (1.0 - goodwill_memory) * F[GOODWILL, i] + goodwill_memory * exposure[1, i]
         b = bond(tie, F[TRUST, i], bond_ties, bond_trust)
         bond_out[i] = b
         if state[i] <= MUTED and role[i] != ADMIN:
             recognition = identity[i] + koc_identity * (role[i] == KOC)
-            u = daily_utility(exposure[1, i], exposure[3, i], exposure[4, i], exposure[5, i], F[FIT, i], tie, b,
+            # an ad from a group that has given the member little yet costs more (先给价值再卖货)
+            ads = exposure[4, i] * (1.0 + reciprocity * max(0.0, 1.0 - F[GOODWILL, i] / goodwill_needed))
+            u = daily_utility(exposure[1, i], exposure[3, i], ads, exposure[5, i], F[FIT, i], tie, b,
                               received[i], mentions[i], recognition, money[i], need[i], info_weight, info_scale,
                               reply_weight, tie_weight, tie_half, fun_weight, fun_scale, overload_weight, ad_weight,
                               offtopic_weight, offtopic_scale, money_weight, reference)  # fmt: skip

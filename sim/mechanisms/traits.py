@@ -11,10 +11,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from sim.enums import COMMENTER, CREATOR, LURKER
-from sim.mechanisms.draws import StreamKeys, beta_with_mean, normal, uniform
-from sim.scenario.schema import Population
-from sim.state import (
+from sim.columns import (
     ACTIVATION,
     ACTIVITY,
     ATTENTION,
@@ -32,8 +29,11 @@ from sim.state import (
     SPAMMER,
     SPEAK,
     TOLERANCE,
-    MemberTable,
-)  # fmt: skip
+)
+from sim.enums import COMMENTER, CREATOR, LURKER
+from sim.mechanisms.draws import StreamKeys, beta_with_mean, normal, uniform
+from sim.scenario.schema import Population
+from sim.state import MemberTable  # fmt: skip
 
 
 @nb.njit(cache=True)

@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 
 from sim.agents import Member
+from sim.columns import NEVER
 from sim.enums import LEFT, Channel, Role
 from sim.mechanisms import (
     arrivals,
@@ -23,6 +24,7 @@ from sim.mechanisms import (
     draws,
     kol,
     moderation,
+    norms,
     posting,
     referral,
     replies,
@@ -37,7 +39,7 @@ from sim.model.phases import DAY
 from sim.model.record import DailyRecord
 from sim.scenario import Scenario, apply_overrides
 from sim.scenario.schema import SetParameters
-from sim.state import NEVER, GroupTable, MemberTable, TieLog
+from sim.state import GroupTable, MemberTable, TieLog
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,13 @@ class KernelArguments:
     invite: tuple
     churn: tuple
     plan: np.ndarray  # the SOP's task table (cadence.task_table)
+    norms: tuple
 
     @classmethod
     def of(cls, sc: Scenario) -> KernelArguments:
         return cls(posting.arguments(sc), moderation.arguments(sc), replies.arguments(sc),
                    satisfaction.arguments(sc), roles.arguments(sc), referral.arguments(sc),
-                   churn.arguments(sc), cadence.task_table(sc))  # fmt: skip
+                   churn.arguments(sc), cadence.task_table(sc), norms.arguments(sc))  # fmt: skip
 
 
 class CommunityModel(mesa.Model):
@@ -97,6 +100,7 @@ class CommunityModel(mesa.Model):
         self.share_bonus = 0.0  # extra prospects tomorrow from today's share-to-join posts
         self.red_packets_sent = 0  # packets so far (each excites less than the last)
         self.prev_replies = np.zeros(0)  # yesterday's replies per group (today's reading load)
+        self.liveliness = np.zeros(0)  # per group: remembered share of members who speak (norms.sense)
         self.kol_last_post = np.zeros(0, dtype=np.int64)  # per group
         self.kocs_exist = False  # set at the first promotion; spares KOC lookups until then
         self.kols_joined = 0  # KOLs who ever joined (spares KOL lookups in a group that never had one)
@@ -123,7 +127,13 @@ class CommunityModel(mesa.Model):
                 satisfaction0=sc.behaviour.satisfaction.consented_start,
                 participation=sc.population.founder_participation,
             )  # fmt: skip
-            membership.tie(self, np.zeros(rows.shape[0], dtype=np.int64), rows, 0.5)
+            pop = sc.population
+            if pop.founder_owner_tie:
+                membership.tie(self, np.zeros(rows.shape[0], dtype=np.int64), rows, pop.founder_owner_tie)
+            if pop.founder_peer_ties and rows.shape[0] > 1:  # founders who already know each other
+                a = np.repeat(rows, pop.founder_peer_ties)
+                b = rows[draws.integers_array(self.keys[Stream.FOUNDER_TIES], 0, a.shape[0], rows.shape[0])]
+                membership.tie(self, a, b, pop.founder_owner_tie or 0.5)
         for item in self.interventions_on(0):
             actions.intervene(self, item)
 
@@ -155,6 +165,10 @@ class CommunityModel(mesa.Model):
         """Open a group today (general unless focused on one sub-topic); returns its index."""
         g = self.groups.open(self.day, focus_slot, focus_modulus, fit_bonus)
         self.prev_replies = np.concatenate([self.prev_replies, [0.0]])
+        # a new group starts out feeling alive: its first members joined it together
+        self.liveliness = np.concatenate(
+            [self.liveliness, [self.current.behaviour.norms.liveliness_reference]]
+        )
         self.kol_last_post = np.concatenate([self.kol_last_post, [NEVER]])
         return g
 

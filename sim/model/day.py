@@ -137,6 +137,9 @@ class Day:
     plan: OperatorDay | None = None
     n: int = 0
     n_groups: int = 0
+    census: np.ndarray | None = None  # per group: [present members, present members not of the operator side]
+    proof: np.ndarray | None = None  # per group: social proof's factor on posting and replying (norms.proof)
+    ties: np.ndarray | None = None  # per member: the tie strength that holds them (ties.effective)
     need: np.ndarray | None = None  # share of each member's need for the group left (lifecycle)
     engagement: np.ndarray | None = None  # commitment's lift on taking part
     posts: Posts | None = None

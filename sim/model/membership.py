@@ -124,8 +124,7 @@ def route(model: CommunityModel, interest: np.ndarray, upto: int) -> np.ndarray:
 
 def tie(model: CommunityModel, a: np.ndarray, b: np.ndarray, weight: float) -> None:
     """Ties between members a[k] and b[k] (a member's tie with themself is dropped)."""
-    m = model.members
-    model.ties.add(a, b, weight, model.day, m.tie_strength, m.tie_count)
+    model.ties.add(a, b, weight, model.day, model.members)
 
 
 def leave(model: CommunityModel, rows: np.ndarray, state: State) -> None:
@@ -136,7 +135,7 @@ def leave(model: CommunityModel, rows: np.ndarray, state: State) -> None:
     m.state[rows] = state
     m.exit_day[rows] = model.day
     if m.tie_count[rows].any():
-        model.ties.drop_members(rows, m.tie_strength, m.tie_count)
+        model.ties.drop_members(rows, m)
     flows = model.flows()
     if state == State.KICKED:
         flows.kicks += rows.shape[0]

@@ -32,6 +32,7 @@ from sim.mechanisms import (
     lottery,
     mentions,
     moderation,
+    norms,
     posting,
     reading,
     red_packets,
@@ -40,8 +41,9 @@ from sim.mechanisms import (
     roles,
     sales,
     satisfaction,
+    ties,
 )
-from sim.mechanisms.cadence import EVENT, LOTTERY, MENTIONS, RED_PACKETS, TOPIC_PROMPT
+from sim.mechanisms.cadence import EVENT, LOTTERY, RED_PACKETS, TOPIC_PROMPT
 from sim.mechanisms.draws import Stream
 from sim.model import actions, membership
 from sim.model.day import Day, Feed, Posts
@@ -161,6 +163,14 @@ def roll_call(model: CommunityModel, today: Day) -> None:
     day has `today.n` rows (nobody joins after the operator's morning)."""
     today.flows = model.flows()  # sized to today's members and groups
     today.n, today.n_groups = model.members.n, model.groups.count
+    today.census = norms.census(today.n, model.members.Z, today.n_groups)
+    # the ties that hold each member: the owner and admins share out their personal attention
+    operator_side = today.census[0] - today.census[1]
+    span = np.minimum(
+        1.0, operator_side * model.current.operator.personal_span / np.maximum(today.census[0], 1.0)
+    )
+    today.ties = np.empty(today.n)
+    ties.effective(today.n, model.members.F, model.members.Z, span, today.ties)
 
 
 def touch(model: CommunityModel, today: Day) -> None:
@@ -194,7 +204,7 @@ def touch(model: CommunityModel, today: Day) -> None:
 
 
 def _mention(model: CommunityModel, today: Day) -> None:
-    """@-mentions by the operator and the active KOCs reach quiet, fitting members."""
+    """@-mentions by the operator, the volunteer admins and the active KOCs reach quiet, fitting members."""
     sc, m, n = model.current, model.members, today.n
     per_group = today.plan.mentions
     if sc.koc.mentions_per_day and model.kocs_exist:
@@ -203,7 +213,10 @@ def _mention(model: CommunityModel, today: Day) -> None:
         per_group = (
             per_group + np.bincount(m.group[:n], kocs, minlength=today.n_groups).astype(np.int64) * per_koc
         )
-    elif not today.plan.done[MENTIONS]:
+    if sc.rules.enabled and sc.rules.admin_mentions_per_day:  # volunteer admins lead members too
+        admins = today.census[0] - today.census[1] - model.groups.owner_present()
+        per_group = per_group + (admins * sc.rules.admin_mentions_per_day).astype(np.int64)
+    if not per_group.any():
         return
     c = sc.cadence.mentions
     today.flows.unmutes += mentions.deliver(model.keys[Stream.MENTIONS], today.number, n, m.F, m.Z, per_group,
@@ -229,8 +242,10 @@ def post(model: CommunityModel, today: Day) -> None:
     m, n = model.members, today.n
     counts, floats = np.empty((3, n), dtype=np.int64), np.empty((2, n))
     today.posts, today.need, today.engagement = Posts(counts[0], counts[1], counts[2]), floats[0], floats[1]
-    today.post_totals = posting.post(model.keys.post, today.number, n, today.n_groups, m.F, m.Z, counts[0],
-                                     counts[1], counts[2], floats[0], floats[1], *model.arguments.post)  # fmt: skip
+    today.proof = norms.proof(model.liveliness, *model.arguments.norms)
+    today.post_totals = posting.post(model.keys.post, today.number, n, m.F, m.Z, today.census[0], today.proof,
+                                     counts[0], counts[1], counts[2], floats[0], floats[1],
+                                     *model.arguments.post)  # fmt: skip
 
 
 def moderate(model: CommunityModel, today: Day) -> None:
@@ -296,8 +311,8 @@ def reply(model: CommunityModel, today: Day) -> None:
     koc_replies = sc.koc.replies_per_day if model.kocs_exist else 0
     today.replies = settled = replies.Settlement(*replies.reply(
         keys.reply, today.number, n, today.n_groups, m.F, m.Z, today.exposure.value_posts_read,
-        today.need, today.engagement, today.feed.value, today.feed.quality, koc_replies, today.plan.guided_replies,
-        *model.arguments.reply,
+        today.need, today.engagement, today.proof, today.feed.value, today.feed.quality, koc_replies,
+        today.plan.guided_replies, *model.arguments.reply,
     ))  # fmt: skip
     membership.tie(model, settled.repliers, settled.targets, beh.replies.tie_weight)
     chat_a, chat_b = replies.chatter_pairs(keys[Stream.CHATTER_PAIRS], today.number, n, m.Z, today.posts.chatter,
@@ -305,6 +320,14 @@ def reply(model: CommunityModel, today: Day) -> None:
     membership.tie(model, chat_a, chat_b, beh.replies.chatter_tie_weight)
     roles.remember_reward(n, m.F, today.posts.value, settled.received, beh.roles.reward_memory)
     model.prev_replies = settled.per_group
+
+
+def sense(model: CommunityModel, today: Day) -> None:
+    """Members sense how alive each group is: its remembered share of members who spoke today
+    (social proof for tomorrow's posting)."""
+    p, memory = today.posts, model.current.behaviour.norms.liveliness_memory
+    norms.sense(today.n, model.members.Z, p.value, p.chatter, p.ads, today.replies.given, today.census[1],
+                model.liveliness, memory)  # fmt: skip
 
 
 def count(model: CommunityModel, today: Day) -> None:
@@ -325,14 +348,14 @@ def feel(model: CommunityModel, today: Day) -> None:
     sc, m, n, flows = model.current, model.members, today.n, today.flows
     koc_identity = sc.koc.identity if model.kocs_exist else 0.0  # a KOC's title is recognition every day
     today.bond = np.empty(n)
-    satisfaction.feel(n, m.F, m.Z, today.replies.received, flows.mentions, flows.identity, koc_identity, flows.money,
-                      today.need, today.exposure.rows, today.bond, *model.arguments.feel)  # fmt: skip
+    satisfaction.feel(n, m.F, m.Z, today.ties, today.replies.received, flows.mentions, flows.identity, koc_identity,
+                      flows.money, today.need, today.exposure.rows, today.bond, *model.arguments.feel)  # fmt: skip
 
 
 def change_roles(model: CommunityModel, today: Day) -> None:
     """Roles move both ways, from today's activation, ties, replies and satisfaction."""
     m = model.members
-    roles.transition(model.keys[Stream.ROLES], today.number, today.n, m.F, m.Z, today.replies.received,
+    roles.transition(model.keys[Stream.ROLES], today.number, today.n, m.F, m.Z, today.ties, today.replies.received,
                      *model.arguments.roles)  # fmt: skip
 
 
@@ -365,8 +388,9 @@ def churn_out(model: CommunityModel, today: Day) -> None:
     if kicked.any():
         ordinary = m.role[:n] != ADMIN
         membership.leave(model, np.flatnonzero(kicked & ordinary & (m.state[:n] <= MUTED)), State.KICKED)
-    leavers, mutes = churn.churn_out(model.keys[Stream.CHURN], today.number, n, m.F, m.Z, model.kol_last_post,
-                                     today.bond, today.exposure.rows, *model.arguments.churn)  # fmt: skip
+    leavers, mutes = churn.churn_out(model.keys[Stream.CHURN], today.number, n, m.F, m.Z, today.ties,
+                                     model.kol_last_post, today.bond, today.exposure.rows,
+                                     *model.arguments.churn)  # fmt: skip
     today.flows.mutes += mutes
     membership.leave(model, leavers, State.LEFT)
 
@@ -391,6 +415,7 @@ DAY = (
     moderate,
     read,
     reply,
+    sense,
     count,
     feel,
     change_roles,

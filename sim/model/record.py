@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 import numba as nb
 import numpy as np
 
+from sim.columns import FIT, LAST_VALUE_DAY, ROLE, SATISFACTION, STATE, VALUE_WEEKS
 from sim.enums import ADMIN, MUTED, Channel, Role
 from sim.metrics import DAILY_COLUMNS
 from sim.model import actions
 from sim.model.day import Day
-from sim.state import FIT, LAST_VALUE_DAY, ROLE, SATISFACTION, STATE, VALUE_WEEKS
 
 if TYPE_CHECKING:
     from sim.model.community import CommunityModel

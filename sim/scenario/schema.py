@@ -186,6 +186,22 @@ class Population(Section):
         ge=0,
         le=20,
     )
+    founder_owner_tie: float = param(
+        0.5,
+        "tie units",
+        "Tie each founding member has with the owner who asked them in (0 = the owner asked nobody personally).",
+        source="seed 002 第一点 (ask before adding); Kraut & Fiore 2014 (founders tied to every member)",
+        ge=0,
+        le=5,
+    )
+    founder_peer_ties: int = param(
+        0,
+        "ties/founder",
+        "Ties each founding member has with other founders at founding (0 = they know only the owner).",
+        source="Kraut & Fiore 2014 (groups fail more when the founder has the ties, not the members)",
+        ge=0,
+        le=50,
+    )
     spammer_share: float = param(
         0.03,
         "share",
@@ -275,6 +291,22 @@ class Rules(Section):
         1,
         "admins",
         "Volunteer admins besides the owner at founding (each adds enforcement capacity).",
+        ge=0,
+        le=100,
+    )
+    admin_replies_per_day: int = param(
+        3,
+        "replies/admin/day",
+        "Posts each volunteer admin answers a day: admins share the owner's moderation and its attention to members.",
+        source="seed 001: 社群管理员也要积极参与社群,及时回复成员的问题和反馈; Kraut & Fiore 2014",
+        ge=0,
+        le=100,
+    )
+    admin_mentions_per_day: int = param(
+        2,
+        "mentions/admin/day",
+        "Quiet members each volunteer admin @-mentions a day (核心成员…带领群成员).",
+        source="seed 003: 核心成员:一般为管理员,负责组织活动或带领群成员; 设置多个管理员:互相分工合作",
         ge=0,
         le=100,
     )
@@ -441,6 +473,16 @@ class Operator(Section):
         le=24,
     )
     hourly_cost_yuan: float = param(40.0, "yuan/hour", "Cost of one operator hour.", ge=0, le=100000)
+    personal_span: int = param(
+        30,
+        "members",
+        "Members the owner (and each admin) can keep a personal relationship with; in a bigger group a tie to the "
+        "operator side holds each member only (admins + 1) x span / members as much (their attention is spread "
+        "over everyone).",
+        source="seed 004 ⒊ (Dunbar: a person keeps up a limited number of relationships); Kraut & Fiore 2014",
+        ge=1,
+        le=5000,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -783,6 +825,16 @@ class Posting(Section):
         ge=0,
         le=10,
     )
+    tie_lift: float = param(
+        1.0,
+        "x propensity",
+        "Extra posting and replying of a member with ties to other members, at saturation: x (1 + tie_lift * T / "
+        "(T + satisfaction.tie_half)) for those ties T (people talk where they know people; ties to the owner and "
+        "admins alone do not make one talk to the group).",
+        source="Kraut & Fiore 2014 (groups whose ties ran through the founder failed more often); seed 004 情感连接",
+        ge=0,
+        le=10,
+    )
     fit_exponent: float = param(
         1.5,
         "exponent",
@@ -935,6 +987,20 @@ class Satisfaction(Section):
     consented_start: float = param(
         0.3, "satisfaction", "Starting satisfaction of someone who chose to join.", ge=-5, le=5
     )
+    goodwill_memory: float = param(
+        0.05,
+        "weight/day",
+        "Weight of today's value read in a member's goodwill (what the group has given them lately).",
+        ge=0.001,
+        le=1,
+    )
+    goodwill_needed: float = param(
+        1.5,
+        "value units/day",
+        "Goodwill at which an ad no longer irritates extra (value read per day, remembered).",
+        ge=0.001,
+        le=100,
+    )
 
 
 class Churn(Section):
@@ -943,6 +1009,15 @@ class Churn(Section):
         "messages/ad",
         "How many irritating messages one ad from a stranger counts as (ads get groups muted).",
         source="seed 002: 三天群就被屏蔽了; seed 003 (七)",
+        ge=0,
+        le=100,
+    )
+    reciprocity: float = param(
+        6.0,
+        "x irritation",
+        "Extra irritation of an ad read by a member the group has given little value yet (先给价值再卖货): at no "
+        "goodwill an ad irritates 1 + reciprocity times as much.",
+        source="seed 002 第二点: 三天群就被屏蔽了",
         ge=0,
         le=100,
     )
@@ -1025,6 +1100,33 @@ class Roles(Section):
     )
 
 
+class Norms(Section):
+    liveliness_reference: float = param(
+        0.03,
+        "share of members",
+        "Share of present members who speak on a day at which the group feels alive: below it, seeing few "
+        "others take part makes everyone post and reply less (social proof).",
+        source="Kraut & Resnick 2012, Building Successful Online Communities (descriptive norms, social proof)",
+        ge=0.001,
+        le=1,
+    )
+    liveliness_strength: float = param(
+        0.5,
+        "exponent",
+        "How strongly a quiet group silences its members: posting x (liveliness / reference)^strength below the "
+        "reference (0 = not at all).",
+        ge=0,
+        le=5,
+    )
+    liveliness_memory: float = param(
+        0.2,
+        "weight/day",
+        "Weight of today in the remembered liveliness (a group that went quiet stays quiet for days).",
+        ge=0.01,
+        le=1,
+    )
+
+
 class Behaviour(Section):
     """Member behaviour coefficients (calibration; see docs/model.md)."""
 
@@ -1034,6 +1136,7 @@ class Behaviour(Section):
     satisfaction: Satisfaction = Satisfaction()
     churn: Churn = Churn()
     roles: Roles = Roles()
+    norms: Norms = Norms()
 
 
 # --------------------------------------------------------------------------------------------
