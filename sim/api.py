@@ -22,7 +22,7 @@ in a notebook) call it under `if __name__ == "__main__":`.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,26 +155,17 @@ def run_batch(
     labels = scenario_labels(loaded, [None if isinstance(s, Scenario) else str(s) for s in sources])
     job = compare_job(list(zip(labels, loaded)), replicates, seed)
     folder = Path(out) if out is not None else default_folder(job)
-
-    def start() -> Any:
-        if isinstance(executor, BatchExecutor):
-            return nullcontext(executor)
-        return make_executor(executor, workers, scheduler)
-
     bar = _ProgressBar(" vs ".join(labels)) if progress else None
-    try:
+    with bar or nullcontext():
         result = run_compare(
             job,
             folder,
-            start,
+            _executor_starter(executor, workers, scheduler),
             overwrite=overwrite,
             retry_failed=retry_failed,
             on_start=bar.start if bar else None,
             on_progress=bar.update if bar else None,
         )
-    finally:
-        if bar:
-            bar.stop()
     if report:
         from sim.report.compare import write_compare_report
 
@@ -182,6 +173,16 @@ def run_batch(
     loaded_result = load_results(result.folder)
     loaded_result.outcome = result.outcome
     return loaded_result
+
+
+def _executor_starter(
+    executor: str | BatchExecutor, workers: int | None, scheduler: str | None
+) -> Callable[[], Any]:
+    """What `run_compare` calls to start the executor, if any run is left: a context manager that
+    yields `executor` itself (left running) when it is a BatchExecutor, else a new one of that kind."""
+    if isinstance(executor, BatchExecutor):
+        return lambda: nullcontext(executor)
+    return lambda: make_executor(executor, workers, scheduler)
 
 
 def load_results(folder: str | Path) -> BatchResult:
@@ -231,5 +232,8 @@ class _ProgressBar:
         if self._task is not None:
             self._progress.update(self._task, completed=now.done)
 
-    def stop(self) -> None:
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self._progress.stop()

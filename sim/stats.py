@@ -184,38 +184,44 @@ def bootstrap_difference(
     estimate = float(difference(x, y))
     if np.ptp(x) == 0 and np.ptp(y) == 0:
         return Interval(estimate, estimate, estimate)
+    generator = _generator(rng)
     method = "percentile" if statistic == "median" else "BCa"
-    generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    low, high = _bootstrap((x, y), difference, method, confidence, n_resamples, generator)
+    if not (np.isfinite(low) and np.isfinite(high)):  # BCa failed (e.g. a nearly constant sample)
+        low, high = _bootstrap((x, y), difference, "percentile", confidence, n_resamples, generator)
+    return Interval(estimate, low, high)
+
+
+def _generator(rng: np.random.Generator | int) -> np.random.Generator:
+    """`rng` itself, or a new generator seeded with it."""
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+def _bootstrap(
+    samples: tuple[np.ndarray, ...],
+    statistic: Callable[..., np.ndarray],
+    method: str,
+    confidence: float,
+    n_resamples: int,
+    rng: np.random.Generator,
+) -> tuple[float, float]:
+    """The (low, high) `confidence` interval of the vectorised `statistic` of the independent
+    `samples` by scipy's bootstrap with `method` ("percentile" or "BCa"), drawing from `rng`.
+    Warnings about degenerate resamples are silenced: a failed interval comes back as NaN."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")  # degenerate-resample warnings; handled below
+        warnings.simplefilter("ignore")
         result = stats.bootstrap(
-            (x, y),
-            difference,
+            samples,
+            statistic,
             n_resamples=n_resamples,
             vectorized=True,
             paired=False,
             confidence_level=confidence,
             method=method,
-            rng=generator,
+            rng=rng,
             batch=1000,
         )
-    low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
-    if not (np.isfinite(low) and np.isfinite(high)):  # BCa failed (e.g. a nearly constant sample)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            result = stats.bootstrap(
-                (x, y),
-                difference,
-                n_resamples=n_resamples,
-                vectorized=True,
-                paired=False,
-                confidence_level=confidence,
-                method="percentile",
-                rng=generator,
-                batch=1000,
-            )
-        low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
-    return Interval(estimate, low, high)
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
 def restricted_mean_difference(
@@ -253,7 +259,7 @@ def restricted_mean_difference(
     def difference(i: np.ndarray, j: np.ndarray) -> float:
         return restricted_mean(ta[i], ca[i], tau) - restricted_mean(tb[j], cb[j], tau)
 
-    generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    generator = _generator(rng)
     result = stats.bootstrap(
         (np.arange(ta.size), np.arange(tb.size)),
         difference,
@@ -305,21 +311,9 @@ def bootstrap_interval(
     estimate = float(fn(x))
     if np.ptp(x) == 0:
         return Interval(estimate, estimate, estimate)
-    generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     method = "percentile" if statistic == "median" else "BCa"
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        result = stats.bootstrap(
-            (x,),
-            fn,
-            n_resamples=n_resamples,
-            vectorized=True,
-            confidence_level=confidence,
-            method=method,
-            rng=generator,
-            batch=1000,
-        )
-    return Interval(estimate, float(result.confidence_interval.low), float(result.confidence_interval.high))
+    low, high = _bootstrap((x,), fn, method, confidence, n_resamples, _generator(rng))
+    return Interval(estimate, low, high)
 
 
 def restricted_mean_interval(
@@ -343,7 +337,7 @@ def restricted_mean_interval(
         return bootstrap_interval(
             np.minimum(t, tau), "mean", confidence=confidence, n_resamples=n_resamples, rng=rng
         )
-    generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    generator = _generator(rng)
     result = stats.bootstrap(
         (np.arange(t.size),),
         lambda i: restricted_mean(t[i], c[i], tau),

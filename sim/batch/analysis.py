@@ -55,44 +55,10 @@ def compare_summary(
     labels = [s["label"] for s in identity["scenarios"]]
     horizons = {label: int(manifest["scenarios"][label]["horizon"]["days"]) for label in labels}
     root_seed = int(identity["root_seed"])
-    ok = runs[runs["status"] == STATUS_OK] if len(runs) else runs
-    by_label = {label: ok[ok["scenario"] == label] for label in labels}
     measures = measure_columns(runs.columns, max(horizons.values()))
-    per_scenario = {
-        label: scenario_statistics(
-            by_label[label],
-            horizons[label],
-            measures,
-            root_seed,
-            label,
-            confidence=confidence,
-            n_resamples=n_resamples,
-        )
-        for label in labels
-    }
-    for label in labels:
-        total = int((runs["scenario"] == label).sum()) if len(runs) else 0
-        per_scenario[label]["runs"] = {
-            "total": total,
-            "ok": len(by_label[label]),
-            "failed": total - len(by_label[label]),
-        }
-    reference = labels[0]
-    comparisons = [
-        compare_pair(
-            by_label[reference],
-            by_label[other],
-            reference,
-            other,
-            horizons,
-            measures,
-            root_seed,
-            confidence=confidence,
-            n_resamples=n_resamples,
-        )
-        for other in labels[1:]
-    ]
-    failures = failure_list(runs)
+    per_scenario, comparisons = compare_statistics(
+        runs, labels, horizons, measures, root_seed, confidence=confidence, n_resamples=n_resamples
+    )
     summary = {
         "kind": identity["kind"],
         "root_seed": root_seed,
@@ -107,16 +73,49 @@ def compare_summary(
             }
             for s in identity["scenarios"]
         ],
-        "reference": reference,
+        "reference": labels[0],
         "confidence": confidence,
         "measures": [{"column": c, "en": en, "zh": zh} for c, en, zh in measures],
         "per_scenario": per_scenario,
         "comparisons": comparisons,
-        "failures": failures,
+        "failures": failure_list(runs),
         "method": METHOD,
     }
     summary["sentences"] = sentences(summary)
     return summary
+
+
+def compare_statistics(
+    runs: pd.DataFrame,
+    labels: Sequence[str],
+    horizons: Mapping[str, int],
+    measures: Sequence[tuple[str, str, str]],
+    root_seed: int,
+    *,
+    confidence: float,
+    n_resamples: int,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """From every run of a compare: the statistics of each scenario's successful runs with its run
+    counts (by label), and each later scenario compared with the first (the reference)."""
+    settings = {"confidence": confidence, "n_resamples": n_resamples}
+    ok = runs[runs["status"] == STATUS_OK] if len(runs) else runs
+    by_label = {label: ok[ok["scenario"] == label] for label in labels}
+    per_scenario = {}
+    for label in labels:
+        per_scenario[label] = scenario_statistics(
+            by_label[label], horizons[label], measures, root_seed, label, **settings
+        )
+        total = int((runs["scenario"] == label).sum()) if len(runs) else 0
+        ok_runs = len(by_label[label])
+        per_scenario[label]["runs"] = {"total": total, "ok": ok_runs, "failed": total - ok_runs}
+    reference = labels[0]
+    comparisons = [
+        compare_pair(
+            by_label[reference], by_label[other], reference, other, horizons, measures, root_seed, **settings
+        )
+        for other in labels[1:]
+    ]
+    return per_scenario, comparisons
 
 
 METHOD = {
@@ -168,6 +167,11 @@ def _day_of(column: str) -> int | None:
     return int(match.group(2)) if match else None
 
 
+def _columns_within(measures: Sequence[tuple[str, str, str]], last_day: int) -> list[str]:
+    """The columns of `measures`, less those counted on a day after `last_day`."""
+    return [column for column, _, _ in measures if (day := _day_of(column)) is None or day <= last_day]
+
+
 def _rng(root_seed: int, *names: str) -> np.random.Generator:
     """A bootstrap generator per statistic, so adding one statistic does not move another."""
     return np.random.default_rng([root_seed, *(zlib.crc32(n.encode()) for n in names)])
@@ -214,14 +218,10 @@ def scenario_statistics(
         "censored_share": float(censored.mean()),
         "died": int((~censored).sum()),
     }
-    spreads = {}
-    for column, _, _ in measures:
-        day = _day_of(column)
-        if day is not None and day > horizon:
-            continue
-        spreads[column] = stats.spread(
-            pd.to_numeric(runs[column], errors="coerce").to_numpy(dtype=np.float64)
-        )
+    spreads = {
+        column: stats.spread(pd.to_numeric(runs[column], errors="coerce").to_numpy(dtype=np.float64))
+        for column in _columns_within(measures, horizon)
+    }
     return {"horizon_days": horizon, "lifespan": lifespan, "measures": spreads}
 
 
@@ -249,32 +249,11 @@ def compare_pair(
     }
     if reference.empty or other.empty:
         return out
-    ta, ca = reference["lifespan_days"].to_numpy(np.float64), reference["censored"].to_numpy(bool)
-    tb, cb = other["lifespan_days"].to_numpy(np.float64), other["censored"].to_numpy(bool)
-    statistic, pvalue = stats.logrank(tb, cb, ta, ca)
-    out["logrank"] = {"statistic": statistic, "pvalue": pvalue}
-    out["restricted_means"] = {
-        ref_label: stats.restricted_mean(ta, ca, tau),
-        other_label: stats.restricted_mean(tb, cb, tau),
-    }
-    out["alive_at_tau"] = {
-        ref_label: stats.survival_at(ta, ca, tau, confidence).estimate,
-        other_label: stats.survival_at(tb, cb, tau, confidence).estimate,
-    }
-    out["restricted_mean_difference"] = stats.restricted_mean_difference(
-        tb,
-        cb,
-        ta,
-        ca,
-        tau,
-        confidence=confidence,
-        n_resamples=n_resamples,
-        rng=_rng(root_seed, other_label, ref_label, "rmst"),
-    ).as_dict()
-    for column, _, _ in measures:
-        day = _day_of(column)
-        if day is not None and day > tau:
-            continue
+    rng = _rng(root_seed, other_label, ref_label, "rmst")
+    out.update(
+        lifespan_comparison(reference, other, ref_label, other_label, tau, confidence, n_resamples, rng)
+    )
+    for column in _columns_within(measures, tau):
         out["differences"][column] = stats.bootstrap_difference(
             pd.to_numeric(other[column], errors="coerce").to_numpy(np.float64),
             pd.to_numeric(reference[column], errors="coerce").to_numpy(np.float64),
@@ -284,6 +263,39 @@ def compare_pair(
             rng=_rng(root_seed, other_label, ref_label, column),
         ).as_dict()
     return out
+
+
+def lifespan_comparison(
+    reference: pd.DataFrame,
+    other: pd.DataFrame,
+    ref_label: str,
+    other_label: str,
+    tau: int,
+    confidence: float,
+    n_resamples: int,
+    rng: np.random.Generator,
+) -> dict[str, Any]:
+    """The lifespans of `other` against `reference` (successful runs, neither empty): the log-rank
+    test, each one's restricted mean lifespan and share alive on day `tau`, and the difference in
+    restricted means (other minus reference, days) with its bootstrap interval drawn from `rng`."""
+    ta, ca = reference["lifespan_days"].to_numpy(np.float64), reference["censored"].to_numpy(bool)
+    tb, cb = other["lifespan_days"].to_numpy(np.float64), other["censored"].to_numpy(bool)
+    statistic, pvalue = stats.logrank(tb, cb, ta, ca)
+    difference = stats.restricted_mean_difference(
+        tb, cb, ta, ca, tau, confidence=confidence, n_resamples=n_resamples, rng=rng
+    )
+    return {
+        "logrank": {"statistic": statistic, "pvalue": pvalue},
+        "restricted_means": {
+            ref_label: stats.restricted_mean(ta, ca, tau),
+            other_label: stats.restricted_mean(tb, cb, tau),
+        },
+        "alive_at_tau": {
+            ref_label: stats.survival_at(ta, ca, tau, confidence).estimate,
+            other_label: stats.survival_at(tb, cb, tau, confidence).estimate,
+        },
+        "restricted_mean_difference": difference.as_dict(),
+    }
 
 
 def failure_list(runs: pd.DataFrame, limit: int = 50) -> list[dict[str, Any]]:
@@ -394,16 +406,32 @@ def sentences(summary: Mapping[str, Any]) -> dict[str, list[str]]:
 def _comparison_sentences(
     comp: Mapping[str, Any], per: Mapping[str, Any], measures: Sequence[dict[str, str]]
 ) -> tuple[list[str], list[str]]:
-    ref, other, tau = comp["reference"], comp["scenario"], comp["tau"]
+    """The English and Chinese sentences on one comparison (`comp`, from `compare_pair`): lifespan,
+    the share alive on day tau with the median lifespans, then value contributors where recorded."""
+    ref, other = comp["reference"], comp["scenario"]
     a, b = per[ref], per[other]
     if a["lifespan"] is None or b["lifespan"] is None:
         return (
             [f"{ref} and {other} cannot be compared: one of them has no successful run."],
             [f"{ref} 与 {other} 无法比较：其中一个没有成功完成的模拟。"],
         )
-    d = comp["restricted_mean_difference"]
-    p = comp["logrank"]["pvalue"]
-    mean_a, mean_b = comp["restricted_means"][ref], comp["restricted_means"][other]
+    pairs = [_lifespan_sentence(comp, a, b), _alive_sentence(comp, a, b)]
+    contributors = _contributor_sentence(comp, a, b, measures)
+    if contributors:
+        pairs.append(contributors)
+    return [en for en, _ in pairs], [zh for _, zh in pairs]
+
+
+def _lifespan_sentence(
+    comp: Mapping[str, Any], a: Mapping[str, Any], b: Mapping[str, Any]
+) -> tuple[str, str]:
+    """Which scenario keeps the group alive longer and by how much, when the restricted-mean
+    difference's interval excludes zero and the log-rank p is below 0.05; else that the two
+    cannot be told apart. `a` and `b` are the reference's and the other's statistics."""
+    n_a, n_b = a["runs"]["ok"], b["runs"]["ok"]
+    reps = f"{n_a} replicates each" if n_a == n_b else f"{n_a} and {n_b} replicates"
+    reps_zh = f"每组 {n_a} 次重复" if n_a == n_b else f"分别 {n_a} 和 {n_b} 次重复"
+    d, p = comp["restricted_mean_difference"], comp["logrank"]["pvalue"]
     clear = (
         d["low"] is not None
         and d["high"] is not None
@@ -411,60 +439,73 @@ def _comparison_sentences(
         and p is not None
         and p < 0.05
     )
-    n_a, n_b = a["runs"]["ok"], b["runs"]["ok"]
-    reps = f"{n_a} replicates each" if n_a == n_b else f"{n_a} and {n_b} replicates"
-    reps_zh = f"每组 {n_a} 次重复" if n_a == n_b else f"分别 {n_a} 和 {n_b} 次重复"
-    en: list[str] = []
-    zh: list[str] = []
-    if clear:
-        longer, shorter = (other, ref) if d["estimate"] > 0 else (ref, other)
-        m_long, m_short = (mean_b, mean_a) if longer == other else (mean_a, mean_b)
-        lo, hi = sorted((abs(d["low"]), abs(d["high"])))
-        en.append(
-            f"{longer} keeps the group alive longer than {shorter}: over the first {tau} days a {longer} group "
-            f"kept producing value for {_num(m_long)} days on average, against {_num(m_short)} for {shorter} — "
-            f"{_num(abs(d['estimate']))} days more (95% CI {_num(lo)}–{_num(hi)} days; log-rank {_p(p)}; {reps})."
-        )
-        zh.append(
-            f"{longer} 比 {shorter} 让群活得更久：在前 {tau} 天里，{longer} 的群平均持续产出价值 {_num(m_long)} 天，"
-            f"{shorter} 为 {_num(m_short)} 天，多 {_num(abs(d['estimate']))} 天（95% 置信区间 {_num(lo)}–{_num(hi)} 天；"
-            f"log-rank 检验 {_p(p)}；{reps_zh}）。"
-        )
-    else:
-        en.append(
-            f"With {reps}, {ref} and {other} cannot be told apart on lifespan: {_num(mean_a)} against "
-            f"{_num(mean_b)} days of value on average over the first {tau} days (difference {other} minus {ref}: "
-            f"{_num(d['estimate'])} days, 95% CI {_num(d['low'])} to {_num(d['high'])}; log-rank {_p(p)}). "
-            "More replicates would narrow this down."
-        )
-        zh.append(
-            f"{reps_zh}时，{ref} 与 {other} 的寿命无法区分：前 {tau} 天平均持续产出价值 {_num(mean_a)} 天对 "
-            f"{_num(mean_b)} 天（{other} 减 {ref}：{_num(d['estimate'])} 天，95% 置信区间 {_num(d['low'])} 至 "
-            f"{_num(d['high'])}；log-rank 检验 {_p(p)}）。增加重复次数可以缩小不确定性。"
-        )
+    return (_longer_sentence if clear else _undecided_sentence)(comp, reps, reps_zh)
+
+
+def _longer_sentence(comp: Mapping[str, Any], reps: str, reps_zh: str) -> tuple[str, str]:
+    """'<longer> keeps the group alive longer than <shorter>: ... days more (95% CI ...)'."""
+    ref, other, tau = comp["reference"], comp["scenario"], comp["tau"]
+    d, p = comp["restricted_mean_difference"], comp["logrank"]["pvalue"]
+    mean_a, mean_b = comp["restricted_means"][ref], comp["restricted_means"][other]
+    longer, shorter = (other, ref) if d["estimate"] > 0 else (ref, other)
+    m_long, m_short = (mean_b, mean_a) if longer == other else (mean_a, mean_b)
+    lo, hi = sorted((abs(d["low"]), abs(d["high"])))
+    return (
+        f"{longer} keeps the group alive longer than {shorter}: over the first {tau} days a {longer} group "
+        f"kept producing value for {_num(m_long)} days on average, against {_num(m_short)} for {shorter} — "
+        f"{_num(abs(d['estimate']))} days more (95% CI {_num(lo)}–{_num(hi)} days; log-rank {_p(p)}; {reps}).",
+        f"{longer} 比 {shorter} 让群活得更久：在前 {tau} 天里，{longer} 的群平均持续产出价值 {_num(m_long)} 天，"
+        f"{shorter} 为 {_num(m_short)} 天，多 {_num(abs(d['estimate']))} 天（95% 置信区间 {_num(lo)}–{_num(hi)} 天；"
+        f"log-rank 检验 {_p(p)}；{reps_zh}）。",
+    )
+
+
+def _undecided_sentence(comp: Mapping[str, Any], reps: str, reps_zh: str) -> tuple[str, str]:
+    """'With <reps>, <ref> and <other> cannot be told apart on lifespan: ...' with the difference."""
+    ref, other, tau = comp["reference"], comp["scenario"], comp["tau"]
+    d, p = comp["restricted_mean_difference"], comp["logrank"]["pvalue"]
+    mean_a, mean_b = comp["restricted_means"][ref], comp["restricted_means"][other]
+    return (
+        f"With {reps}, {ref} and {other} cannot be told apart on lifespan: {_num(mean_a)} against "
+        f"{_num(mean_b)} days of value on average over the first {tau} days (difference {other} minus {ref}: "
+        f"{_num(d['estimate'])} days, 95% CI {_num(d['low'])} to {_num(d['high'])}; log-rank {_p(p)}). "
+        "More replicates would narrow this down.",
+        f"{reps_zh}时，{ref} 与 {other} 的寿命无法区分：前 {tau} 天平均持续产出价值 {_num(mean_a)} 天对 "
+        f"{_num(mean_b)} 天（{other} 减 {ref}：{_num(d['estimate'])} 天，95% 置信区间 {_num(d['low'])} 至 "
+        f"{_num(d['high'])}；log-rank 检验 {_p(p)}）。增加重复次数可以缩小不确定性。",
+    )
+
+
+def _alive_sentence(comp: Mapping[str, Any], a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[str, str]:
+    """The share of each scenario's groups alive on day tau, and their median lifespans."""
+    ref, other, tau = comp["reference"], comp["scenario"], comp["tau"]
     alive_a, alive_b = comp["alive_at_tau"][ref], comp["alive_at_tau"][other]
-    en.append(
+    return (
         f"On day {tau}, {_pct(alive_a)} of {ref} groups and {_pct(alive_b)} of {other} groups were still alive. "
         f"Median lifespan: {ref} {_median_en(a['lifespan'], a['horizon_days'])}; "
-        f"{other} {_median_en(b['lifespan'], b['horizon_days'])}."
-    )
-    zh.append(
+        f"{other} {_median_en(b['lifespan'], b['horizon_days'])}.",
         f"第 {tau} 天仍存活的群：{ref} {_pct(alive_a)}，{other} {_pct(alive_b)}。寿命中位数："
-        f"{ref} {_median_zh(a['lifespan'], a['horizon_days'])}；{other} {_median_zh(b['lifespan'], b['horizon_days'])}。"
+        f"{ref} {_median_zh(a['lifespan'], a['horizon_days'])}；{other} {_median_zh(b['lifespan'], b['horizon_days'])}。",
     )
-    column = _contributor_column(measures, tau)
-    if column and column in a["measures"] and column in b["measures"] and column in comp["differences"]:
-        day = _day_of(column)
-        sa, sb, diff = a["measures"][column], b["measures"][column], comp["differences"][column]
-        en.append(
-            f"On day {day}, {ref} had a median of {_num(sa['median'])} value contributors (10–90% of runs: "
-            f"{_num(sa['p10'])}–{_num(sa['p90'])}) and {other} {_num(sb['median'])} ({_num(sb['p10'])}–"
-            f"{_num(sb['p90'])}); {other} minus {ref}: {_num(diff['estimate'])} "
-            f"(95% CI {_num(diff['low'])} to {_num(diff['high'])})."
-        )
-        zh.append(
-            f"第 {day} 天，{ref} 的价值贡献者中位数为 {_num(sa['median'])}（10%–90% 的模拟：{_num(sa['p10'])}–"
-            f"{_num(sa['p90'])}），{other} 为 {_num(sb['median'])}（{_num(sb['p10'])}–{_num(sb['p90'])}）；"
-            f"{other} 减 {ref}：{_num(diff['estimate'])}（95% 置信区间 {_num(diff['low'])} 至 {_num(diff['high'])}）。"
-        )
-    return en, zh
+
+
+def _contributor_sentence(
+    comp: Mapping[str, Any], a: Mapping[str, Any], b: Mapping[str, Any], measures: Sequence[dict[str, str]]
+) -> tuple[str, str] | None:
+    """The median value contributors of each scenario on the report day `_contributor_column`
+    picks, with their 10-90% spread and the difference; None when not recorded for both."""
+    ref, other = comp["reference"], comp["scenario"]
+    column = _contributor_column(measures, comp["tau"])
+    if not (column and column in a["measures"] and column in b["measures"] and column in comp["differences"]):
+        return None
+    day = _day_of(column)
+    sa, sb, diff = a["measures"][column], b["measures"][column], comp["differences"][column]
+    return (
+        f"On day {day}, {ref} had a median of {_num(sa['median'])} value contributors (10–90% of runs: "
+        f"{_num(sa['p10'])}–{_num(sa['p90'])}) and {other} {_num(sb['median'])} ({_num(sb['p10'])}–"
+        f"{_num(sb['p90'])}); {other} minus {ref}: {_num(diff['estimate'])} "
+        f"(95% CI {_num(diff['low'])} to {_num(diff['high'])}).",
+        f"第 {day} 天，{ref} 的价值贡献者中位数为 {_num(sa['median'])}（10%–90% 的模拟：{_num(sa['p10'])}–"
+        f"{_num(sa['p90'])}），{other} 为 {_num(sb['median'])}（{_num(sb['p10'])}–{_num(sb['p90'])}）；"
+        f"{other} 减 {ref}：{_num(diff['estimate'])}（95% 置信区间 {_num(diff['low'])} 至 {_num(diff['high'])}）。",
+    )

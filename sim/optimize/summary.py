@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from sim.optimize.confirm import confirmed_means, keeps_constraints
 from sim.optimize.metrics import COST, label, survival_day
 
@@ -62,6 +64,9 @@ def _search(result: OptimizationResult, en: list[str], zh: list[str]) -> None:
 
 
 def _answer(result: OptimizationResult, answer: Any, en: list[str], zh: list[str]) -> None:
+    """The sentences on one budget level (`answer`, a `Best`): its best strategy confirmed against
+    the baseline, what the search had promised, and the candidates that did as well; or that no
+    strategy kept the constraints once confirmed."""
     spec = result.experiment.optimize
     assert spec is not None
     level = answer.level
@@ -74,14 +79,41 @@ def _answer(result: OptimizationResult, answer: Any, en: list[str], zh: list[str
         en.append(f"{under}, no strategy tried kept to the constraints once confirmed on fresh seeds.")
         zh.append(f"{under_zh}，没有一个策略在新种子复核后仍满足约束。")
         return
-    table = result.confirmed
     primary = spec.primary.metric
+    mine = _confirmed_row(result.confirmed, candidate.name, primary)
+    _confirmed_answer(result, candidate, under, under_zh, en, zh)
+    searched = candidate.searched.get(primary)
+    r = result.experiment.replicates
+    en.append(
+        f"In the search ({r} replicates) it had scored {fmt(primary, searched)}; on fresh seeds "
+        f"{fmt(primary, mine['mean'])} - the figure to plan with."
+    )
+    zh.append(
+        f"搜索阶段（{r} 次重复）它的成绩是 {fmt(primary, searched)}；新种子上复核为 {fmt(primary, mine['mean'])}，"
+        "应以后者为准。"
+    )
+    close = _as_good(result, answer, mine)
+    if close:
+        en.append(f"Within the confirmation's precision (the 95% interval), {close} did as well.")
+        zh.append(f"在复核精度（95% 区间）内，{close} 的效果与之相当。")
 
-    def row(name: str, metric: str) -> Any:
-        return table[(table["strategy"] == name) & (table["metric"] == metric)].iloc[0]
 
-    mine, base = row(candidate.name, primary), row("baseline", primary)
-    cost, base_cost = row(candidate.name, spec.cost_metric), row("baseline", spec.cost_metric)
+def _confirmed_row(table: pd.DataFrame, strategy: str, metric: str) -> pd.Series:
+    """The confirmed statistics of `metric` for `strategy` (a candidate's name, or "baseline")."""
+    return table[(table["strategy"] == strategy) & (table["metric"] == metric)].iloc[0]
+
+
+def _confirmed_answer(
+    result: OptimizationResult, candidate: Any, under: str, under_zh: str, en: list[str], zh: list[str]
+) -> None:
+    """'<under>, the best strategy is trial N: <levers>', with its confirmed value of the first
+    objective against the baseline's (95% intervals), the paired difference and both costs."""
+    spec = result.experiment.optimize
+    assert spec is not None
+    table, primary, base_name = result.confirmed, spec.primary.metric, result.experiment.base.name
+    mine, base = _confirmed_row(table, candidate.name, primary), _confirmed_row(table, "baseline", primary)
+    cost = fmt(spec.cost_metric, _confirmed_row(table, candidate.name, spec.cost_metric)["mean"])
+    base_cost = fmt(spec.cost_metric, _confirmed_row(table, "baseline", spec.cost_metric)["mean"])
     m = spec.confirm_replicates
     v = lambda x: fmt(primary, x)  # noqa: E731
     clear = not (mine["diff_low"] <= 0 <= mine["diff_high"])
@@ -92,32 +124,18 @@ def _answer(result: OptimizationResult, answer: Any, en: list[str], zh: list[str
         f"{under}, the best strategy is trial {candidate.trial}: {_levers(candidate.params)}. "
         f"Over {m} fresh replicates it gives {v(mine['mean'])} {label(primary)} (95% interval "
         f"{v(mine['low'])} to {v(mine['high'])}) against {v(base['mean'])} ({v(base['low'])} to "
-        f"{v(base['high'])}) for the baseline ({result.experiment.base.name}): a difference of "
+        f"{v(base['high'])}) for the baseline ({base_name}): a difference of "
         f"{v(mine['diff'])} ({v(mine['diff_low'])} to {v(mine['diff_high'])}, {p})"
         f"{'' if clear else ', which the confirmation cannot tell from zero'}. It costs "
-        f"{fmt(spec.cost_metric, cost['mean'])} yuan on average (baseline {fmt(spec.cost_metric, base_cost['mean'])})."
+        f"{cost} yuan on average (baseline {base_cost})."
     )
     zh.append(
         f"{under_zh}，最佳策略是第 {candidate.trial} 号试验：{_levers(candidate.params)}。"
         f"在 {m} 个新种子上复核，{label(primary, 'zh')}为 {v(mine['mean'])}（95% 区间 {v(mine['low'])}–"
-        f"{v(mine['high'])}），基准（{result.experiment.base.name}）为 {v(base['mean'])}（{v(base['low'])}–"
+        f"{v(mine['high'])}），基准（{base_name}）为 {v(base['mean'])}（{v(base['low'])}–"
         f"{v(base['high'])}），差值 {v(mine['diff'])}（{v(mine['diff_low'])} 至 {v(mine['diff_high'])}，{p_zh}）"
-        f"{'' if clear else '，复核无法区分它与零'}。平均成本 {fmt(spec.cost_metric, cost['mean'])} 元"
-        f"（基准 {fmt(spec.cost_metric, base_cost['mean'])} 元）。"
+        f"{'' if clear else '，复核无法区分它与零'}。平均成本 {cost} 元（基准 {base_cost} 元）。"
     )
-    searched = candidate.searched.get(primary)
-    r = result.experiment.replicates
-    en.append(
-        f"In the search ({r} replicates) it had scored {v(searched)}; on fresh seeds {v(mine['mean'])} - "
-        "the figure to plan with."
-    )
-    zh.append(
-        f"搜索阶段（{r} 次重复）它的成绩是 {v(searched)}；新种子上复核为 {v(mine['mean'])}，应以后者为准。"
-    )
-    close = _as_good(result, answer, mine)
-    if close:
-        en.append(f"Within the confirmation's precision (the 95% interval), {close} did as well.")
-        zh.append(f"在复核精度（95% 区间）内，{close} 的效果与之相当。")
 
 
 def _as_good(result: OptimizationResult, answer: Any, best: Any) -> str:

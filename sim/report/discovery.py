@@ -45,7 +45,21 @@ def build_page(d: Discovery) -> Page:
     )
     for language in ("en", "zh"):
         page.paragraph(" ".join(d.sentences[language]), css="lead")
+    _trajectory_section(page, d)
+    _box_section(page, d)
+    page.heading("How this was computed 计算方法")
+    page.paragraph(
+        "PRIM (Patient Rule Induction Method; EMA Workbench's ema_workbench.analysis.prim) on one row per run of the "
+        "sweep: the levers as the design set them, and a 0/1 case of interest. dead_by_day_D is 1 when the group was "
+        "no longer alive on day D (its last value post was on or before day D and it did not outlive the horizon). "
+        "Tables beside this report: trajectory.csv (every box), box.csv (the chosen box's limits) and summary.json.",
+        css="note",
+    )
+    return page
 
+
+def _trajectory_section(page: Page, d: Discovery) -> None:
+    """The peeling trajectory (coverage against density of every box), and how to pick a box."""
     page.heading("Peeling trajectory 剥离轨迹")
     page.figure(trajectory_figure(d))
     page.paragraph(
@@ -57,53 +71,48 @@ def build_page(d: Discovery) -> Page:
         css="note",
     )
 
+
+def _box_section(page: Page, d: Discovery) -> None:
+    """The chosen box's limits (figure and table, with quasi-p-values) and the runs on the two
+    levers that matter most; a note instead when the box restricts no lever."""
     page.heading(f"Box {d.chosen}: its limits 盒子的参数范围")
     restricted = d.limits[d.limits["restricted"]]
     if restricted.empty:
         page.paragraph("This box restricts no lever (it is the whole lever space).", css="note")
-    else:
-        page.figure(limits_figure(d))
-        page.table(
+        return
+    page.figure(limits_figure(d))
+    page.table(
+        [
+            "lever 参数",
+            "limit 范围",
+            "限制",
+            "quasi-p (lower)",
+            "quasi-p (upper)",
+            f"significant (< {SIGNIFICANT})",
+        ],
+        [
             [
-                "lever 参数",
-                "limit 范围",
-                "限制",
-                "quasi-p (lower)",
-                "quasi-p (upper)",
-                f"significant (< {SIGNIFICANT})",
-            ],
-            [
-                [
-                    r.lever,
-                    r.text,
-                    r.text_zh,
-                    _p(r.qp_lower),
-                    _p(r.qp_upper),
-                    "yes 是" if r.significant else "no 否",
-                ]
-                for r in restricted.itertuples()
-            ],
-        )
-        page.paragraph(
-            "Quasi-p-value of a restriction: a one-sided binomial test of whether the box's density could arise in the "
-            "box without that limit (Bryant and Lempert 2010). Large values mean the limit is not needed; the "
-            "sentences name only the significant ones, with coverage and density recomputed for that simpler box. "
-            "拟 p 值越小，该限制越重要。",
-            css="note",
-        )
-        pair = scatter_levers(d)
-        if pair:
-            page.heading("Runs on the levers that matter most 关键参数上的运行")
-            page.figure(scatter_figure(d, *pair))
-    page.heading("How this was computed 计算方法")
+                r.lever,
+                r.text,
+                r.text_zh,
+                _p(r.qp_lower),
+                _p(r.qp_upper),
+                "yes 是" if r.significant else "no 否",
+            ]
+            for r in restricted.itertuples()
+        ],
+    )
     page.paragraph(
-        "PRIM (Patient Rule Induction Method; EMA Workbench's ema_workbench.analysis.prim) on one row per run of the "
-        "sweep: the levers as the design set them, and a 0/1 case of interest. dead_by_day_D is 1 when the group was "
-        "no longer alive on day D (its last value post was on or before day D and it did not outlive the horizon). "
-        "Tables beside this report: trajectory.csv (every box), box.csv (the chosen box's limits) and summary.json.",
+        "Quasi-p-value of a restriction: a one-sided binomial test of whether the box's density could arise in the "
+        "box without that limit (Bryant and Lempert 2010). Large values mean the limit is not needed; the "
+        "sentences name only the significant ones, with coverage and density recomputed for that simpler box. "
+        "拟 p 值越小，该限制越重要。",
         css="note",
     )
-    return page
+    pair = scatter_levers(d)
+    if pair:
+        page.heading("Runs on the levers that matter most 关键参数上的运行")
+        page.figure(scatter_figure(d, *pair))
 
 
 def _p(value: float) -> str:

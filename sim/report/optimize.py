@@ -47,9 +47,33 @@ def _spec(result: OptimizationResult) -> OptimizeSpec:
 
 def build_page(result: OptimizationResult) -> Page:
     """The report as a `Page` (see the module docstring for its sections)."""
-    experiment, spec = result.experiment, _spec(result)
-    summary = result.summary
-    page = Page(f"groupsim optimize: {experiment.name}")
+    page = Page(f"groupsim optimize: {result.experiment.name}")
+    _introduction(page, result)
+    _answers_section(page, result)
+    _front_section(page, result)
+    page.heading("Every confirmed strategy 复核的所有策略")
+    page.table(*confirmed_table(result))
+    page.heading("Optimisation history 优化过程")
+    page.figure(history_figure(result))
+    _importance_section(page, result)
+    page.heading("Levers 参数")
+    page.table(
+        ["lever 参数", "kind", "searched over", "unit", "baseline value 基准值", "meaning"],
+        [
+            [p.path, p.kind, p.describe(), p.unit, _show(base_value(result, p.path)), p.doc]
+            for p in result.experiment.parameters
+        ],
+    )
+    page.heading("How these numbers were computed 计算方法")
+    for text in method_notes(result):
+        page.paragraph(text, css="note")
+    return page
+
+
+def _introduction(page: Page, result: OptimizationResult) -> None:
+    """What was run (trials, replicates, sampler, seeds, confirmation, code), the description and
+    the sentences in English and Chinese."""
+    experiment, spec, summary = result.experiment, _spec(result), result.summary
     page.paragraph(
         f"{summary['trials']['told']} trials × {experiment.replicates} replicates · {SAMPLER_NAMES[spec.sampler]} "
         f"(seed {spec.sampler_seed}, batches of {spec.batch}) · base scenario {experiment.base.name} · root seed "
@@ -61,22 +85,25 @@ def build_page(result: OptimizationResult) -> Page:
     if experiment.description:
         page.paragraph(experiment.description, css="note")
     for language in ("en", "zh"):
-        page.raw(
-            '<div class="lead">'
-            + "".join(f"<p>{_esc(s)}</p>" for s in summary["sentences"][language])
-            + "</div>"
-        )
+        page.lead(summary["sentences"][language])
 
+
+def _answers_section(page: Page, result: OptimizationResult) -> None:
+    """The best confirmed strategy per budget level next to the baseline, and how to read it."""
     page.heading("The best strategy per budget 各预算下的最佳策略")
     page.table(*answers_table(result))
     page.paragraph(
-        f"Confirmed means over {spec.confirm_replicates} runs on fresh seeds, with {CONFIDENCE:.0%} bootstrap "
-        "intervals; the difference is paired with the baseline replicate by replicate (same seeds) and "
+        f"Confirmed means over {_spec(result).confirm_replicates} runs on fresh seeds, with {CONFIDENCE:.0%} "
+        "bootstrap intervals; the difference is paired with the baseline replicate by replicate (same seeds) and "
         "tested with the Wilcoxon signed-rank test. 复核值为新种子上的平均值及 95% 区间；差值与基准逐次配对。 "
         "Each best strategy is written out as a scenario file: groupsim run best/<file>.yaml.",
         css="note",
     )
 
+
+def _front_section(page: Page, result: OptimizationResult) -> None:
+    """Cost against the value objective: every trial, the confirmed strategies, the budget levels."""
+    experiment, spec = result.experiment, _spec(result)
     page.heading("Cost against value 成本与价值")
     page.figure(front_figure(result))
     page.paragraph(
@@ -88,37 +115,20 @@ def build_page(result: OptimizationResult) -> Page:
         css="note",
     )
 
-    page.heading("Every confirmed strategy 复核的所有策略")
-    page.table(*confirmed_table(result))
 
-    page.heading("Optimisation history 优化过程")
-    page.figure(history_figure(result))
-
+def _importance_section(page: Page, result: OptimizationResult) -> None:
+    """Optuna's parameter importances, or why there are none."""
     page.heading("What mattered 参数重要性")
-    if result.importances:
-        page.figure(importance_figure(result))
-        page.paragraph(
-            "Optuna's parameter importances (its default evaluator, PED-ANOVA) over the complete trials: the "
-            "share of each lever in what separates the better trials from the rest, for each objective. They "
-            "describe where the search went, not causal effects; a sweep (groupsim sweep, analyze) measures those.",
-            css="note",
-        )
-    else:
+    if not result.importances:
         page.paragraph("Too few complete trials to compute parameter importances.", css="note")
-
-    page.heading("Levers 参数")
-    page.table(
-        ["lever 参数", "kind", "searched over", "unit", "baseline value 基准值", "meaning"],
-        [
-            [p.path, p.kind, p.describe(), p.unit, _show(base_value(result, p.path)), p.doc]
-            for p in experiment.parameters
-        ],
+        return
+    page.figure(importance_figure(result))
+    page.paragraph(
+        "Optuna's parameter importances (its default evaluator, PED-ANOVA) over the complete trials: the "
+        "share of each lever in what separates the better trials from the rest, for each objective. They "
+        "describe where the search went, not causal effects; a sweep (groupsim sweep, analyze) measures those.",
+        css="note",
     )
-
-    page.heading("How these numbers were computed 计算方法")
-    for text in method_notes(result):
-        page.paragraph(text, css="note")
-    return page
 
 
 def base_value(result: OptimizationResult, path: str) -> Any:
@@ -135,12 +145,6 @@ def _show(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
-
-
-def _esc(text: str) -> str:
-    import html
-
-    return html.escape(text)
 
 
 def _cell(table: pd.DataFrame, strategy: str, metric: str, diff: bool = False) -> str:

@@ -38,8 +38,11 @@ class Page:
         cls = f' class="{css}"' if css else ""
         self.parts.append(f"<p{cls}>{html.escape(text)}</p>")
 
-    def raw(self, markup: str) -> None:
-        self.parts.append(markup)
+    def lead(self, sentences: list[str]) -> None:
+        """The headline sentences: one highlighted block, a paragraph per sentence."""
+        self.parts.append(
+            '<div class="lead">' + "".join(f"<p>{html.escape(s)}</p>" for s in sentences) + "</div>"
+        )
 
     def table(self, header: list[str], rows: list[list[object]]) -> None:
         head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)

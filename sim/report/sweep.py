@@ -95,7 +95,7 @@ def _introduction(page: Page, analysis: SweepAnalysis, meta: dict) -> None:
     if meta.get("description"):
         page.paragraph(str(meta["description"]), css="note")
     if summary["sentences"]:
-        page.raw('<div class="lead">' + "".join(f"<p>{_esc(s)}</p>" for s in summary["sentences"]) + "</div>")
+        page.lead(summary["sentences"])
     for note in analysis.notes:
         page.paragraph(note, css="note")
 
@@ -267,12 +267,6 @@ METHOD_NOTES = {
     "full grid is the lever's first-order Sobol index - and below, by each pair's interaction beyond both "
     "main effects. The rest is higher-order interactions and the chance left in the point means.",
 }
-
-
-def _esc(text: str) -> str:
-    import html
-
-    return html.escape(text)
 
 
 def _keys(analysis: SweepAnalysis) -> list[str]:

@@ -147,6 +147,17 @@ INDEX_LABEL = {
     "interaction": "interaction share of variance",
 }
 SENSITIVITY_COLUMNS = ["outcome", "method", "index", "parameter", "parameter_b", "estimate", "low", "high"]
+INTERACTION_COLUMNS = [
+    "outcome",
+    "parameter_a",
+    "level_a",
+    "x_a",
+    "parameter_b",
+    "level_b",
+    "x_b",
+    "mean",
+    "runs",
+]
 
 
 # ------------------------------------------------------------------------------------ runs
@@ -478,7 +489,6 @@ def interaction_table(
     per_run: pd.DataFrame, parameters: Sequence[Parameter], outcomes: Sequence[Outcome], design: str
 ) -> pd.DataFrame:
     """Mean of each outcome in each cell of each pair of levers (averaged over the other levers)."""
-    columns = ["outcome", "parameter_a", "level_a", "x_a", "parameter_b", "level_b", "x_b", "mean", "runs"]
     rows = []
     levels = {p.path: lever_levels(per_run, p, design) for p in parameters}
     for a, b in itertools.combinations(parameters, 2):
@@ -506,7 +516,7 @@ def interaction_table(
                         "runs": int(sizes.loc[(la, lb)]),
                     }
                 )
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=INTERACTION_COLUMNS)
 
 
 # ---------------------------------------------------------------------------- tipping points
@@ -563,93 +573,85 @@ def tipping_points(
 
     A crossing is `clear` when the level just below 50% and the one at or above it both have
     Wilson intervals on their own side of 50%; otherwise chance alone could have made it."""
-    rows = []
-    by_path = {p.path: p for p in parameters}
+    rows: list[dict[str, Any]] = []
     day = f"day {survival_day}"
-
-    def add(path: str, condition: str, x: np.ndarray, share: np.ndarray, runs: np.ndarray) -> None:
-        where = f" with {condition}" if condition else ""
-        finite = share[np.isfinite(share)]
-        if not len(finite):
-            return
-        lo, hi = float(finite.min()), float(finite.max())
-        found = crossings(x, share)
-        if not found:
-            side = "at least" if lo >= THRESHOLD else "below"
-            text = (
-                f"{path}{where}: the share alive on {day} stays {side} 50% from {_label(float(np.nanmin(x)))} "
-                f"to {_label(float(np.nanmax(x)))} (between {lo:.0%} and {hi:.0%})"
-            )
-            rows.append(
-                {
-                    "parameter": path,
-                    "condition": condition,
-                    "crossing": math.nan,
-                    "low_level": math.nan,
-                    "high_level": math.nan,
-                    "direction": f"always {side} 50%",
-                    "clear": True,
-                    "survival_min": lo,
-                    "survival_max": hi,
-                    "text": text,
-                }
-            )
-            return
-        unit = by_path[path].unit
-        unit = f" {unit}" if unit and unit not in ("0..1", "share", "choice", "flag") else ""
-        for at, i, j, rises in found:
-            below, above = (i, j) if rises else (j, i)
-            clear = (
-                wilson(share[below], int(runs[below]), confidence)[1]
-                < THRESHOLD
-                <= wilson(share[above], int(runs[above]), confidence)[0]
-            )
-            move = "rises to 50% or more" if rises else "falls below 50%"
-            text = (
-                f"{path}{where}: the share alive on {day} {move} between {_label(x[i])} and {_label(x[j])}{unit} "
-                f"({share[i]:.0%} -> {share[j]:.0%}; interpolated {at:.3g})"
-                + ("" if clear else "; not clear - the intervals of both levels include 50%")
-            )
-            rows.append(
-                {
-                    "parameter": path,
-                    "condition": condition,
-                    "crossing": at,
-                    "low_level": float(x[i]),
-                    "high_level": float(x[j]),
-                    "direction": move,
-                    "clear": bool(clear),
-                    "survival_min": lo,
-                    "survival_max": hi,
-                    "text": text,
-                }
-            )
-
     survival = effects[effects["outcome"] == "survival"]
     for p in parameters:
-        if not p.ordered:
-            continue
-        curve = survival[survival["parameter"] == p.path].sort_values("x")
-        add(
-            p.path,
-            "",
-            curve["x"].to_numpy(np.float64),
-            curve["mean"].to_numpy(np.float64),
-            curve["runs"].to_numpy(np.int64),
-        )
+        if p.ordered:
+            curve = survival[survival["parameter"] == p.path].sort_values("x")
+            rows += curve_tipping_points(p, "", curve, day, confidence)
     cells = interactions[interactions["outcome"] == "survival"] if len(interactions) else interactions
     for a, b in itertools.permutations(parameters, 2):
         if not a.ordered or not len(cells):
             continue
         for level, curve in conditional_curves(cells, a.path, b.path):
-            add(
-                a.path,
-                f"{b.path} = {level}",
-                curve["x"].to_numpy(np.float64),
-                curve["mean"].to_numpy(np.float64),
-                curve["runs"].to_numpy(np.int64),
-            )
+            rows += curve_tipping_points(a, f"{b.path} = {level}", curve, day, confidence)
     return pd.DataFrame(rows, columns=TIPPING_COLUMNS)
+
+
+def curve_tipping_points(
+    parameter: Parameter, condition: str, curve: pd.DataFrame, day: str, confidence: float
+) -> list[dict[str, Any]]:
+    """The tipping-point rows (TIPPING_COLUMNS) of one survival curve along `parameter`: `curve`
+    has columns x (ascending), mean (the share alive on `day`, e.g. "day 90") and runs, at a
+    `condition` such as "kol.count = 2" ("" for the curve over all other levers). One row per
+    crossing of 50%, else one row saying the share stays on one side; none when no level has runs."""
+    x = curve["x"].to_numpy(np.float64)
+    share = curve["mean"].to_numpy(np.float64)
+    runs = curve["runs"].to_numpy(np.int64)
+    finite = share[np.isfinite(share)]
+    if not len(finite):
+        return []
+    lo, hi = float(finite.min()), float(finite.max())
+    common = {"parameter": parameter.path, "condition": condition, "survival_min": lo, "survival_max": hi}
+    where = f"{parameter.path}{f' with {condition}' if condition else ''}: the share alive on {day}"
+    found = crossings(x, share)
+    if not found:
+        side = "at least" if lo >= THRESHOLD else "below"
+        text = (
+            f"{where} stays {side} 50% from {_label(float(np.nanmin(x)))} "
+            f"to {_label(float(np.nanmax(x)))} (between {lo:.0%} and {hi:.0%})"
+        )
+        no_crossing = {"crossing": math.nan, "low_level": math.nan, "high_level": math.nan}
+        return [{**common, **no_crossing, "direction": f"always {side} 50%", "clear": True, "text": text}]
+    unit = parameter.unit
+    unit = f" {unit}" if unit and unit not in ("0..1", "share", "choice", "flag") else ""
+    return [{**common, **_crossing(x, share, runs, found_at, where, unit, confidence)} for found_at in found]
+
+
+def _crossing(
+    x: np.ndarray,
+    share: np.ndarray,
+    runs: np.ndarray,
+    found: tuple[float, int, int, bool],
+    where: str,
+    unit: str,
+    confidence: float,
+) -> dict[str, Any]:
+    """The crossing, levels, direction, clarity and sentence of one crossing (from `crossings`) of
+    the curve (x, share) whose levels have `runs` runs; `where` opens the sentence and `unit`
+    (" yuan", or "") follows the levels."""
+    at, i, j, rises = found
+    below, above = (i, j) if rises else (j, i)
+    clear = (
+        wilson(share[below], int(runs[below]), confidence)[1]
+        < THRESHOLD
+        <= wilson(share[above], int(runs[above]), confidence)[0]
+    )
+    move = "rises to 50% or more" if rises else "falls below 50%"
+    text = (
+        f"{where} {move} between {_label(x[i])} and {_label(x[j])}{unit} "
+        f"({share[i]:.0%} -> {share[j]:.0%}; interpolated {at:.3g})"
+        + ("" if clear else "; not clear - the intervals of both levels include 50%")
+    )
+    return {
+        "crossing": at,
+        "low_level": float(x[i]),
+        "high_level": float(x[j]),
+        "direction": move,
+        "clear": bool(clear),
+        "text": text,
+    }
 
 
 def conditional_curves(cells: pd.DataFrame, along: str, given: str) -> list[tuple[str, pd.DataFrame]]:
@@ -699,46 +701,103 @@ def analyze_sweep(
     """The full analysis of a finished sweep (SweepError if it is unfinished or has no successful
     run). `extra` names recorded numeric run columns (e.g. peak_members) analysed beside the four
     outcomes (default: the experiment's analysis.extra_outcomes)."""
-    if not tables.complete:
-        raise SweepError(
-            f"the sweep in {tables.folder} is not finished: {len(tables.runs)} of {tables.total} runs "
-            "are in runs/. Run the same `groupsim sweep` command again to finish it, then analyze"
-        )
-    experiment = tables.experiment
-    parameters = tables.parameters
+    _require_finished(tables)
+    experiment, parameters = tables.experiment, tables.parameters
     design_kind = experiment["design"]["kind"]
-    settings = tables.details.get("design", {}).get("settings", {})
     horizon = int(tables.manifest["scenarios"]["base"]["horizon"]["days"])
-    day = int(survival_day or experiment["analysis"]["survival_day"])
-    if not 1 <= day <= horizon:
-        raise SweepError(f"the survival day must lie within the horizon (1 to {horizon}), got {day}")
+    day = _survival_day(survival_day or experiment["analysis"]["survival_day"], horizon)
     contributors_day = int(experiment["analysis"]["contributors_day"])
     outcomes = outcome_definitions(day, contributors_day, horizon)
-    extra = list(dict.fromkeys(extra or experiment["analysis"].get("extra_outcomes", [])))
-    clash = [
-        name for name in extra if name in {o.key for o in outcomes} or name in {p.path for p in parameters}
-    ]
-    if clash:
-        raise SweepError(
-            f"{', '.join(clash)} is already analysed (or is a lever); pick recorded run columns "
-            "such as peak_members"
-        )
+    extra = extra_outcomes(extra or experiment["analysis"].get("extra_outcomes", []), outcomes, parameters)
     outcomes += [Outcome(name, name.replace("_", " "), "") for name in extra]
     per_run = run_outcomes(tables.runs, parameters, day, contributors_day, extra)
     if per_run.empty:
         raise SweepError(f"no run of the sweep in {tables.folder} succeeded; see the error column of runs/")
     points = point_means(per_run, tables.design, parameters, outcomes)
-    notes: list[str] = []
-    failed = int((tables.runs["status"] != STATUS_OK).sum())
-    if failed:
-        notes.append(
-            f"{failed} of {len(tables.runs)} runs failed and are left out (see the error column of runs/)."
+    notes = failure_notes(tables.runs)
+    sensitivity = sensitivity_table(points, tables, outcomes, notes, confidence, resamples)
+    effects = main_effects(per_run, parameters, outcomes, design_kind, confidence)
+    interactions = (
+        interaction_table(per_run, parameters, outcomes, design_kind)
+        if design_kind == "grid"
+        else pd.DataFrame(columns=INTERACTION_COLUMNS)
+    )
+    analysis = SweepAnalysis(
+        name=experiment["name"],
+        design=design_kind,
+        parameters=parameters,
+        outcomes=outcomes,
+        survival_day=day,
+        horizon=horizon,
+        runs=per_run,
+        points=points,
+        sensitivity=sensitivity,
+        effects=effects,
+        interactions=interactions,
+        tipping=tipping_points(effects, interactions, parameters, day, confidence),
+        noise=noise_table(per_run, outcomes),
+        notes=notes,
+    )
+    analysis.summary = summarize(analysis, tables)
+    return analysis
+
+
+def _require_finished(tables: SweepTables) -> None:
+    """SweepError, saying how to finish it, unless every run of the sweep is in runs/."""
+    if not tables.complete:
+        raise SweepError(
+            f"the sweep in {tables.folder} is not finished: {len(tables.runs)} of {tables.total} runs "
+            "are in runs/. Run the same `groupsim sweep` command again to finish it, then analyze"
         )
 
-    seed = int(settings.get("seed", 1))
+
+def _survival_day(day: int, horizon: int) -> int:
+    """`day` as the survival day; SweepError unless it lies within the horizon (days 1 to `horizon`)."""
+    if not 1 <= int(day) <= horizon:
+        raise SweepError(f"the survival day must lie within the horizon (1 to {horizon}), got {int(day)}")
+    return int(day)
+
+
+def extra_outcomes(
+    names: Sequence[str], outcomes: Sequence[Outcome], parameters: Sequence[Parameter]
+) -> list[str]:
+    """The recorded run columns to analyse beside `outcomes` (duplicates dropped, order kept);
+    SweepError when one of them is already an outcome or a lever."""
+    extra = list(dict.fromkeys(names))
+    taken = {o.key for o in outcomes} | {p.path for p in parameters}
+    clash = [name for name in extra if name in taken]
+    if clash:
+        raise SweepError(
+            f"{', '.join(clash)} is already analysed (or is a lever); pick recorded run columns "
+            "such as peak_members"
+        )
+    return extra
+
+
+def failure_notes(runs: pd.DataFrame) -> list[str]:
+    """The analysis notes to start with: how many runs failed and are left out (none if none did)."""
+    failed = int((runs["status"] != STATUS_OK).sum())
+    if not failed:
+        return []
+    return [f"{failed} of {len(runs)} runs failed and are left out (see the error column of runs/)."]
+
+
+def sensitivity_table(
+    points: pd.DataFrame,
+    tables: SweepTables,
+    outcomes: Sequence[Outcome],
+    notes: list[str],
+    confidence: float = CONFIDENCE,
+    resamples: int = RESAMPLES,
+) -> pd.DataFrame:
+    """The sensitivity indices of each outcome's point means by the design's method (long format,
+    SENSITIVITY_COLUMNS): variance shares for grids, Sobol, Morris or RBD-FAST indices otherwise.
+    An outcome that gets none (the same at every point, points without a successful run, RBD-FAST
+    failing) gets a line in `notes` saying why."""
+    parameters = tables.parameters
+    design_kind = tables.experiment["design"]["kind"]
     unit = tables.design[[f"u:{p.path}" for p in parameters]].to_numpy(np.float64)
     rows: list[dict[str, Any]] = []
-    method = METHOD[design_kind]
     for o in outcomes:
         y = points[o.key].to_numpy(np.float64)
         if design_kind == "grid":
@@ -748,66 +807,52 @@ def analyze_sweep(
                     f"{o.label}: the same ({np.nanmean(y):.3g}) at every point, so nothing to explain."
                 )
             rows += shares
-            continue
-        if np.isnan(y).any():
+        elif np.isnan(y).any():
             notes.append(
-                f"{o.label}: {int(np.isnan(y).sum())} points have no successful run, so no {method} indices."
+                f"{o.label}: {int(np.isnan(y).sum())} points have no successful run, "
+                f"so no {METHOD[design_kind]} indices."
             )
-            continue
-        if np.ptp(y) == 0:
+        elif np.ptp(y) == 0:
             notes.append(
                 f"{o.label}: the same ({y[0]:.3g}) at every point, so every index is zero or undefined."
             )
-            continue
-        if design_kind == "sobol":
-            rows += sobol_indices(
-                parameters,
-                y,
-                o.key,
-                second_order=bool(settings.get("second_order", True)),
-                seed=seed,
-                confidence=confidence,
-                resamples=resamples,
-            )
-        elif design_kind == "morris":
-            rows += morris_indices(
-                parameters,
-                unit,
-                y,
-                o.key,
-                levels=int(settings["levels"]),
-                seed=seed,
-                confidence=confidence,
-                resamples=resamples,
-            )
         else:
-            try:
-                rows += rbd_fast_indices(
-                    parameters, unit, y, o.key, seed=seed, confidence=confidence, resamples=resamples
-                )
-            except (ValueError, IndexError, ZeroDivisionError) as exc:
-                notes.append(f"{o.label}: RBD-FAST indices could not be computed ({exc}); use more samples.")
-    sensitivity = pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
-    effects = main_effects(per_run, parameters, outcomes, design_kind, confidence)
-    interactions = (
-        interaction_table(per_run, parameters, outcomes, design_kind)
-        if design_kind == "grid"
-        else pd.DataFrame(
-            columns=[
-                "outcome",
-                "parameter_a",
-                "level_a",
-                "x_a",
-                "parameter_b",
-                "level_b",
-                "x_b",
-                "mean",
-                "runs",
-            ]
-        )
-    )
-    tipping = tipping_points(effects, interactions, parameters, day, confidence)
-    noise = pd.DataFrame(
+            rows += sampled_indices(tables, unit, y, o, notes, confidence=confidence, resamples=resamples)
+    return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
+
+
+def sampled_indices(
+    tables: SweepTables,
+    unit: np.ndarray,
+    y: np.ndarray,
+    outcome: Outcome,
+    notes: list[str],
+    *,
+    confidence: float,
+    resamples: int,
+) -> list[dict[str, Any]]:
+    """Sobol, Morris or RBD-FAST indices (by the sampled design's kind) of the point means `y` at the
+    points' unit coordinates `unit`; when RBD-FAST cannot be computed, none and a line in `notes`."""
+    parameters = tables.parameters
+    design_kind = tables.experiment["design"]["kind"]
+    settings = tables.details.get("design", {}).get("settings", {})
+    seed = int(settings.get("seed", 1))
+    common = {"seed": seed, "confidence": confidence, "resamples": resamples}
+    if design_kind == "sobol":
+        second_order = bool(settings.get("second_order", True))
+        return sobol_indices(parameters, y, outcome.key, second_order=second_order, **common)
+    if design_kind == "morris":
+        return morris_indices(parameters, unit, y, outcome.key, levels=int(settings["levels"]), **common)
+    try:
+        return rbd_fast_indices(parameters, unit, y, outcome.key, **common)
+    except (ValueError, IndexError, ZeroDivisionError) as exc:
+        notes.append(f"{outcome.label}: RBD-FAST indices could not be computed ({exc}); use more samples.")
+        return []
+
+
+def noise_table(per_run: pd.DataFrame, outcomes: Sequence[Outcome]) -> pd.DataFrame:
+    """Per outcome: its noise share (see `noise_share`) over the runs and points analysed."""
+    return pd.DataFrame(
         [
             {
                 "outcome": o.key,
@@ -818,24 +863,6 @@ def analyze_sweep(
             for o in outcomes
         ]
     )
-    analysis = SweepAnalysis(
-        experiment["name"],
-        design_kind,
-        parameters,
-        outcomes,
-        day,
-        horizon,
-        per_run,
-        points,
-        sensitivity,
-        effects,
-        interactions,
-        tipping,
-        noise,
-        notes=notes,
-    )
-    analysis.summary = summarize(analysis, tables)
-    return analysis
 
 
 # --------------------------------------------------------------------------------- summary
@@ -871,49 +898,6 @@ def drivers_sentence(analysis: SweepAnalysis, outcome: str = "lifespan", *, top:
 def summarize(analysis: SweepAnalysis, tables: SweepTables) -> dict[str, Any]:
     """The JSON summary: what was analysed, the headline rankings, tipping points and notes."""
     details = tables.details
-    sentences = [s for s in (drivers_sentence(analysis, o.key) for o in analysis.outcomes) if s]
-    tipping = analysis.tipping
-    marginal = (
-        tipping[(tipping["condition"] == "") & tipping["clear"].astype(bool)] if len(tipping) else tipping
-    )
-    crossed = marginal[marginal["crossing"].astype(float).notna()] if len(marginal) else marginal
-    sentences += [str(t) for t in crossed["text"]] if len(crossed) else []
-    for side in ("at least", "below"):
-        flat = marginal[marginal["direction"] == f"always {side} 50%"] if len(marginal) else marginal
-        if len(flat):
-            levers = ", ".join(
-                f"{t.parameter} ({t.survival_min:.0%}–{t.survival_max:.0%})" for t in flat.itertuples()
-            )
-            sentences.append(
-                f"No tipping point along {'this lever' if len(flat) == 1 else 'these levers'}: the share "
-                f"alive on day {analysis.survival_day} stays {side} 50% across {'its' if len(flat) == 1 else 'each'} "
-                f"range (averaged over the other levers): {levers}."
-            )
-    unclear = int((~tipping["clear"].astype(bool)).sum()) if len(tipping) else 0
-    crossing = tipping["crossing"].astype(float).notna() if len(tipping) else pd.Series(dtype=bool)
-    given = (
-        tipping[(tipping["condition"] != "") & tipping["clear"].astype(bool) & crossing]
-        if len(tipping)
-        else tipping
-    )
-    sentences += [str(t) for t in given["text"]][:MAX_CONDITIONAL_SENTENCES] if len(given) else []
-    if len(given) > MAX_CONDITIONAL_SENTENCES:
-        sentences.append(
-            f"{len(given) - MAX_CONDITIONAL_SENTENCES} more tipping points hold at given levels of "
-            "another lever (tipping_points.csv, and the report)."
-        )
-    if unclear:
-        sentences.append(
-            f"{unclear} {'crossing' if unclear == 1 else 'crossings'} of 50% {'is' if unclear == 1 else 'are'} "
-            "not clear (the intervals of the neighbouring levels include 50%); more replicates would "
-            "settle them."
-        )
-    for o in analysis.noise.itertuples():
-        if o.outcome == "lifespan" and np.isfinite(o.noise_share):
-            sentences.append(
-                f"Chance - the spread between replicates of the same point - accounts for "
-                f"{o.noise_share:.0%} of the variation in lifespan across runs."
-            )
     identity = tables.manifest["identity"]
     return _strict(
         {
@@ -942,10 +926,63 @@ def summarize(analysis: SweepAnalysis, tables: SweepTables) -> dict[str, Any]:
             },
             "tipping_points": analysis.tipping.to_dict("records"),
             "noise_share": {row.outcome: row.noise_share for row in analysis.noise.itertuples()},
-            "sentences": sentences,
+            "sentences": summary_sentences(analysis),
             "notes": analysis.notes,
         }
     )
+
+
+def summary_sentences(analysis: SweepAnalysis) -> list[str]:
+    """The summary's plain sentences: what drives each outcome, the tipping points (see
+    `tipping_sentences`) and chance's share of the variation in lifespan."""
+    sentences = [s for s in (drivers_sentence(analysis, o.key) for o in analysis.outcomes) if s]
+    sentences += tipping_sentences(analysis.tipping, analysis.survival_day)
+    for o in analysis.noise.itertuples():
+        if o.outcome == "lifespan" and np.isfinite(o.noise_share):
+            sentences.append(
+                f"Chance - the spread between replicates of the same point - accounts for "
+                f"{o.noise_share:.0%} of the variation in lifespan across runs."
+            )
+    return sentences
+
+
+def tipping_sentences(tipping: pd.DataFrame, survival_day: int) -> list[str]:
+    """Sentences on the tipping-point table, in order: the clear crossings over all other levers,
+    the levers along which the share alive on `survival_day` stays at least (then below) 50%, the
+    first MAX_CONDITIONAL_SENTENCES clear crossings at given levels of another lever (and how many
+    more there are), and how many crossings are not clear. None for an empty table."""
+    if not len(tipping):
+        return []
+    clear = tipping["clear"].astype(bool)
+    crossed = tipping["crossing"].astype(float).notna()
+    marginal = tipping[(tipping["condition"] == "") & clear]
+    sentences = [str(t) for t in tipping[(tipping["condition"] == "") & clear & crossed]["text"]]
+    for side in ("at least", "below"):
+        flat = marginal[marginal["direction"] == f"always {side} 50%"]
+        if len(flat):
+            levers = ", ".join(
+                f"{t.parameter} ({t.survival_min:.0%}–{t.survival_max:.0%})" for t in flat.itertuples()
+            )
+            sentences.append(
+                f"No tipping point along {'this lever' if len(flat) == 1 else 'these levers'}: the share "
+                f"alive on day {survival_day} stays {side} 50% across {'its' if len(flat) == 1 else 'each'} "
+                f"range (averaged over the other levers): {levers}."
+            )
+    given = tipping[(tipping["condition"] != "") & clear & crossed]
+    sentences += [str(t) for t in given["text"]][:MAX_CONDITIONAL_SENTENCES]
+    if len(given) > MAX_CONDITIONAL_SENTENCES:
+        sentences.append(
+            f"{len(given) - MAX_CONDITIONAL_SENTENCES} more tipping points hold at given levels of "
+            "another lever (tipping_points.csv, and the report)."
+        )
+    unclear = int((~clear).sum())
+    if unclear:
+        sentences.append(
+            f"{unclear} {'crossing' if unclear == 1 else 'crossings'} of 50% {'is' if unclear == 1 else 'are'} "
+            "not clear (the intervals of the neighbouring levels include 50%); more replicates would "
+            "settle them."
+        )
+    return sentences
 
 
 def _strict(value: Any) -> Any:

@@ -195,17 +195,7 @@ def discover(
     """PRIM on the successful runs of a sweep (see the module docstring). SweepError (worded for
     the user) for an unknown outcome, a box index off the trajectory, or nothing to separate."""
     cases = cases or default_cases(tables)
-    runs = tables.runs[tables.runs["status"] == STATUS_OK] if len(tables.runs) else tables.runs
-    if runs.empty:
-        raise SweepError(f"{tables.folder} holds no finished runs yet; run the sweep first")
-    horizon = int(runs["horizon_days"].iloc[0])
-    y = case_flags(runs, cases, horizon)
-    if y.all() or not y.any():
-        what = "every" if y.all() else "no"
-        raise SweepError(
-            f"{cases.label()} in {what} run of this sweep, so there is no region to find; "
-            "pick another outcome or threshold"
-        )
+    runs, y = cases_of_interest(tables, cases)
     parameters = tables.parameters
     x = lever_frame(runs, parameters)
     found = run_prim(x, y, peel_alpha=peel_alpha, paste_alpha=paste_alpha, mass_min=mass_min)
@@ -239,6 +229,22 @@ def discover(
     )
     result.sentences = sentences(result)
     return result
+
+
+def cases_of_interest(tables: SweepTables, cases: Cases) -> tuple[pd.DataFrame, np.ndarray]:
+    """The successful runs of the sweep and their 0/1 `cases` flags; SweepError when there is no
+    finished run, or when every run (or none) is a case, so there is nothing to separate."""
+    runs = tables.runs[tables.runs["status"] == STATUS_OK] if len(tables.runs) else tables.runs
+    if runs.empty:
+        raise SweepError(f"{tables.folder} holds no finished runs yet; run the sweep first")
+    y = case_flags(runs, cases, int(runs["horizon_days"].iloc[0]))
+    if y.all() or not y.any():
+        what = "every" if y.all() else "no"
+        raise SweepError(
+            f"{cases.label()} in {what} run of this sweep, so there is no region to find; "
+            "pick another outcome or threshold"
+        )
+    return runs, y
 
 
 def choose_box(trajectory: pd.DataFrame, min_coverage: float) -> int:
