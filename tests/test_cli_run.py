@@ -23,7 +23,14 @@ from sim.scenario.fields import iter_fields
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = ROOT / "scenarios" / "campaign_timeline.yaml"
 UNMANAGED = ROOT / "scenarios" / "unmanaged.yaml"
-OUTPUTS = {"daily.parquet", "members.parquet", "summary.json", "report.html", "scenario.json"}
+OUTPUTS = {
+    "daily.parquet",
+    "members.parquet",
+    "summary.json",
+    "report.html",
+    "scenario.json",
+    ".groupsim-kind",
+}
 runner = CliRunner()
 
 
@@ -195,7 +202,7 @@ def test_overwrite_never_deletes_a_folder_that_is_not_a_run(tmp_path):
     (precious / "thesis.tex").write_text("years of work", encoding="utf-8")
     result = run_cli(UNMANAGED, "--days", 2, "--out", precious, "--overwrite")
     assert result.exit_code == 2
-    assert "not the folder of an earlier run" in flat(result.stderr)
+    assert "not the folder of an earlier groupsim run" in flat(result.stderr)
     assert (precious / "thesis.tex").read_text(encoding="utf-8") == "years of work"
 
 
