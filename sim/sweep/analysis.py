@@ -51,6 +51,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.batch.worker import STATUS_OK
+from sim.inputs import clip, did_you_mean, short
 from sim.sweep.experiment import Parameter
 from sim.sweep.tables import SweepError, SweepTables
 
@@ -687,6 +688,25 @@ def conditional_curves(cells: pd.DataFrame, along: str, given: str) -> list[tupl
 # ---------------------------------------------------------------------------------- analyse
 
 
+def _check_numeric(names: Sequence[str], tables: SweepTables) -> None:
+    """SweepError unless every extra outcome is a recorded column of numbers (or true/false)."""
+    runs = tables.runs
+    numeric = [
+        c
+        for c in runs.columns
+        if pd.api.types.is_numeric_dtype(runs[c]) and c not in ("point", "replicate", "seed")
+    ]
+    for name in names:
+        if name not in runs.columns:
+            raise SweepError(
+                f"the runs hold no {short(name)} column{did_you_mean(name, numeric, cutoff=0.6) or '.'} "
+                f"Record it (outcomes: in the experiment) and run the sweep command again, or pick a "
+                f"recorded numeric column: {clip(', '.join(numeric), 600)}"
+            )
+        if not pd.api.types.is_numeric_dtype(runs[name]):
+            raise SweepError(f"{short(name)} is not a number (it holds text), so it cannot be analysed")
+
+
 def analyze_sweep(
     tables: SweepTables,
     *,
@@ -708,7 +728,7 @@ def analyze_sweep(
     design_kind = experiment["design"]["kind"]
     settings = tables.details.get("design", {}).get("settings", {})
     horizon = int(tables.manifest["scenarios"]["base"]["horizon"]["days"])
-    day = int(survival_day or experiment["analysis"]["survival_day"])
+    day = int(experiment["analysis"]["survival_day"] if survival_day is None else survival_day)
     if not 1 <= day <= horizon:
         raise SweepError(f"the survival day must lie within the horizon (1 to {horizon}), got {day}")
     contributors_day = int(experiment["analysis"]["contributors_day"])
@@ -722,6 +742,7 @@ def analyze_sweep(
             f"{', '.join(clash)} is already analysed (or is a lever); pick recorded run columns "
             "such as peak_members"
         )
+    _check_numeric(extra, tables)
     outcomes += [Outcome(name, name.replace("_", " "), "") for name in extra]
     per_run = run_outcomes(tables.runs, parameters, day, contributors_day, extra)
     if per_run.empty:
