@@ -70,11 +70,17 @@ class Problem:
 
 class ScenarioError(Exception):
     """An input file (scenario, experiment...) could not be loaded; `problems` say why, already
-    worded for the user."""
+    worded for the user. `omitted` counts further problems of the same validation that were not
+    worded (a file with thousands of unknown keys lists the first `MAX_PROBLEMS`)."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], omitted: int = 0):
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        self.omitted = omitted
+        more = f"\n... and {omitted:,} more problems" if omitted else ""
+        super().__init__("\n".join(str(p) for p in problems) + more)
+
+    def __reduce__(self):  # picklable with its problems (it may cross process boundaries)
+        return type(self), (self.problems, self.omitted)
 
 
 #: Field path -> (file, line) of every value read from a YAML file.
@@ -340,7 +346,35 @@ def decode_text(raw: bytes, shown: str, *, what: str = "scenario") -> str:
 
 
 class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader (no arbitrary objects)."""
+    """PyYAML's safe loader (no arbitrary objects), which stops composing as soon as the file
+    holds more than `MAX_YAML_VALUES` nodes or nests deeper than `MAX_YAML_DEPTH` (the expanded
+    size is measured after composing, by `_measure`)."""
+
+    def __init__(self, text: str, shown: str, what: str) -> None:
+        super().__init__(text)
+        self.shown, self.what = shown, what
+        self.nodes = self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.nodes += 1
+        if self.nodes > MAX_YAML_VALUES:
+            raise self.refuse(
+                f"holds more than {MAX_YAML_VALUES:,} values; a {self.what} file may hold at most "
+                f"{MAX_YAML_VALUES:,}"
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_YAML_DEPTH:
+                raise self.refuse(
+                    f"malformed YAML: lists or mappings are nested too deeply (more than {MAX_YAML_DEPTH} levels)"
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def refuse(self, message: str) -> ScenarioError:
+        mark = self.peek_event().start_mark
+        return ScenarioError([Problem(self.shown, mark.line + 1, "", f"column {mark.column + 1}: {message}")])
 
 
 # Tags the safe loader builds from plain YAML; anything else (!!python/object, !!set, custom
@@ -367,7 +401,7 @@ def parse_yaml_text(text: str, shown: str, *, what: str = "scenario") -> tuple[A
     names it in problems (a file, or e.g. '--set horizon.days')."""
     lines: Lines = {}
     try:
-        loader = _Loader(text)
+        loader = _Loader(text, shown, what)
     except yaml.YAMLError as exc:  # the reader refuses a character (decode_text catches these first)
         raise ScenarioError([Problem(shown, None, "", f"malformed YAML: {exc}")]) from None
     try:

@@ -15,10 +15,11 @@ from typing import Any
 
 # ---------------------------------------------------------------------------- input files
 
-#: Largest input file read (scenario, experiment, calibration...): bundled scenarios are 1-3 KB.
-MAX_FILE_BYTES = 512 * 1024
+#: Largest input file read (scenario, experiment, calibration...): bundled scenarios are 1-3 KB,
+#: a timeline with an entry for every day of ten years about 170 KB.
+MAX_FILE_BYTES = 256 * 1024
 #: Values (mappings, lists and scalars) a YAML file may hold once aliases (*name) are expanded.
-MAX_YAML_VALUES = 100_000
+MAX_YAML_VALUES = 50_000
 #: Deepest nesting of lists and mappings in a YAML file (a scenario nests 4 deep).
 MAX_YAML_DEPTH = 50
 #: Longest path (bytes) and longest file or folder name (bytes) accepted, as on Linux.
@@ -26,10 +27,12 @@ MAX_PATH_BYTES = 4096
 MAX_NAME_BYTES = 255
 #: Longest chain of `extends:` (a file, its parent, its grandparent ...).
 MAX_EXTENDS_DEPTH = 16
-#: Most timeline entries in one scenario.
-MAX_TIMELINE_ENTRIES = 10_000
+#: Most timeline entries in one scenario (one a day for ten years is 3,650).
+MAX_TIMELINE_ENTRIES = 5_000
 #: Longest problem message printed (a quoted value is cut well before this).
 MAX_MESSAGE_CHARS = 2_000
+#: Problems worded per validation of one file (the rest are counted).
+MAX_PROBLEMS = 200
 
 # ------------------------------------------------------------------------------------- runs
 

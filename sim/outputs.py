@@ -89,6 +89,18 @@ def describe_kind(kind: str | None) -> str:
     return f"the folder of a {KINDS[kind]}" if kind in KINDS else "not a groupsim results folder"
 
 
+def file_in_the_way(out: Path) -> Path | None:
+    """The first existing ancestor of `out`, if it is a file rather than a folder (so `out` can
+    never be created), else None."""
+    for parent in Path(out).parents:
+        try:
+            if parent.exists():
+                return None if parent.is_dir() else parent
+        except OSError:
+            return None
+    return None
+
+
 def check_free(out: Path, overwrite: bool, kind: str = "run") -> None:
     """Refuse to reuse a non-empty folder unless `overwrite` is set (OutputExistsError).
 
@@ -99,6 +111,11 @@ def check_free(out: Path, overwrite: bool, kind: str = "run") -> None:
     problem = path_problem(out)
     if problem:
         raise OutputExistsError(f"--out {shown_path(out)}: {problem}")
+    blocker = file_in_the_way(out)
+    if blocker is not None:
+        raise OutputExistsError(
+            f"{blocker} is a file, so {out} cannot be a folder inside it; pick another --out"
+        )
     try:
         if not out.exists():
             return

@@ -21,6 +21,7 @@ from sim.batch.job import Job
 from sim.batch.seeds import check_root_seed, replicate_seed
 from sim.batch.store import DAILY_FILE, RUNS_FILE, ResultStore, read_manifest, write_json_atomically
 from sim.batch.worker import Simulate, Task
+from sim.inputs import clip
 from sim.limits import MAX_COMPARE_RUN_DAYS, MAX_REPLICATES
 from sim.outputs import slug
 from sim.runner import run_scenario
@@ -31,8 +32,8 @@ SUMMARY_FILE = "summary.json"
 
 
 def scenario_labels(scenarios: Sequence[Scenario], sources: Sequence[str | None] | None = None) -> list[str]:
-    """A short, unique label per scenario: its name; where names repeat, the file stem (`sources`),
-    then a numeric suffix. ValueError if the same configuration is given twice."""
+    """A short, unique label per scenario: its name (cut to 60 characters); where names repeat, the
+    file stem (`sources`), then a numeric suffix. ValueError if the same configuration is given twice."""
     hashes = [scenario_hash(sc) for sc in scenarios]
     for i, h in enumerate(hashes):
         if h in hashes[:i]:
@@ -42,7 +43,7 @@ def scenario_labels(scenarios: Sequence[Scenario], sources: Sequence[str | None]
                 "give each scenario once"
             )
     names = [
-        sc.name.strip() or (Path(sources[i]).stem if sources and sources[i] else "scenario")
+        clip(sc.name.strip(), 60) or (Path(sources[i]).stem if sources and sources[i] else "scenario")
         for i, sc in enumerate(scenarios)
     ]
     if len(set(names)) < len(names) and sources:

@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 from sim.batch.job import Job
 from sim.batch.worker import STATUS_OK, ChunkResult, column_dtype
 from sim.inputs import clip, os_reason, path_problem, short, shown_path
-from sim.outputs import KINDS, MARKER, describe_kind, folder_kind, mark_folder, slug
+from sim.outputs import KINDS, MARKER, describe_kind, file_in_the_way, folder_kind, mark_folder, slug
 
 try:  # advisory locking (POSIX); on other systems a second writer is not detected
     import fcntl
@@ -132,6 +132,11 @@ class ResultStore:
             raise StoreError(f"--out {shown_path(self.folder)}: {problem}")
         if self.folder.exists() and not self.folder.is_dir():
             raise StoreError(f"{self.folder} is a file, expected a results folder; pick another --out")
+        blocker = file_in_the_way(self.folder)
+        if blocker is not None:
+            raise StoreError(
+                f"{blocker} is a file, so {self.folder} cannot be a folder inside it; pick another --out"
+            )
         # A folder holding only our lock file is one whose first session died before writing its
         # manifest (the manifest is written before anything else): treat it as empty.
         if not self.folder.is_dir() or not any(
@@ -144,11 +149,15 @@ class ResultStore:
                 f"{self.folder} is {describe_kind(kind)}, not the folder of an earlier {KINDS[job.kind]}, "
                 "so --overwrite will not delete it; pick another --out"
             )
-        if not (self.folder / MANIFEST).exists() and not overwrite:
+        if overwrite:
+            return
+        if not (self.folder / MANIFEST).exists():
             raise StoreError(
                 f"{self.folder} already holds files but is not a batch results folder "
                 f"(no {MANIFEST}); pick another --out or delete it"
             )
+        # refuse a damaged or different batch before the lock file is made (checked again under the lock)
+        check_same_job(read_manifest(self.folder), job, self.folder)
 
     def _start(self, job: Job, overwrite: bool) -> None:
         """With the lock held: clear (if asked), check or write the manifest, read the parts."""

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from sim.inputs import clip, decode_text, parse_yaml_text, path_problem, short, shown_path
+from sim.inputs import Problem, clip, decode_text, parse_yaml_text, path_problem, short, shown_path
 from sim.scenario import Scenario, ScenarioError, apply_overrides, load_scenario
 from sim.scenario.loading import scenario_warnings
 
@@ -41,9 +41,24 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(USER_ERROR)
 
 
-def fail_problems(error: ScenarioError) -> NoReturn:
-    for problem in error.problems:
+#: Problems printed per file; a file with more (say 50,000 unknown keys) gets a count of the rest.
+PROBLEMS_SHOWN = 50
+
+
+def print_problems(problems: list[Problem], omitted: int = 0) -> None:
+    """Print each problem as an error line, at most `PROBLEMS_SHOWN` of them; `omitted` more
+    were found but not listed."""
+    for problem in problems[:PROBLEMS_SHOWN]:
         print_error(problem)
+    rest = max(0, len(problems) - PROBLEMS_SHOWN) + omitted
+    if rest:
+        print_error(
+            f"{problems[0].file}: ... and {rest:,} more problems (the first {PROBLEMS_SHOWN} are shown)"
+        )
+
+
+def fail_problems(error: ScenarioError) -> NoReturn:
+    print_problems(error.problems, error.omitted)
     raise typer.Exit(USER_ERROR)
 
 

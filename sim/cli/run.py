@@ -11,7 +11,7 @@ from rich.table import Table
 
 from sim.batch.seeds import SEED_BITS
 from sim.cli.common import app, check_out, console, fail, load_or_exit, parse_sets, warn_about
-from sim.inputs import shown_path
+from sim.inputs import clip, shown_path
 from sim.limits import RunTooLarge
 from sim.outputs import (
     OutputExistsError,
@@ -76,7 +76,7 @@ def run(
         transient=True,
     ) as progress:
         task = progress.add_task(
-            escape(f"{scenario.name} seed {seed}"), total=horizon
+            escape(f"{clip(scenario.name, 60)} seed {seed}"), total=horizon
         )  # names are the user's text, not markup
         try:
             result = run_scenario(scenario, seed, on_day=lambda day: progress.update(task, completed=day))
@@ -109,7 +109,8 @@ def run(
 
 def _print_summary(s: dict) -> None:
     table = Table(
-        title=escape(f"{s['scenario']} · seed {s['seed']} · hash {s['scenario_hash']}"), show_header=False
+        title=escape(f"{clip(s['scenario'], 80)} · seed {s['seed']} · hash {s['scenario_hash']}"),
+        show_header=False,
     )
     table.add_column(style="bold")
     table.add_column()

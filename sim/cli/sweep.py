@@ -143,6 +143,8 @@ def analyze(
     check_out(out)
     if path_problem(folder):
         fail(f"{shown_path(folder)}: {path_problem(folder)}")
+    if not folder.is_dir():
+        fail(f"{shown_path(folder)} is not a folder; give the --out folder of a groupsim sweep")
     target = out if out is not None else Path(folder) / "analysis"
     try:
         check_free(target, overwrite, "analysis")

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sim.cli.common import USER_ERROR, app, console, fail, print_error, warn_about
+from sim.cli.common import USER_ERROR, app, console, fail, print_error, print_problems, warn_about
 from sim.inputs import clip, shown_path
 from sim.limits import RunTooLarge, check_scenario_size
 from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
@@ -27,8 +27,7 @@ def validate(
             check_scenario_size(scenario)
         except ScenarioError as exc:
             failed += 1
-            for problem in exc.problems:
-                print_error(problem)
+            print_problems(exc.problems, exc.omitted)
             continue
         except RunTooLarge as exc:
             failed += 1

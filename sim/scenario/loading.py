@@ -32,7 +32,7 @@ from sim.inputs import (
     where,
     within,
 )
-from sim.limits import MAX_EXTENDS_DEPTH
+from sim.limits import MAX_EXTENDS_DEPTH, MAX_PROBLEMS
 from sim.scenario.fields import allowed_keys, model_at
 from sim.scenario.schema import Scenario
 
@@ -63,7 +63,7 @@ def validate_data(model: type[M], data: Any, shown: str, lines: Lines) -> M:
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         problems = []
-        for err in errors:
+        for err in errors[:MAX_PROBLEMS]:  # a file of 30,000 unknown keys: the first ones, and a count
             if model is Scenario and not err["loc"] and err["type"] == "value_error":
                 # only the whole-scenario check of timeline 'set' changes fails at the root
                 problems += _timeline_set_problems(data, shown, lines) or [
@@ -71,7 +71,7 @@ def validate_data(model: type[M], data: Any, shown: str, lines: Lines) -> M:
                 ]
             else:
                 problems.append(_problem(model, err, data, shown, lines))
-        raise ScenarioError(_dedupe(problems)) from None
+        raise ScenarioError(_dedupe(problems), omitted=max(0, len(errors) - MAX_PROBLEMS)) from None
 
 
 def _timeline_set_problems(data: dict, shown: str, lines: Lines) -> list[Problem]:
@@ -189,10 +189,18 @@ def _problem(model: type[BaseModel], err: dict[str, Any], data: Any, shown: str,
             shown,
             line,
             field,
-            f"holds {ctx.get('actual_length', 0):,} entries; at most {ctx.get('max_length', 0):,} are allowed",
+            f"holds {_length(got, ctx)} entries; at most {ctx.get('max_length') or 0:,} are allowed",
         )
     expected = _expected(kind, err)
     return Problem(shown, line, field, f"expected {expected}, got {short(got)} ({type_name(got)}){spec_text}")
+
+
+def _length(value: Any, ctx: dict[str, Any]) -> str:
+    """How many entries a too-long list or mapping holds (pydantic does not always say)."""
+    length = ctx.get("actual_length")
+    if length is None and hasattr(value, "__len__"):
+        length = len(value)
+    return f"{length:,}" if isinstance(length, int) else "too many"
 
 
 def _expected(kind: str, err: dict[str, Any]) -> str:
@@ -276,10 +284,24 @@ def load_scenario(
     """
     path = Path(path)
     shown = shown_path(path)
-    data, lines = _read_with_extends(path, shown, _extends_folders(path, extends_allow))
-    if referenced and not _looks_like_scenario(data):
-        raise ScenarioError([Problem(shown, None, "", NOT_A_SCENARIO)])
-    return validate_data(Scenario, data, shown, lines)
+    try:
+        data, lines = _read_with_extends(path, shown, _extends_folders(path, extends_allow))
+        if referenced and not _looks_like_scenario(data):
+            raise ScenarioError([Problem(shown, None, "", NOT_A_SCENARIO)])
+        return validate_data(Scenario, data, shown, lines)
+    except ScenarioError as exc:
+        raise ScenarioError(_note_parents(exc.problems, shown), omitted=exc.omitted) from None
+
+
+def _note_parents(problems: list[Problem], shown: str) -> list[Problem]:
+    """`problems`, and, when some lie in the files `shown` extends, a last one at its `extends`
+    saying so (otherwise a user who ran it on one file would see only other files named)."""
+    others = list(dict.fromkeys(p.file for p in problems if p.file != shown))
+    if not others:
+        return problems
+    names = ", ".join(Path(f).name for f in others[:3]) + (" ..." if len(others) > 3 else "")
+    where_ = "some of the problems above are" if len(others) < len(problems) else "the problems above are"
+    return [*problems, Problem(shown, None, "extends", f"{where_} in {names}, which this file extends")]
 
 
 #: Said of a referenced file none of whose top-level keys is a scenario field (never quoted:

@@ -704,7 +704,7 @@ def _check_numeric(names: Sequence[str], tables: SweepTables) -> None:
                 f"recorded numeric column: {clip(', '.join(numeric), 600)}"
             )
         if not pd.api.types.is_numeric_dtype(runs[name]):
-            raise SweepError(f"{short(name)} is not a number (it holds text), so it cannot be analysed")
+            raise SweepError(f"{clip(name, 80)} is not a number (it holds text), so it cannot be analysed")
 
 
 def analyze_sweep(

@@ -436,9 +436,9 @@ class _Report:
     def add(self, field_path: tuple[Any, ...], message: str) -> None:
         self.problems.append(Problem(*self.at(field_path), dotted(field_path), message))
 
-    def raise_if_any(self, more: list[Problem] | None = None) -> None:
+    def raise_if_any(self, more: list[Problem] | None = None, omitted: int = 0) -> None:
         if self.problems or more:
-            raise ScenarioError(self.problems + (more or []))
+            raise ScenarioError(self.problems + (more or []), omitted)
 
 
 def _structure(data: Any, report: _Report) -> tuple[ExperimentFile, dict[str, ParameterSpec]]:
@@ -464,7 +464,7 @@ def _structure(data: Any, report: _Report) -> tuple[ExperimentFile, dict[str, Pa
         for key, spec in specs.items():
             for sub, message in check_parameter(key, spec, "grid")[1]:
                 report.add(("parameters", key, *sub), message)
-        report.raise_if_any(exc.problems)
+        report.raise_if_any(exc.problems, exc.omitted)
     report.raise_if_any()
     return top, specs
 
