@@ -111,19 +111,27 @@ class Corpus:
     def add(self, category: str, case: Case) -> None:
         self.cases.setdefault(category, []).append(case)
 
-    def validate(self, category: str, id: str, path: Path | str, says: tuple[str, ...], **kw: Any) -> None:
-        """`groupsim validate` and `groupsim run` must both refuse the file the same way."""
+    def validate(
+        self,
+        category: str,
+        id: str,
+        path: Path | str,
+        says: tuple[str, ...],
+        *,
+        compare: bool = False,
+        **kw: Any,
+    ) -> None:
+        """`groupsim validate` and `groupsim run` (and, with `compare`, `groupsim compare` beside
+        the baseline) must all refuse the file the same way."""
         name = Path(path).name[:40]
         self.add(category, Case(f"{id} (validate)", ("validate", str(path)), says=(name, *says), **kw))
-        self.add(
-            category,
-            Case(
-                f"{id} (run)",
-                ("run", str(path), "--days", "3", "--out", self.out()),
-                says=(name, *says),
-                **kw,
-            ),
-        )
+        run = ("run", str(path), "--days", "3", "--out", self.out())
+        self.add(category, Case(f"{id} (run)", run, says=(name, *says), **kw))
+        if compare:
+            argv = ("compare", str(BASELINE), str(path), "-n", "1", "--days", "2", "--executor", "serial")
+            self.add(
+                category, Case(f"{id} (compare)", (*argv, "--out", self.out()), says=(name, *says), **kw)
+            )
 
 
 # ------------------------------------------------------------------------------ scenarios
@@ -287,9 +295,8 @@ def fields(c: Corpus) -> None:
         ),
     }
     for id, (text, says) in cases.items():
-        c.validate(
-            cat, id, c.file(f"fields/{id.replace(' ', '_').replace(',', '')}.yaml", "name: f\n" + text), says
-        )
+        path = c.file(f"fields/{id.replace(' ', '_').replace(',', '')}.yaml", "name: f\n" + text)
+        c.validate(cat, id, path, says, compare=True)
 
 
 def extends(c: Corpus) -> None:
@@ -335,7 +342,7 @@ def extends(c: Corpus) -> None:
     }
     for id, (target, says) in cases.items():
         path = c.file(f"extends/x_{len(c.cases.get(cat, []))}.yaml", f"name: child\nextends: {target}\n")
-        c.validate(cat, f"extends {id}", path, says, never=(SECRET, "root:"))
+        c.validate(cat, f"extends {id}", path, says, compare=True, never=(SECRET, "root:"))
     c.validate(
         cat, "extends itself", c.file("extends/self.yaml", "extends: self.yaml\n"), ("a cycle of 'extends'",)
     )

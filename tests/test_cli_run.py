@@ -313,3 +313,19 @@ def test_report_names_the_scenarios_contributor_window(tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "posted value in the last 3 days" in html and "value contributors, last 3 days" in html
     assert "last 7 days" not in html
+
+
+def test_params_shows_bounds_as_intervals_with_excluded_ends_open(monkeypatch):
+    monkeypatch.setattr(common.console, "_width", 400)
+    result = runner.invoke(app, ["params", "population"])
+    rows = {
+        cells[0]: cells
+        for cells in (
+            [c.strip() for c in re.split(r"[│┃]", line)[1:-1]] for line in result.stdout.splitlines()
+        )
+        if cells
+    }
+    assert rows["population.initial_members"][3] == "[0, 5000]"
+    assert rows["population.attention_median_msgs"][3] == "(0, 2000]"  # 0 itself is refused
+    with pytest.raises(ValueError, match="greater than 0"):
+        apply_overrides(Scenario(), {"population.attention_median_msgs": 0})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -13,6 +14,10 @@ from sim.cli.common import app, check_out, console, fail, fail_problems, warn_ab
 from sim.inputs import clip, os_reason, path_problem, shown_path
 from sim.outputs import OutputExistsError, check_free, write_atomically
 from sim.scenario import ScenarioError
+
+if TYPE_CHECKING:  # imported when the command runs (they pull in SciPy and SALib)
+    from sim.sweep.analysis import SweepAnalysis
+    from sim.sweep.tables import SweepTables
 
 
 @app.command()
@@ -165,8 +170,10 @@ def analyze(
     _print_analysis(analysis, target)
 
 
-def _analyze(folder: Path, survival_day: int | None, also: list[str] | tuple[str, ...]):
-    """The sweep's tables and their analysis, or exit 2 with why not."""
+def _analyze(
+    folder: Path, survival_day: int | None, also: list[str] | tuple[str, ...]
+) -> tuple[SweepAnalysis, SweepTables]:
+    """The sweep's analysis and tables, or exit 2 with why not."""
     import pyarrow as pa
 
     from sim.sweep.analysis import analyze_sweep
@@ -186,7 +193,8 @@ def _analyze(folder: Path, survival_day: int | None, also: list[str] | tuple[str
         )
 
 
-def _print_analysis(analysis, target: Path) -> None:
+def _print_analysis(analysis: SweepAnalysis, target: Path) -> None:
+    """The lifespan ranking, the sentences and notes, and where the report is."""
     from sim.sweep.analysis import INDEX_LABEL, TABLES, drivers_sentence
 
     ranking = analysis.ranking("lifespan")

@@ -395,7 +395,8 @@ def load_experiment(path: str | Path) -> Experiment:
     data, lines = parse_yaml_text(text, shown, what="experiment")
     report = _Report(shown, lines)
     top, specs = _structure(data, report)
-    base = _fixed_changes(top, _base_scenario(top, path, report), report)
+    base_path, base = _base_scenario(top, path, report)
+    base = _fixed_changes(top, base, report)
     parameters, valid = _levers(top, specs, base, report)
     _design(top, valid, parameters, report)
     survival_day, contributors_day = _analysis_days(top, base, report)
@@ -407,7 +408,7 @@ def load_experiment(path: str | Path) -> Experiment:
         description=top.description.strip(),
         source=path,
         text=text,
-        base_path=_base_path(top, path)[0] or path,
+        base_path=base_path,
         base=base,
         fixed=dict(top.set),
         parameters=tuple(parameters),
@@ -469,21 +470,17 @@ def _structure(data: Any, report: _Report) -> tuple[ExperimentFile, dict[str, Pa
     return top, specs
 
 
-def _base_path(top: ExperimentFile, path: Path) -> tuple[Path | None, str]:
-    """The base scenario's file (relative to the experiment file's folder), or why it has none."""
-    return resolve_reference(top.base, path.parent)
-
-
-def _base_scenario(top: ExperimentFile, path: Path, report: _Report) -> Scenario:
-    """Stage 2: the base scenario. Its own problems name its file and lines; the experiment's
-    `base:` field is named too, so the user sees which experiment pointed there."""
-    base_path, why = _base_path(top, path)
+def _base_scenario(top: ExperimentFile, path: Path, report: _Report) -> tuple[Path, Scenario]:
+    """Stage 2: the base scenario's file (relative to the experiment file's folder) and the
+    scenario. Its own problems name its file and lines; the experiment's `base:` field is named
+    too, so the user sees which experiment pointed there."""
+    base_path, why = resolve_reference(top.base, path.parent)
     if base_path is None:
         report.add(("base",), f"{shown_path(top.base)}: {why}")
         report.raise_if_any()
     assert base_path is not None
     try:
-        return load_scenario(base_path, referenced=True)
+        return base_path, load_scenario(base_path, referenced=True)
     except ScenarioError as exc:
         located = [p for p in exc.problems if p.line is not None]
         first = next((p.message for p in exc.problems if p.line is None), "")
