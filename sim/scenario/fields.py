@@ -6,7 +6,6 @@ parameter's bounds, unit and meaning are written once, in `schema.py`.
 
 from __future__ import annotations
 
-import difflib
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from sim.inputs import short
+from sim.inputs import did_you_mean, short
 from sim.scenario.schema import Scenario
 
 
@@ -177,9 +176,7 @@ def field_spec(path: str) -> FieldSpec:
 def unknown_path_message(path: str) -> str:
     """'no parameter X; did you mean Y?' for a dotted path."""
     known = [spec.path for spec in iter_fields()]
-    close = difflib.get_close_matches(path, known, n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    return f"no scenario parameter {short(path)}{hint}"
+    return f"no scenario parameter {short(path)}{did_you_mean(path, known, n=3, cutoff=0.6)}"
 
 
 def section_at(path: str) -> type[BaseModel] | None:
