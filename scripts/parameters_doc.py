@@ -18,7 +18,6 @@ import typing
 from pathlib import Path
 from typing import Any
 
-import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
@@ -27,7 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from sim.scenario import schema  # noqa: E402
-from sim.scenario.fields import iter_fields  # noqa: E402
+from sim.scenario.fields import field_range, iter_fields  # noqa: E402
 from sim.scenario.schema import Scenario  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "parameters.md"
@@ -87,32 +86,6 @@ def _field_info(path: str) -> FieldInfo:
     return info
 
 
-def _range(info: FieldInfo) -> str:
-    """Choices of a Literal field, or the numeric bounds as an interval ('' if none)."""
-    if typing.get_origin(info.annotation) is typing.Literal:
-        return ", ".join(f"`{c}`" for c in typing.get_args(info.annotation))
-    if info.annotation not in (int, float):
-        return ""
-    lower = upper = None
-    lower_open = upper_open = False
-    for meta in info.metadata:
-        if isinstance(meta, annotated_types.Ge):
-            lower = meta.ge
-        elif isinstance(meta, annotated_types.Gt):
-            lower, lower_open = meta.gt, True
-        elif isinstance(meta, annotated_types.Le):
-            upper = meta.le
-        elif isinstance(meta, annotated_types.Lt):
-            upper, upper_open = meta.lt, True
-    if lower is None and upper is None:
-        return ""
-    left = "(" if lower_open or lower is None else "["
-    right = ")" if upper_open or upper is None else "]"
-    lo = "-inf" if lower is None else _number(lower)
-    hi = "inf" if upper is None else _number(upper)
-    return f"{left}{lo}, {hi}{right}"
-
-
 def _meta(info: FieldInfo) -> tuple[str, str, str]:
     """(unit, meaning, source) of a field."""
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
@@ -161,7 +134,7 @@ def rows() -> list[dict[str, str]]:
                 "path": spec.path,
                 "default": _default(_lookup(defaults, spec.path)),
                 "unit": unit,
-                "range": _range(info),
+                "range": field_range(info),
                 "meaning": doc,
                 "source": source,
             }
@@ -186,7 +159,7 @@ def _timeline() -> list[str]:
         "## timeline",
         "",
         "A list of interventions, each `{day: D, action: A, ...}`, carried out on day D before the",
-        f'members\' day (see model.md, "Timeline interventions"). Every item has `day` ({_range(base["day"])},',
+        f'members\' day (see model.md, "Timeline interventions"). Every item has `day` ({field_range(base["day"])},',
         "required) and `note` (free text shown in the report).",
         "",
         "| action | field | default | unit | range | meaning |",
@@ -203,7 +176,7 @@ def _timeline() -> list[str]:
             unit, doc, _ = _meta(info)
             default = "required" if info.is_required() else _default(info.default)
             lines.append(
-                f"| `{action}` | `{name}` | {_cell(default)} | {_cell(unit)} | {_range(info)} | {_cell(doc)} |"
+                f"| `{action}` | `{name}` | {_cell(default)} | {_cell(unit)} | {field_range(info)} | {_cell(doc)} |"
             )
     return lines
 

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Set up (Python packages, and Debian's chromium for the browser test), then run every test.
+# The test command: system packages and .venv set up, shell scripts and Python linted, then every
+# test. Works on a fresh clone, as root or as a user with sudo (see scripts/system_packages.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system_packages.sh
 bash scripts/setup.sh
-# Debian's chromium for the browser test, and a CJK font so the Chinese screenshot is legible
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy"; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+# style rules that run: shell scripts, then Python lint and formatting, before the (longer) tests
+if command -v shellcheck >/dev/null 2>&1; then
+  shellcheck -S warning scripts/*.sh .ci/run
+elif [ -n "${CI:-}" ]; then
+  echo "error: shellcheck is not installed (apt-get install shellcheck)" >&2
+  exit 1
+else
+  echo "note: shellcheck is not installed, so the shell scripts were not linted" >&2
 fi
-# style rules that run: lint and formatting, before the (longer) tests
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 exec .venv/bin/python -m pytest -n auto "$@"

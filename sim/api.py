@@ -59,7 +59,10 @@ def scenario(
 def run(
     source: ScenarioLike, seed: int = 1, *, days: int | None = None, sets: Mapping[str, Any] | None = None
 ) -> RunResult:
-    """One replicate: `.daily` (one row per day), `.members`, `.summary` (dict), `.interventions`."""
+    """One replicate: `.daily` (one row per day), `.members`, `.summary` (dict), `.interventions`.
+
+    Raises ScenarioError / ValueError for bad input, and `sim.limits.RunTooLarge` (naming the
+    fields responsible) if the run would outgrow the run limits."""
     return run_scenario(scenario(source, days=days, sets=sets), seed)
 
 
@@ -148,7 +151,9 @@ def run_batch(
     at `scheduler`, or a local one), "serial" (this process), or a ready `BatchExecutor`.
     `out` defaults to results/compare-<labels>-seed<seed>-<id> under the current folder; calling
     again with the same arguments resumes or reuses it. Writes runs.parquet, daily.parquet,
-    summary.json and (with `report`) report.html, and returns them loaded.
+    summary.json and (with `report`) report.html, and returns them loaded. A replicate that
+    outgrows the run limits is recorded with its error (status "error"), like any that fails;
+    ValueError if the batch itself is larger than `sim.limits` allows.
     """
     sources = [scenarios] if isinstance(scenarios, (Scenario, str, Path)) else list(scenarios)
     loaded = [scenario(s, days=days, sets=sets) for s in sources]

@@ -14,6 +14,7 @@ import pandas as pd
 
 from sim import __version__
 from sim.enums import CHANNEL_LABELS, ROLE_LABELS, STATE_LABELS, Role
+from sim.limits import check_run_size, check_scenario_size
 from sim.metrics import DAILY_COLUMNS, FLOAT_COLUMNS, participation, value_at_days
 from sim.model import CommunityModel
 from sim.scenario import Scenario, scenario_hash
@@ -60,11 +61,42 @@ def build_model(scenario: Scenario, seed: int) -> CommunityModel:
 
 
 def simulate(model: CommunityModel, days: int, on_day: Callable[[int], None] | None = None) -> None:
-    """Step `model` until `days` have passed or it stops running (death with stop_at_death, dissolution)."""
+    """Step `model` until `days` have passed or it stops running (death with stop_at_death, dissolution).
+
+    Raises `RunTooLarge` (sim.limits) after the first day on which the run has simulated more
+    members, opened more groups or logged more ties than the limits allow.
+    """
+    previous = model.members.n
     while model.running and model.day < days:
         model.step()
+        check_size(model, previous, horizon=days)
+        previous = model.members.n
         if on_day is not None:
             on_day(model.day)
+
+
+def check_size(
+    model: CommunityModel, previous_members: int | None = None, *, horizon: int | None = None
+) -> None:
+    """`check_run_size` for a model: members ever, groups and ties so far, and (only if a limit is
+    passed) who came by which channel. `previous_members`: members ever the day before; `horizon`:
+    the last day the run would simulate (default: the scenario's horizon.days)."""
+    m = model.members
+
+    def joins() -> dict[str, int]:
+        counts = np.bincount(m.channel[: m.n].astype(np.int64), minlength=len(CHANNEL_LABELS))
+        return {label: int(c) for label, c in zip(CHANNEL_LABELS, counts)}
+
+    check_run_size(
+        m.n,
+        model.groups.count,
+        model.day,
+        model.current,
+        ties=model.ties.n,
+        joins_by_channel=joins,
+        previous_members=previous_members,
+        horizon=horizon,
+    )
 
 
 def run_scenario(
@@ -73,8 +105,13 @@ def run_scenario(
     days: int | None = None,
     on_day: Callable[[int], None] | None = None,
 ) -> RunResult:
-    """Run one replicate of `scenario` with `seed` for `days` (default: the scenario's horizon)."""
+    """Run one replicate of `scenario` with `seed` for `days` (default: the scenario's horizon).
+
+    Raises `RunTooLarge` before building the model if the scenario schedules more members than
+    `sim.limits` allows, and as soon as the run outgrows a limit (see `simulate`).
+    """
     horizon = scenario.horizon.days if days is None else days
+    check_scenario_size(scenario, horizon)
     model = build_model(scenario, seed)
     simulate(model, horizon, on_day)
     return collect(model, scenario, seed, horizon)

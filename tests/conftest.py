@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))  # so test modules can import claims_support
 
@@ -18,6 +20,17 @@ CLAIMS_DIR = TESTS.parent / "test-artifacts" / "claims"
 
 
 _STARTED = time.time()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `hostile` (the larger hostile-input corpus) run only when asked for with
+    `-m hostile`: they take minutes and gigabytes, more than the default run should."""
+    if "hostile" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="the larger hostile-input corpus: run it with -m hostile")
+    for item in items:
+        if "hostile" in item.keywords:
+            item.add_marker(skip)
 
 
 def pytest_terminal_summary(terminalreporter):

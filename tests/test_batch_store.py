@@ -177,7 +177,7 @@ def test_overwrite_clears_a_batch_but_never_a_foreign_folder(tmp_path):
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "thesis.tex").write_text("precious", encoding="utf-8")
-    with pytest.raises(StoreError, match="not a batch results folder"):
+    with pytest.raises(StoreError, match="not a groupsim results folder, not the folder of an earlier"):
         ResultStore(foreign).open(job(), overwrite=True)
     assert (foreign / "thesis.tex").exists()
 

@@ -26,7 +26,14 @@ from sim.scenario.fields import iter_fields
 ROOT = Path(__file__).resolve().parent.parent
 CAMPAIGN = ROOT / "scenarios" / "campaign_timeline.yaml"
 UNMANAGED = ROOT / "scenarios" / "unmanaged.yaml"
-OUTPUTS = {"daily.parquet", "members.parquet", "summary.json", "report.html", "scenario.json"}
+OUTPUTS = {
+    "daily.parquet",
+    "members.parquet",
+    "summary.json",
+    "report.html",
+    "scenario.json",
+    ".groupsim-kind",
+}
 runner = CliRunner()
 
 
@@ -199,7 +206,7 @@ def test_overwrite_never_deletes_a_folder_that_is_not_a_run(tmp_path):
     (precious / "thesis.tex").write_text("years of work", encoding="utf-8")
     result = run_cli(UNMANAGED, "--days", 2, "--out", precious, "--overwrite")
     assert result.exit_code == 2
-    assert "not the folder of an earlier run" in flat(result.stderr)
+    assert "not the folder of an earlier groupsim run" in flat(result.stderr)
     assert (precious / "thesis.tex").read_text(encoding="utf-8") == "years of work"
 
 
@@ -338,3 +345,19 @@ def test_report_cost_grows_at_most_linearly_with_the_timeline(tmp_path):
 
     few, many = report_seconds(30), report_seconds(300)
     assert many < 20 * few, f"30 entries: {few:.2f} s, 300 entries: {many:.2f} s"
+
+
+def test_params_shows_bounds_as_intervals_with_excluded_ends_open(monkeypatch):
+    monkeypatch.setattr(common.console, "_width", 400)
+    result = runner.invoke(app, ["params", "population"])
+    rows = {
+        cells[0]: cells
+        for cells in (
+            [c.strip() for c in re.split(r"[│┃]", line)[1:-1]] for line in result.stdout.splitlines()
+        )
+        if cells
+    }
+    assert rows["population.initial_members"][3] == "[0, 5000]"
+    assert rows["population.attention_median_msgs"][3] == "(0, 2000]"  # 0 itself is refused
+    with pytest.raises(ValueError, match="greater than 0"):
+        apply_overrides(Scenario(), {"population.attention_median_msgs": 0})

@@ -21,6 +21,8 @@ from sim.batch.job import Job
 from sim.batch.seeds import check_root_seed, replicate_seed
 from sim.batch.store import DAILY_FILE, RUNS_FILE, ResultStore, read_manifest, write_json_atomically
 from sim.batch.worker import Simulate, Task
+from sim.inputs import clip
+from sim.limits import MAX_COMPARE_RUN_DAYS, MAX_REPLICATES
 from sim.outputs import slug
 from sim.runner import run_scenario
 from sim.scenario import Scenario, scenario_hash
@@ -30,8 +32,8 @@ SUMMARY_FILE = "summary.json"
 
 
 def scenario_labels(scenarios: Sequence[Scenario], sources: Sequence[str | None] | None = None) -> list[str]:
-    """A short, unique label per scenario: its name; where names repeat, the file stem (`sources`),
-    then a numeric suffix. ValueError if the same configuration is given twice."""
+    """A short, unique label per scenario: its name (cut to 60 characters); where names repeat, the
+    file stem (`sources`), then a numeric suffix. ValueError if the same configuration is given twice."""
     hashes = [scenario_hash(sc) for sc in scenarios]
     for i, h in enumerate(hashes):
         if h in hashes[:i]:
@@ -41,7 +43,7 @@ def scenario_labels(scenarios: Sequence[Scenario], sources: Sequence[str | None]
                 "give each scenario once"
             )
     names = [
-        sc.name.strip() or (Path(sources[i]).stem if sources and sources[i] else "scenario")
+        clip(sc.name.strip(), 60) or (Path(sources[i]).stem if sources and sources[i] else "scenario")
         for i, sc in enumerate(scenarios)
     ]
     if len(set(names)) < len(names) and sources:
@@ -65,11 +67,11 @@ def compare_job(
     *,
     simulate: Simulate = run_scenario,
 ) -> Job:
-    """The job of comparing `scenarios` ((label, scenario) pairs) over `replicates` replicates each."""
-    if replicates < 1:
-        raise ValueError(f"replicates must be at least 1, got {replicates}")
-    if not scenarios:
-        raise ValueError("give at least one scenario")
+    """The job of comparing `scenarios` ((label, scenario) pairs) over `replicates` replicates each.
+
+    ValueError unless 1 <= replicates <= `MAX_REPLICATES` and the runs' days (replicates x
+    scenarios x horizon) stay within `MAX_COMPARE_RUN_DAYS`."""
+    check_compare_size(replicates, [sc for _, sc in scenarios])
     root_seed = check_root_seed(root_seed)
     seeds = [replicate_seed(root_seed, i) for i in range(replicates)]
     tasks = tuple(
@@ -78,6 +80,24 @@ def compare_job(
         for i in range(replicates)
     )
     return Job(KIND, dict(scenarios), tasks, root_seed, simulate=simulate, details={"replicates": replicates})
+
+
+def check_compare_size(replicates: int, scenarios: Sequence[Scenario]) -> None:
+    """ValueError (worded for the user) if a compare of `replicates` replicates of `scenarios`
+    is empty or larger than the limits (sim.limits) allow."""
+    if replicates < 1:
+        raise ValueError(f"replicates must be at least 1, got {replicates}")
+    if replicates > MAX_REPLICATES:
+        raise ValueError(f"replicates must be at most {MAX_REPLICATES:,}, got {replicates:,}")
+    if not scenarios:
+        raise ValueError("give at least one scenario")
+    run_days = replicates * sum(sc.horizon.days for sc in scenarios)
+    if run_days > MAX_COMPARE_RUN_DAYS:
+        raise ValueError(
+            f"{replicates:,} replicates of {len(scenarios)} scenario(s) simulate {run_days:,} run-days; a "
+            f"compare may simulate at most {MAX_COMPARE_RUN_DAYS:,} (its daily table is read whole for the "
+            "statistics): use fewer replicates or a shorter horizon"
+        )
 
 
 def default_folder(job: Job, root: Path = Path("results")) -> Path:

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
+from sim.inputs import short
+
 #: Executor names accepted by `make_executor` (and `groupsim compare --executor`).
 EXECUTORS = ("local", "dask", "serial")
 #: Seconds to wait for a Dask scheduler to answer, and then for its first worker to join.
@@ -193,6 +195,8 @@ class DaskExecutor(BatchExecutor):
         self._log.setLevel(logging.ERROR)  # connection chatter at shutdown is not the user's problem
         self._cluster = None
         self.address = scheduler
+        if scheduler:
+            check_scheduler_address(scheduler)
         try:
             if scheduler:
                 self._client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
@@ -257,6 +261,29 @@ class DaskExecutor(BatchExecutor):
 
     def describe(self) -> str:
         return f"{self.slots} worker thread{'s' if self.slots != 1 else ''} on {self._where}"
+
+
+def check_scheduler_address(address: str) -> None:
+    """ExecutorError unless `address` reads as a Dask scheduler address (scheme://host:port,
+    e.g. tcp://10.0.0.5:8786, or host:port). Checked before a client is made: a client built on
+    a malformed address fails in its constructor and then hangs for 20 s when it is collected."""
+    shown = short(address)
+    host, port = "", -1
+    if len(address) <= 1000 and "\x00" not in address:
+        try:
+            from distributed.comm import parse_address
+            from distributed.comm.addressing import parse_host_port
+
+            scheme, location = parse_address(address)
+            host, port = parse_host_port(location) if scheme in ("tcp", "tls") else (location, 0)
+        except ImportError:
+            return  # DaskExecutor says what to install
+        except (ValueError, TypeError):
+            pass
+    if not host or not 0 <= int(port) <= 65535:
+        raise ExecutorError(
+            f"--scheduler {shown} is not a scheduler address; expected one like tcp://HOST:8786"
+        )
 
 
 def make_executor(

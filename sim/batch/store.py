@@ -39,7 +39,8 @@ import pyarrow.parquet as pq
 
 from sim.batch.job import Job
 from sim.batch.worker import STATUS_OK, ChunkResult, column_dtype
-from sim.outputs import slug
+from sim.inputs import clip, os_reason, path_problem, short, shown_path
+from sim.outputs import KINDS, MARKER, describe_kind, file_in_the_way, folder_kind, mark_folder, slug
 
 try:  # advisory locking (POSIX); on other systems a second writer is not detected
     import fcntl
@@ -99,42 +100,79 @@ class ResultStore:
     def open(self, job: Job, *, overwrite: bool = False) -> ResultStore:
         """Lock the folder, check it belongs to `job` (or start it), and read the finished parts.
 
-        Raises StoreError if the folder holds something else, a different job, or is locked.
-        With `overwrite`, an earlier batch in the folder is deleted first (never a folder that
-        does not look like a batch folder).
+        Raises StoreError if the folder holds something else, a different job, is locked, or
+        cannot be written. With `overwrite`, an earlier batch of the same kind (compare, sweep)
+        in the folder is deleted first - never a folder another command made, nor one that does
+        not look like a batch folder.
         """
-        if self.folder.exists() and not self.folder.is_dir():
-            raise StoreError(f"{self.folder} is a file, expected a results folder")
-        manifest_path = self.folder / MANIFEST
-        # A folder holding only our lock file is one whose first session died before writing its
-        # manifest (the manifest is written before anything else): treat it as empty.
-        if (
-            self.folder.is_dir()
-            and not manifest_path.exists()
-            and any(entry.name != ".lock" for entry in self.folder.iterdir())
-        ):
-            raise StoreError(
-                f"{self.folder} already holds files but is not a batch results folder "
-                f"(no {MANIFEST}); pick another --out or delete it"
-            )
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self._lock()
         try:
-            if overwrite:
-                self._clear()
-            existing = read_manifest(self.folder) if manifest_path.exists() else None
-            if existing is not None:
-                check_same_job(existing, job, self.folder)
-            self._write_manifest(job, existing)
-            write_json_atomically(self.folder / TASKS, [t.key for t in job.tasks])
-            self.parts.mkdir(exist_ok=True)
-            self._remove_staging()
-            self._rows, self._duplicates = read_parts(self.parts, keep_rows=self.keep_rows)
+            self._check_folder(job, overwrite)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._lock()
+        except OSError as exc:
+            raise StoreError(f"{self.folder} cannot be used ({os_reason(exc)}); pick another --out") from None
+        try:
+            self._start(job, overwrite)
+        except OSError as exc:
+            self.close()
+            raise StoreError(
+                f"{self.folder} cannot be written ({os_reason(exc)}); pick another --out"
+            ) from None
         except BaseException:
             self.close()
             raise
         self._job = job
         return self
+
+    def _check_folder(self, job: Job, overwrite: bool) -> None:
+        """StoreError unless the folder is absent, empty, or a batch folder (of `job`'s kind, to
+        be overwritten)."""
+        problem = path_problem(self.folder)
+        if problem:
+            raise StoreError(f"--out {shown_path(self.folder)}: {problem}")
+        if self.folder.exists() and not self.folder.is_dir():
+            raise StoreError(f"{self.folder} is a file, expected a results folder; pick another --out")
+        blocker = file_in_the_way(self.folder)
+        if blocker is not None:
+            raise StoreError(
+                f"{blocker} is a file, so {self.folder} cannot be a folder inside it; pick another --out"
+            )
+        # A folder holding only our lock file is one whose first session died before writing its
+        # manifest (the manifest is written before anything else): treat it as empty.
+        if not self.folder.is_dir() or not any(
+            e.name not in (".lock", MARKER) for e in self.folder.iterdir()
+        ):
+            return
+        kind = folder_kind(self.folder)
+        if overwrite and kind != job.kind:
+            raise StoreError(
+                f"{self.folder} is {describe_kind(kind)}, not the folder of an earlier {KINDS[job.kind]}, "
+                "so --overwrite will not delete it; pick another --out"
+            )
+        if overwrite:
+            return
+        if not (self.folder / MANIFEST).exists():
+            raise StoreError(
+                f"{self.folder} already holds files but is not a batch results folder "
+                f"(no {MANIFEST}); pick another --out or delete it"
+            )
+        # refuse a damaged or different batch before the lock file is made (checked again under the lock)
+        check_same_job(read_manifest(self.folder), job, self.folder)
+
+    def _start(self, job: Job, overwrite: bool) -> None:
+        """With the lock held: clear (if asked), check or write the manifest, read the parts."""
+        if overwrite:
+            self._clear()
+        manifest_path = self.folder / MANIFEST
+        existing = read_manifest(self.folder) if manifest_path.exists() else None
+        if existing is not None:
+            check_same_job(existing, job, self.folder)
+        self._write_manifest(job, existing)
+        mark_folder(self.folder, job.kind)
+        write_json_atomically(self.folder / TASKS, [t.key for t in job.tasks])
+        self.parts.mkdir(exist_ok=True)
+        self._remove_staging()
+        self._rows, self._duplicates = read_parts(self.parts, keep_rows=self.keep_rows)
 
     def close(self) -> None:
         """Release the folder lock (safe to call twice)."""
@@ -464,28 +502,47 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise StoreError(f"{folder} is not a batch results folder (no {MANIFEST})") from None
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"{path} cannot be read ({exc})") from None
-    if not isinstance(manifest, dict) or "identity" not in manifest:
-        raise StoreError(f"{path} is not a groupsim batch manifest")
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = os_reason(exc) if isinstance(exc, OSError) else "not valid JSON"
+        raise StoreError(f"{path} cannot be read ({reason}); the folder is damaged") from None
+    identity = manifest.get("identity") if isinstance(manifest, dict) else None
+    if not isinstance(identity, dict) or not isinstance(identity.get("kind"), str):
+        raise StoreError(f"{path} is not a groupsim batch manifest (it is damaged, or another program's)")
     return manifest
 
 
 def check_same_job(manifest: dict[str, Any], job: Job, folder: Path) -> None:
-    """StoreError naming what differs if `folder` holds another job than `job`."""
+    """StoreError naming what differs if `folder` holds another job than `job` (or if its
+    manifest is damaged)."""
     old, new = manifest.get("identity", {}), job.identity()
     if old == new:
         return
-    reasons = []
     if old.get("kind") != new["kind"]:
-        reasons.append(f"it holds a {old.get('kind')!r} batch, not {new['kind']!r}")
+        raise StoreError(
+            f"{folder} holds a {short(old.get('kind'))} batch, not a {new['kind']} one; pick another --out"
+        )
+    try:
+        why = "; ".join(_differences(old, new)) or "its job description differs"
+    except (AttributeError, TypeError, KeyError):
+        raise StoreError(
+            f"{folder}/{MANIFEST} is damaged (its identity cannot be read); pick another --out"
+        ) from None
+    raise StoreError(
+        f"{folder} holds a different batch: {why}. Finishing it would mix incomparable runs; "
+        "pick another --out, or pass --overwrite to start it again"
+    )
+
+
+def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What differs between two job identities of one kind, in words."""
+    reasons = []
     if old.get("root_seed") != new["root_seed"]:
-        reasons.append(f"its root seed is {old.get('root_seed')}, not {new['root_seed']}")
-    old_sc = [(s["label"], s["hash"]) for s in old.get("scenarios", [])]
+        reasons.append(f"its root seed is {short(old.get('root_seed'))}, not {new['root_seed']}")
+    old_sc = [(str(s["label"]), s["hash"]) for s in old.get("scenarios", [])]
     new_sc = [(s["label"], s["hash"]) for s in new["scenarios"]]
     if [s for s, _ in old_sc] != [s for s, _ in new_sc]:
         reasons.append(
-            f"its scenarios are {', '.join(s for s, _ in old_sc)}, not {', '.join(s for s, _ in new_sc)}"
+            f"its scenarios are {clip(', '.join(s for s, _ in old_sc))}, not {', '.join(s for s, _ in new_sc)}"
         )
     else:
         changed = [label for (label, a), (_, b) in zip(old_sc, new_sc) if a != b]
@@ -494,20 +551,16 @@ def check_same_job(manifest: dict[str, Any], job: Job, folder: Path) -> None:
     if old.get("code_fingerprint") != new["code_fingerprint"] or old.get("version") != new["version"]:
         reasons.append(
             "the model code has changed since it was started "
-            f"(code fingerprint {old.get('code_fingerprint')} -> {new['code_fingerprint']})"
+            f"(code fingerprint {short(old.get('code_fingerprint'))} -> {new['code_fingerprint']})"
         )
     for name in ("simulate", "daily_columns"):
         if old.get(name) != new[name]:
             reasons.append(f"its {name.replace('_', ' ')} setting differs")
     old_extra, new_extra = old.get("extra") or {}, new.get("extra") or {}
-    for name in sorted(set(old_extra) | set(new_extra)):
+    for name in sorted(set(old_extra) | set(new_extra), key=str):
         if old_extra.get(name) != new_extra.get(name):
-            reasons.append(f"its {name.replace('_', ' ')} differs")
-    why = "; ".join(reasons) or "its job description differs"
-    raise StoreError(
-        f"{folder} holds a different batch: {why}. Finishing it would mix incomparable runs; "
-        "pick another --out, or pass --overwrite to start it again"
-    )
+            reasons.append(f"its {str(name).replace('_', ' ')} differs")
+    return reasons
 
 
 # ---------------------------------------------------------------------- atomic files

@@ -19,6 +19,7 @@ from rich.progress import (
 )
 
 from sim.batch import BatchError, BatchExecutor, BatchProgress, ExecutorError, StoreError, make_executor
+from sim.batch.executors import check_scheduler_address
 from sim.cli.common import console, err_console, fail, print_error
 from sim.compiled import ensure_compiled
 
@@ -38,6 +39,13 @@ def check_executor_options(kind: str, scheduler: str | None, workers: int | None
         fail("--scheduler is for --executor dask")
     if workers is not None and workers < 1:
         fail(f"--workers must be at least 1, got {workers}")
+    if workers is not None and workers > 100_000:
+        fail(f"--workers must be at most 100,000, got {workers:,}")
+    if scheduler:
+        try:
+            check_scheduler_address(scheduler)
+        except ExecutorError as exc:
+            fail(str(exc))
 
 
 def run_with_progress(

@@ -12,7 +12,8 @@ from rich.table import Table
 from sim.batch.compare import CompareRun, compare_job, default_folder, run_compare, scenario_labels
 from sim.batch.seeds import SEED_BITS
 from sim.cli.batch_run import check_executor_options, run_with_progress
-from sim.cli.common import app, console, err_console, fail, load_or_exit, parse_sets
+from sim.cli.common import app, check_out, console, err_console, fail, load_or_exit, parse_sets, warn_about
+from sim.limits import MAX_REPLICATES
 from sim.report.compare import write_compare_report
 
 
@@ -72,10 +73,13 @@ def compare(
     """
     if replicates < 1:
         fail(f"--replicates must be at least 1, got {replicates}")
+    if replicates > MAX_REPLICATES:
+        fail(f"--replicates must be at most {MAX_REPLICATES:,}, got {replicates:,}")
     if seed < 0 or seed >= 2**SEED_BITS:
         fail(f"--seed must be a whole number from 0 to 2**{SEED_BITS}-1, got {seed}")
     if days is not None and days < 1:
         fail(f"--days must be at least 1, got {days}")
+    check_out(out)
     kind = executor or ("dask" if scheduler else "local")
     check_executor_options(kind, scheduler, workers)
     if scheduler and workers is not None:
@@ -87,6 +91,8 @@ def compare(
     if days is not None:
         changes["horizon.days"] = days
     scenarios = [load_or_exit(path, changes) for path in scenario_files]
+    for path, scenario in zip(scenario_files, scenarios):
+        warn_about(path, scenario)
     try:
         labels = scenario_labels(scenarios, [str(p) for p in scenario_files])
         job = compare_job(list(zip(labels, scenarios)), replicates, seed)

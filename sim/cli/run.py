@@ -10,8 +10,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from sim.batch.seeds import SEED_BITS
-from sim.cli.common import app, console, fail, load_or_exit, parse_sets
+from sim.cli.common import app, check_out, console, fail, load_or_exit, parse_sets, warn_about
 from sim.compiled import ensure_compiled
+from sim.inputs import clip, shown_path
+from sim.limits import RunTooLarge
 from sim.outputs import (
     OutputExistsError,
     check_free,
@@ -49,6 +51,7 @@ def run(
     """Run one replicate: writes daily.parquet, members.parquet, summary.json and report.html."""
     if seed < 0 or seed >= 2**SEED_BITS:  # NumPy refuses negative seeds with a traceback
         fail(f"--seed must be a whole number from 0 to 2**{SEED_BITS}-1, got {seed}")
+    check_out(out)
     changes = parse_sets(sets)
     scenario = load_or_exit(scenario_file, changes)
     if days is not None:  # applied apart from --set, so an error names the option the user gave
@@ -56,9 +59,10 @@ def run(
             scenario = apply_overrides(scenario, {"horizon.days": days})
         except ValueError as exc:
             fail(f"--days: {exc}")
+    warn_about(scenario_file, scenario)
     target = out if out is not None else new_results_dir(Path("results"), f"{scenario.name}-seed{seed}")
     try:
-        check_free(target, overwrite)
+        check_free(target, overwrite, "run")
     except OutputExistsError as exc:
         fail(str(exc))
 
@@ -74,9 +78,12 @@ def run(
     ) as progress:
         ensure_compiled(console.print)
         task = progress.add_task(
-            escape(f"{scenario.name} seed {seed}"), total=horizon
+            escape(f"{clip(scenario.name, 60)} seed {seed}"), total=horizon
         )  # names are the user's text, not markup
-        result = run_scenario(scenario, seed, on_day=lambda day: progress.update(task, completed=day))
+        try:
+            result = run_scenario(scenario, seed, on_day=lambda day: progress.update(task, completed=day))
+        except RunTooLarge as exc:
+            fail(f"{shown_path(scenario_file)}: {exc}")
 
     def write(folder: Path) -> None:
         write_parquet(result.daily, folder / "daily.parquet")
@@ -91,7 +98,7 @@ def run(
         )
 
     try:
-        write_atomically(target, write, overwrite=overwrite)
+        write_atomically(target, write, overwrite=overwrite, kind="run")
     except OutputExistsError as exc:
         fail(str(exc))
     except OSError as exc:  # e.g. no permission to write there, or the disk is full
@@ -104,7 +111,8 @@ def run(
 
 def _print_summary(s: dict) -> None:
     table = Table(
-        title=escape(f"{s['scenario']} · seed {s['seed']} · hash {s['scenario_hash']}"), show_header=False
+        title=escape(f"{clip(s['scenario'], 80)} · seed {s['seed']} · hash {s['scenario_hash']}"),
+        show_header=False,
     )
     table.add_column(style="bold")
     table.add_column()

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from sim.cli.batch_run import check_executor_options, run_with_progress
-from sim.cli.common import app, console, fail, fail_problems
+from sim.cli.common import app, check_out, console, fail, fail_problems, warn_about
+from sim.inputs import clip, os_reason, path_problem, shown_path
+from sim.outputs import OutputExistsError, check_free, write_atomically
 from sim.scenario import ScenarioError
+
+if TYPE_CHECKING:  # imported when the command runs (they pull in SciPy and SALib)
+    from sim.sweep.analysis import SweepAnalysis
+    from sim.sweep.tables import SweepTables
 
 
 @app.command()
@@ -57,6 +64,7 @@ def sweep(
     from sim.sweep.experiment import load_experiment
     from sim.sweep.run import default_folder, prepare, run_sweep
 
+    check_out(out)
     try:
         experiment = load_experiment(experiment_file)
     except ScenarioError as exc:
@@ -65,6 +73,7 @@ def sweep(
         fail(
             f"{experiment_file} is an optimisation (it has an optimize: block); run it with groupsim optimize"
         )
+    warn_about(experiment_file, experiment.base)
     kind = executor or ("dask" if scheduler else experiment.executor.kind)
     check_executor_options(kind, scheduler, workers)
     address = scheduler or (experiment.executor.scheduler if kind == "dask" else None)
@@ -132,20 +141,65 @@ def analyze(
         help="Also analyse this recorded run column, e.g. "
         "peak_members (repeatable; default: the experiment's analysis.extra_outcomes).",
     ),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace an earlier analysis in the output folder (and nothing else)."
+    ),
 ) -> None:
     """Which levers drive lifespan, value contributors and value output; tipping points; report.html and CSV tables."""
     from sim.report.sweep import write_sweep_report
-    from sim.sweep.analysis import INDEX_LABEL, analyze_sweep, drivers_sentence, write_analysis
+    from sim.sweep.analysis import write_analysis
+
+    check_out(out)
+    if path_problem(folder):
+        fail(f"{shown_path(folder)}: {path_problem(folder)}")
+    if not folder.is_dir():
+        fail(f"{shown_path(folder)} is not a folder; give the --out folder of a groupsim sweep")
+    target = out if out is not None else Path(folder) / "analysis"
+    try:
+        check_free(target, overwrite, "analysis")
+    except OutputExistsError as exc:
+        fail(str(exc))
+    analysis, tables = _analyze(folder, survival_day, also or ())
+
+    def write(staging: Path) -> None:
+        write_analysis(analysis, staging)
+        write_sweep_report(analysis, staging, {"description": tables.experiment.get("description")})
+
+    try:
+        write_atomically(target, write, overwrite=overwrite, kind="analysis")
+    except OutputExistsError as exc:
+        fail(str(exc))
+    except OSError as exc:  # e.g. no permission to write there, or the disk is full
+        fail(f"could not write the analysis to {shown_path(target)}: {os_reason(exc)}")
+    _print_analysis(analysis, target)
+
+
+def _analyze(
+    folder: Path, survival_day: int | None, also: list[str] | tuple[str, ...]
+) -> tuple[SweepAnalysis, SweepTables]:
+    """The sweep's analysis and tables, or exit 2 with why not."""
+    import pyarrow as pa
+
+    from sim.sweep.analysis import analyze_sweep
     from sim.sweep.tables import SweepError, load_sweep
 
     try:
         tables = load_sweep(folder)
-        analysis = analyze_sweep(tables, survival_day=survival_day, extra=also or ())
+        return analyze_sweep(tables, survival_day=survival_day, extra=also), tables
     except SweepError as exc:
         fail(str(exc))
-    target = out if out is not None else Path(folder) / "analysis"
-    written = write_analysis(analysis, target)
-    report = write_sweep_report(analysis, target, {"description": tables.experiment.get("description")})
+    except (ValueError, TypeError, KeyError, IndexError, ArithmeticError, pa.ArrowException) as exc:
+        # the manifest and columns were checked; what is left is values no sweep writes
+        fail(
+            f"the sweep in {shown_path(folder)} cannot be analysed ({clip(f'{type(exc).__name__}: {exc}', 200)}): "
+            "its tables hold values groupsim sweep does not write, so the folder looks damaged; run the sweep "
+            "command again with --overwrite"
+        )
+
+
+def _print_analysis(analysis: SweepAnalysis, target: Path) -> None:
+    """The lifespan ranking, the sentences and notes, and where the report is."""
+    from sim.sweep.analysis import INDEX_LABEL, TABLES, drivers_sentence
 
     ranking = analysis.ranking("lifespan")
     if len(ranking):
@@ -157,19 +211,20 @@ def analyze(
         if intervals:
             table.add_column("95% interval", justify="right")
         for row in ranking.itertuples():
-            cells = [row.parameter, f"{row.estimate:.3g}"]
+            cells = [escape(str(row.parameter)), f"{row.estimate:.3g}"]
             if intervals:
                 cells.append(f"{row.low:.3g} to {row.high:.3g}" if row.low == row.low else "")
             table.add_row(*cells)
         console.print(table)
     for sentence in analysis.summary["sentences"]:
-        console.print(f"• {sentence}", highlight=False, soft_wrap=True)
+        console.print(f"• {escape(sentence)}", highlight=False, soft_wrap=True)
     for note in analysis.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)
     if drivers_sentence(analysis) is None and not len(ranking):
         console.print("No sensitivity indices for lifespan (see the notes).")
+    files = ", ".join("tipping_points.csv" if name == "tipping" else f"{name}.csv" for name in TABLES)
     console.print(
-        f"Report: [bold]{report}[/]  (tables: {', '.join(p.name for p in written.values())})",
+        f"Report: [bold]{escape(str(target / 'report.html'))}[/]  (tables: {files}, summary.json)",
         highlight=False,
         soft_wrap=True,
     )

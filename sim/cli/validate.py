@@ -8,7 +8,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sim.cli.common import USER_ERROR, app, console, fail, print_error
+from sim.cli.common import USER_ERROR, app, console, fail, print_error, print_problems, warn_about
+from sim.inputs import clip, shown_path
+from sim.limits import RunTooLarge, check_scenario_size
 from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
 from sim.scenario.fields import iter_fields
 
@@ -22,13 +24,18 @@ def validate(
     for path in files:
         try:
             scenario = load_scenario(path)
+            check_scenario_size(scenario)
         except ScenarioError as exc:
             failed += 1
-            for problem in exc.problems:
-                print_error(problem)
+            print_problems(exc.problems, exc.omitted)
             continue
+        except RunTooLarge as exc:
+            failed += 1
+            print_error(f"{shown_path(path)}: {exc}")
+            continue
+        warn_about(path, scenario)
         console.print(
-            f"[green]ok[/] {escape(f'{path}  ({scenario.name}, hash {scenario_hash(scenario)})')}",
+            f"[green]ok[/] {escape(f'{shown_path(path)}  ({clip(scenario.name, 80)}, hash {scenario_hash(scenario)})')}",
             highlight=False,
             soft_wrap=True,
         )
@@ -42,7 +49,7 @@ def params(
         None, help="Only parameters whose path starts with this, e.g. 'cadence'."
     ),
 ) -> None:
-    """List scenario parameters with defaults, units, bounds and meaning."""
+    """List scenario parameters with defaults, units, bounds and meaning ([a, b] includes a, (a, b] does not)."""
     table = Table(show_lines=False)
     for column in ("path", "default", "unit", "range", "meaning"):
         table.add_column(column, overflow="fold")
@@ -57,14 +64,6 @@ def params(
         default = defaults
         for part in spec.path.split("."):
             default = default[part]
-        bounds = (
-            "|".join(spec.choices)
-            if spec.choices
-            else (
-                f"{'' if spec.lower is None else spec.lower}..{'' if spec.upper is None else spec.upper}"
-                if spec.kind in ("int", "float")
-                else ""
-            )
-        )
+        bounds = "|".join(spec.choices) if spec.choices else spec.interval()
         table.add_row(*(escape(str(cell)) for cell in (spec.path, default, spec.unit, bounds, spec.doc)))
     console.print(table)

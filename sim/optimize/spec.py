@@ -42,15 +42,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.inputs import Lines, Problem, dotted, where
 from sim.optimize.metrics import CASH_COST, COST, HOURS_PER_DAY, metric_problem
 from sim.scenario import ScenarioError
-from sim.scenario.loading import (  # the toolkit's own locating helpers
-    Lines,
-    Problem,
-    _dotted,
-    _where,
-    validate_data,
-)
+from sim.scenario.loading import validate_data
 
 #: Accepted spellings of a direction, and what each means.
 DIRECTIONS = {"maximize": "maximize", "maximise": "maximize", "minimize": "minimize", "minimise": "minimize"}
@@ -231,7 +226,7 @@ def check_optimize(
 
     def problem(path: tuple[Any, ...], message: str) -> None:
         problems.append(
-            Problem(*_where(("optimize", *path), lines, shown), _dotted(("optimize", *path)), message)
+            Problem(*where(("optimize", *path), lines, shown), dotted(("optimize", *path)), message)
         )
 
     if not block.objectives:
@@ -303,17 +298,17 @@ def _validate(raw: Any, shown: str, lines: Lines) -> tuple[OptimizeBlock | None,
     """Validate the block with the project's messages, every field path under `optimize`."""
     prefix = ("optimize",)
     if not isinstance(raw, dict):
-        where = _where(prefix, lines, shown)
+        located = where(prefix, lines, shown)
         return None, [
             Problem(
-                *where,
+                *located,
                 "optimize",
                 f"expected a mapping with objectives (e.g. objectives: {{value_posts_total: maximize}}), "
                 f"got {raw!r}",
             )
         ]
     sub_lines = {k[1:]: v for k, v in lines.items() if k[:1] == prefix}
-    sub_lines.setdefault((), _where(prefix, lines, shown))
+    sub_lines.setdefault((), where(prefix, lines, shown))
     try:
         return validate_data(OptimizeBlock, raw, shown, sub_lines), []
     except ScenarioError as exc:
@@ -335,7 +330,7 @@ def check_optimize_file(
     if top.design is not None:
         problems.append(
             Problem(
-                *_where(("design",), lines, shown),
+                *where(("design",), lines, shown),
                 "design",
                 "an optimisation chooses its own points: remove design: (or remove optimize: to run a sweep)",
             )
@@ -343,7 +338,7 @@ def check_optimize_file(
     if top.seeds != "common":
         problems.append(
             Problem(
-                *_where(("seeds",), lines, shown),
+                *where(("seeds",), lines, shown),
                 "seeds",
                 "an optimisation compares its trials on common random numbers (replicate i of every "
                 "trial runs with the same seed): remove seeds: independent",

@@ -6,7 +6,6 @@ parameter's bounds, unit and meaning are written once, in `schema.py`.
 
 from __future__ import annotations
 
-import difflib
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from sim.inputs import did_you_mean, short
 from sim.scenario.schema import Scenario
 
 
@@ -32,6 +32,21 @@ class FieldSpec:
     lower: float | None
     upper: float | None
     choices: tuple[str, ...]
+    lower_open: bool = False  # the bound itself is refused (gt, not ge)
+    upper_open: bool = False  # (lt, not le)
+
+    def accepts(self, value: float) -> bool:
+        """True if a number `value` lies within the bounds."""
+        if self.lower is not None and (value <= self.lower if self.lower_open else value < self.lower):
+            return False
+        return self.upper is None or (value < self.upper if self.upper_open else value <= self.upper)
+
+    def interval(self) -> str:
+        """The bounds of a number as an interval: '[0, 1]', '(0, 2000]' (0 excluded), '[0, inf)';
+        '' for other kinds and unbounded numbers."""
+        if self.kind not in ("int", "float"):
+            return ""
+        return _interval(self.lower, self.upper, self.lower_open, self.upper_open)
 
     def label(self) -> str:
         """A short label for a UI control: the last path component plus the unit."""
@@ -39,18 +54,43 @@ class FieldSpec:
         return f"{name} ({self.unit})" if self.unit not in ("", "flag", "choice", "text") else name
 
 
-def _bounds(info: FieldInfo) -> tuple[float | None, float | None]:
+def _number(x: float) -> str:
+    return str(int(x)) if isinstance(x, float) and x.is_integer() and abs(x) < 1e15 else str(x)
+
+
+def _interval(lower: float | None, upper: float | None, lower_open: bool, upper_open: bool) -> str:
+    if lower is None and upper is None:
+        return ""
+    left = "(" if lower_open or lower is None else "["
+    right = ")" if upper_open or upper is None else "]"
+    lo = "-inf" if lower is None else _number(lower)
+    hi = "inf" if upper is None else _number(upper)
+    return f"{left}{lo}, {hi}{right}"
+
+
+def field_range(info: FieldInfo) -> str:
+    """What a field accepts, as the parameter reference writes it: a choice's options
+    ('`a`, `b`') or a number's interval ('(0, 2000]'); '' for anything else."""
+    kind, choices = _kind(info.annotation)
+    if choices:
+        return ", ".join(f"`{c}`" for c in choices)
+    return _interval(*_bounds(info)) if kind in ("int", "float") else ""
+
+
+def _bounds(info: FieldInfo) -> tuple[float | None, float | None, bool, bool]:
+    """(lower, upper, lower excluded, upper excluded) of a field's numeric bounds."""
     lower = upper = None
+    lower_open = upper_open = False
     for meta in info.metadata:
         if isinstance(meta, annotated_types.Ge):
             lower = meta.ge
         elif isinstance(meta, annotated_types.Gt):
-            lower = meta.gt
+            lower, lower_open = meta.gt, True
         elif isinstance(meta, annotated_types.Le):
             upper = meta.le
         elif isinstance(meta, annotated_types.Lt):
-            upper = meta.lt
-    return lower, upper
+            upper, upper_open = meta.lt, True
+    return lower, upper, lower_open, upper_open
 
 
 def _kind(annotation: Any) -> tuple[str, tuple[str, ...]]:
@@ -98,7 +138,7 @@ def iter_fields(
             continue
         kind, choices = _kind(info.annotation)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        lower, upper = _bounds(info)
+        lower, upper, lower_open, upper_open = _bounds(info)
         doc = info.description or ""
         if not doc and parent is not None:  # a per-role rate: its table's unit, meaning and source
             parent_extra = parent.json_schema_extra if isinstance(parent.json_schema_extra, dict) else {}
@@ -114,6 +154,8 @@ def iter_fields(
             lower=lower,
             upper=upper,
             choices=choices,
+            lower_open=lower_open,
+            upper_open=upper_open,
         )
 
 
@@ -134,9 +176,7 @@ def field_spec(path: str) -> FieldSpec:
 def unknown_path_message(path: str) -> str:
     """'no parameter X; did you mean Y?' for a dotted path."""
     known = [spec.path for spec in iter_fields()]
-    close = difflib.get_close_matches(path, known, n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    return f"no scenario parameter {path!r}{hint}"
+    return f"no scenario parameter {short(path)}{did_you_mean(path, known, n=3, cutoff=0.6)}"
 
 
 def section_at(path: str) -> type[BaseModel] | None:

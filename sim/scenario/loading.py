@@ -1,225 +1,52 @@
-"""Load scenario (and experiment) files safely and turn every problem into a readable message.
+"""Load scenario files safely and turn every problem into a readable message.
 
 A problem names the file, the line, the dotted field path, what was expected and, where it can,
-a suggestion. The CLI prints these and exits with code 2; nobody sees a traceback.
+a suggestion. The CLI prints these and exits with code 2; nobody sees a traceback. Files are
+read and parsed by `sim.inputs` (the toolkit every loader shares: limits, safe YAML, wording);
+this module validates scenarios and follows `extends:`.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import reprlib
+import os
 import typing
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
+from sim.inputs import (
+    Lines,
+    Problem,
+    ScenarioError,
+    did_you_mean,
+    dotted,
+    read_yaml_file,
+    resolve_reference,
+    short,
+    shown_path,
+    type_name,
+    where,
+    within,
+)
+from sim.limits import MAX_EXTENDS_DEPTH, MAX_PROBLEMS
 from sim.scenario.fields import allowed_keys, model_at
 from sim.scenario.schema import Scenario
 
+__all__ = [
+    "Lines",
+    "Problem",
+    "ScenarioError",
+    "load_scenario",
+    "scenario_hash",
+    "scenario_warnings",
+    "validate_data",
+]
+
 M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a file."""
-
-    file: str
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
-
-
-class ScenarioError(Exception):
-    """A file could not be loaded; `problems` say why, already worded for the user."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-# ------------------------------------------------------------------------------------ YAML
-
-
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader (no arbitrary objects)."""
-
-
-Lines = dict[tuple[Any, ...], tuple[str, int]]  # field path -> (file, line)
-
-
-def read_yaml(path: Path) -> tuple[Any, Lines]:
-    """Parse a YAML file safely. Returns the data and a map from field path to (file, line).
-
-    Duplicate keys are an error (PyYAML would silently keep the last one).
-    """
-    shown = str(path)
-    if not path.exists():
-        siblings = sorted(p.name for p in path.parent.glob("*.y*ml")) if path.parent.is_dir() else []
-        close = difflib.get_close_matches(path.name, siblings, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise ScenarioError([Problem(shown, None, "", f"file not found{hint}")])
-    if path.is_dir():
-        raise ScenarioError([Problem(shown, None, "", "is a folder, expected a YAML file")])
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(
-            [Problem(shown, None, "", f"could not be read ({exc.strerror or exc})")]
-        ) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ScenarioError(
-            [
-                Problem(
-                    shown,
-                    line,
-                    "",
-                    f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8",
-                )
-            ]
-        ) from None
-    lines: Lines = {}
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = None if node is None else _Builder(loader, lines, shown).construct(node, ())
-    except RecursionError:
-        raise ScenarioError(
-            [Problem(shown, None, "", "malformed YAML: lists or mappings are nested too deeply")]
-        ) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        column = f", column {mark.column + 1}" if mark else ""
-        problem = (exc.problem or exc.context or "could not parse").strip()
-        raise ScenarioError([Problem(shown, line, "", f"malformed YAML{column}: {problem}")]) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(shown, None, "", f"malformed YAML: {exc}")]) from None
-    finally:
-        loader.dispose()
-    return data, lines
-
-
-# Tags the safe loader builds from plain YAML; anything else (!!python/object, !!set, custom
-# tags) is refused rather than silently read as a plain mapping or list.
-_SAFE_TAGS = frozenset(
-    "tag:yaml.org,2002:" + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
-)
-
-
-class _Builder:
-    """Builds plain Python data from a YAML node tree, recording the line of every field path.
-
-    Like PyYAML's constructor, a node reached again through an alias is built once and shared
-    (so a "billion laughs" file stays small), and an alias inside its own anchor is an error
-    (PyYAML would build a self-containing list, which validation would recurse into forever).
-    """
-
-    def __init__(self, loader: _Loader, lines: Lines, shown: str) -> None:
-        self.loader, self.lines, self.shown = loader, lines, shown
-        self.built: dict[int, Any] = {}
-        self.building: set[int] = set()
-
-    def construct(self, node: yaml.Node, path: tuple[Any, ...]) -> Any:
-        self.lines.setdefault(path, (self.shown, node.start_mark.line + 1))
-        if node.tag not in _SAFE_TAGS:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            raise ScenarioError(
-                [
-                    Problem(
-                        self.shown,
-                        node.start_mark.line + 1,
-                        _dotted(path),
-                        f"the YAML tag {tag} is not allowed: scenario files are loaded safely and hold "
-                        "plain data only (text, numbers, true/false, lists and mappings)",
-                    )
-                ]
-            )
-        key = id(node)
-        if key in self.built:
-            return self.built[key]
-        if key in self.building:
-            raise ScenarioError(
-                [
-                    Problem(
-                        self.shown,
-                        node.start_mark.line + 1,
-                        _dotted(path),
-                        "an alias (*name) is used inside its own anchor (&name); recursive YAML is not allowed",
-                    )
-                ]
-            )
-        self.building.add(key)
-        try:
-            value = self._build(node, path)
-        finally:
-            self.building.discard(key)
-        self.built[key] = value
-        return value
-
-    def _build(self, node: yaml.Node, path: tuple[Any, ...]) -> Any:
-        loader, lines, shown = self.loader, self.lines, self.shown
-        if isinstance(node, yaml.MappingNode):
-            loader.flatten_mapping(node)
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SAFE_TAGS:
-                    raise ScenarioError(
-                        [
-                            Problem(
-                                shown, key_node.start_mark.line + 1, _dotted(path), "keys must be plain names"
-                            )
-                        ]
-                    )
-                key = loader.construct_object(key_node, deep=True)
-                if not isinstance(key, (str, int, float, bool)) or key is None:
-                    raise ScenarioError(
-                        [
-                            Problem(
-                                shown,
-                                key_node.start_mark.line + 1,
-                                _dotted(path),
-                                f"keys must be plain names, got {key!r}",
-                            )
-                        ]
-                    )
-                if key in out:
-                    raise ScenarioError(
-                        [
-                            Problem(
-                                shown,
-                                key_node.start_mark.line + 1,
-                                _dotted(path + (key,)),
-                                f"duplicate key (first given on line {lines[path + (key,)][1]})",
-                            )
-                        ]
-                    )
-                lines[path + (key,)] = (shown, key_node.start_mark.line + 1)
-                out[key] = self.construct(value_node, path + (key,))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.construct(item, path + (i,)) for i, item in enumerate(node.value)]
-        return loader.construct_object(node, deep=True)
-
-
-def _dotted(path: tuple[Any, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
 
 # ------------------------------------------------------------------------------ validation
 
@@ -236,7 +63,7 @@ def validate_data(model: type[M], data: Any, shown: str, lines: Lines) -> M:
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         problems = []
-        for err in errors:
+        for err in errors[:MAX_PROBLEMS]:  # a file of 30,000 unknown keys: the first ones, and a count
             if model is Scenario and not err["loc"] and err["type"] == "value_error":
                 # only the whole-scenario check of timeline 'set' changes fails at the root
                 problems += _timeline_set_problems(data, shown, lines) or [
@@ -244,7 +71,7 @@ def validate_data(model: type[M], data: Any, shown: str, lines: Lines) -> M:
                 ]
             else:
                 problems.append(_problem(model, err, data, shown, lines))
-        raise ScenarioError(_dedupe(problems)) from None
+        raise ScenarioError(_dedupe(problems), omitted=max(0, len(errors) - MAX_PROBLEMS)) from None
 
 
 def _timeline_set_problems(data: dict, shown: str, lines: Lines) -> list[Problem]:
@@ -274,14 +101,12 @@ def _timeline_set_problems(data: dict, shown: str, lines: Lines) -> list[Problem
             except ValueError as exc:
                 found = True
                 message = str(exc).removeprefix(f"{key}: ")
-                problems.append(
-                    Problem(*_where(path + (key,), lines, shown), _dotted(path + (key,)), message)
-                )
+                problems.append(Problem(*where(path + (key,), lines, shown), dotted(path + (key,)), message))
         if not found:  # every change is fine alone, but not together
             try:
                 apply_overrides(base, item["changes"])
             except ValueError as exc:
-                problems.append(Problem(*_where(path, lines, shown), _dotted(path), str(exc)))
+                problems.append(Problem(*where(path, lines, shown), dotted(path), str(exc)))
     return problems
 
 
@@ -318,29 +143,20 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
     return tuple(path)
 
 
-def _where(path: tuple[Any, ...], lines: Lines, shown: str) -> tuple[str, int | None]:
-    """File and line of the nearest located ancestor of `path` (a field may come from a parent file)."""
-    for cut in range(len(path), -1, -1):
-        if path[:cut] in lines:
-            return lines[path[:cut]]
-    return shown, None
-
-
 def _problem(model: type[BaseModel], err: dict[str, Any], data: Any, shown: str, lines: Lines) -> Problem:
     path = _data_path(tuple(err["loc"]), data)
-    shown, line = _where(path, lines, shown)
+    shown, line = where(path, lines, shown)
     kind = err["type"]
     got = err.get("input")
-    field = _dotted(path)
+    field = dotted(path)
     spec_text = _field_hint(model, path, data)
 
     if kind == "extra_forbidden":
         parent = model_at(path[:-1], data) if model is Scenario else _plain_model_at(model, path[:-1])
         allowed = allowed_keys(parent) if parent else []
-        close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else "."
+        hint = did_you_mean(path[-1], allowed) or "."
         listing = f" Allowed here: {', '.join(allowed)}." if allowed else ""
-        return Problem(shown, line, field, f"unknown field {path[-1]!r}{hint}{listing}")
+        return Problem(shown, line, field, f"unknown field {short(path[-1])}{hint}{listing}")
     if kind == "missing":
         return Problem(shown, line, field, f"required field is missing{spec_text}")
     if kind in ("union_tag_invalid", "union_tag_not_found"):
@@ -352,36 +168,39 @@ def _problem(model: type[BaseModel], err: dict[str, Any], data: Any, shown: str,
                 shown, line, field, f"each timeline entry needs an 'action': one of {', '.join(actions)}"
             )
         tag = err.get("ctx", {}).get("tag", got)
-        close = difflib.get_close_matches(str(tag), actions, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else "."
-        shown, line = _where(path + ("action",), lines, shown)
+        hint = did_you_mean(tag, actions) or "."
+        shown, line = where(path + ("action",), lines, shown)
         return Problem(
             shown,
             line,
             field + ".action",
-            f"unknown action {tag!r}{hint} Expected one of: {', '.join(actions)}.",
+            f"unknown action {short(tag)}{hint} Expected one of: {', '.join(actions)}.",
         )
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",") if o.strip()]
-        close = difflib.get_close_matches(str(got), options, n=1, cutoff=0.4)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return Problem(shown, line, field, f"expected one of {expected}, got {_short(got)}{hint}")
+        hint = did_you_mean(got, options, cutoff=0.4)
+        return Problem(shown, line, field, f"expected one of {expected}, got {short(got)}{hint}")
     if kind == "value_error":  # a rule across fields, e.g. sustained_min_weeks <= sustained_weeks
         return Problem(shown, line, field, _expected(kind, err))
+    if kind == "too_long":
+        ctx = err.get("ctx", {})
+        return Problem(
+            shown,
+            line,
+            field,
+            f"holds {_length(got, ctx)} entries; at most {ctx.get('max_length') or 0:,} are allowed",
+        )
     expected = _expected(kind, err)
-    return Problem(
-        shown, line, field, f"expected {expected}, got {_short(got)} ({_type_name(got)}){spec_text}"
-    )
+    return Problem(shown, line, field, f"expected {expected}, got {short(got)} ({type_name(got)}){spec_text}")
 
 
-_REPR = reprlib.Repr()
-_REPR.maxstring = _REPR.maxother = 60
-
-
-def _short(value: Any) -> str:
-    """repr() cut to a readable length (a wrong value may be a whole section, or a huge list)."""
-    return _REPR.repr(value)
+def _length(value: Any, ctx: dict[str, Any]) -> str:
+    """How many entries a too-long list or mapping holds (pydantic does not always say)."""
+    length = ctx.get("actual_length")
+    if length is None and hasattr(value, "__len__"):
+        length = len(value)
+    return f"{length:,}" if isinstance(length, int) else "too many"
 
 
 def _expected(kind: str, err: dict[str, Any]) -> str:
@@ -409,18 +228,6 @@ def _expected(kind: str, err: dict[str, Any]) -> str:
     if kind == "value_error":
         return str(err.get("msg", "")).removeprefix("Value error, ")
     return table.get(kind, str(err.get("msg", kind)).lower())
-
-
-def _type_name(value: Any) -> str:
-    return {
-        str: "text",
-        int: "whole number",
-        float: "number",
-        bool: "true/false",
-        list: "list",
-        dict: "mapping",
-        type(None): "empty",
-    }.get(type(value), type(value).__name__)
 
 
 def _plain_model_at(model: type[BaseModel], path: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -456,64 +263,135 @@ def _field_hint(model: type[BaseModel], path: tuple[Any, ...], data: Any) -> str
 # --------------------------------------------------------------------------------- loading
 
 
-def load_scenario(path: str | Path) -> Scenario:
+#: Environment variable listing further folders (separated by os.pathsep, ':' on Linux) that
+#: `extends:` may reach, besides the folder of the file given and the folders below it.
+EXTENDS_ALLOW_ENV = "GROUPSIM_EXTENDS_ALLOW"
+
+
+def load_scenario(
+    path: str | Path, *, extends_allow: Sequence[str | Path] = (), referenced: bool = False
+) -> Scenario:
     """Read, validate and freeze a scenario file. Raises `ScenarioError` on any problem.
 
     A file may start from another with `extends: other.yaml` (a path relative to the file): the
     other file's fields are the defaults, this file's fields win, mappings merge key by key and
     lists (the timeline) are replaced. Problems point at the file and line each field came from.
+    Scenario files are shared, so `extends:` may only reach files in the folder of `path` or below
+    it, or in a folder of `extends_allow` or of the GROUPSIM_EXTENDS_ALLOW environment variable;
+    chains are at most `MAX_EXTENDS_DEPTH` files long. With `referenced` (the file was named by
+    another file, e.g. an experiment's `base:`, not by the user), a file that does not look like
+    a scenario is refused without quoting its content.
     """
     path = Path(path)
-    data, lines = read_with_extends(path)
-    return validate_data(Scenario, data, str(path), lines)
+    shown = shown_path(path)
+    try:
+        data, lines = _read_with_extends(path, shown, _extends_folders(path, extends_allow))
+        if referenced and not _looks_like_scenario(data):
+            raise ScenarioError([Problem(shown, None, "", NOT_A_SCENARIO)])
+        return validate_data(Scenario, data, shown, lines)
+    except ScenarioError as exc:
+        raise ScenarioError(_note_parents(exc.problems, shown), omitted=exc.omitted) from None
 
 
-def read_with_extends(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[Any, Lines]:
-    """`read_yaml`, following `extends:` to parent files."""
-    data, lines = read_yaml(path)
+def _note_parents(problems: list[Problem], shown: str) -> list[Problem]:
+    """`problems`, and, when some lie in the files `shown` extends, a last one at its `extends`
+    saying so (otherwise a user who ran it on one file would see only other files named)."""
+    others = list(dict.fromkeys(p.file for p in problems if p.file != shown))
+    if not others:
+        return problems
+    names = ", ".join(Path(f).name for f in others[:3]) + (" ..." if len(others) > 3 else "")
+    where_ = "some of the problems above are" if len(others) < len(problems) else "the problems above are"
+    return [*problems, Problem(shown, None, "extends", f"{where_} in {names}, which this file extends")]
+
+
+#: Said of a referenced file none of whose top-level keys is a scenario field (never quoted:
+#: its keys could be anything, e.g. secrets).
+NOT_A_SCENARIO = "does not look like a scenario file (none of its top-level keys is a scenario field)"
+
+
+def _looks_like_scenario(data: Any) -> bool:
+    """False for a mapping none of whose keys is a scenario field (an empty one is a scenario)."""
+    return not isinstance(data, dict) or not data or any(key in Scenario.model_fields for key in data)
+
+
+def _extends_folders(path: Path, allow: Sequence[str | Path]) -> tuple[Path, ...]:
+    """The resolved folders `extends:` may reach from the file at `path` (its own folder first)."""
+    from_env = [p for p in os.environ.get(EXTENDS_ALLOW_ENV, "").split(os.pathsep) if p.strip()]
+    folders = []
+    for folder in [path.parent, *allow, *from_env]:
+        try:
+            folders.append(Path(folder).resolve())
+        except (OSError, RuntimeError):  # a folder that cannot be resolved allows nothing
+            continue
+    return tuple(folders)
+
+
+def _read_with_extends(
+    path: Path, shown: str, folders: tuple[Path, ...], chain: tuple[Path, ...] = ()
+) -> tuple[Any, Lines]:
+    """`read_yaml_file`, following `extends:` to parent files within `folders`."""
+    data, lines = read_yaml_file(path, what="scenario", shown=shown)
     if not isinstance(data, dict) or "extends" not in data:
         return data, lines
-    shown, line = lines[("extends",)]
-    parent_ref = data.pop("extends")
-    lines.pop(("extends",))
-    if not isinstance(parent_ref, str) or not parent_ref.strip():
-        raise ScenarioError(
-            [
-                Problem(
-                    shown, line, "extends", f"expected the path of another scenario file, got {parent_ref!r}"
-                )
-            ]
+    at, line = lines.pop(("extends",))
+    reference = data.pop("extends")
+
+    def refuse(message: str) -> ScenarioError:
+        return ScenarioError([located(message)])
+
+    def located(message: str) -> Problem:
+        return Problem(at, line, "extends", message)
+
+    if not isinstance(reference, str) or not reference.strip():
+        raise refuse(f"expected the path of another scenario file, got {short(reference)}")
+    chain = chain + (path.resolve(),)
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise refuse(
+            f"{shown_path(reference)} would make a chain of more than {MAX_EXTENDS_DEPTH} files through "
+            f"'extends' ({chain[0].name} -> {chain[1].name} -> ... -> {chain[-1].name}); "
+            f"at most {MAX_EXTENDS_DEPTH} files may extend one another"
         )
-    parent = (path.parent / parent_ref).resolve()
-    chain = _chain + (path.resolve(),)
+    parent, why = resolve_reference(reference, path.parent)
+    if parent is None:
+        raise refuse(f"{shown_path(reference)}: {why}")
     if parent in chain:
         cycle = " -> ".join(p.name for p in chain[chain.index(parent) :] + (parent,))
-        raise ScenarioError([Problem(shown, line, "extends", f"a cycle of 'extends': {cycle}")])
+        raise refuse(f"a cycle of 'extends': {cycle}")
+    if not within(parent, folders):
+        raise refuse(
+            f"{shown_path(reference)} is outside {shown_path(folders[0])}: a scenario may extend only files in "
+            f"its own folder or below it (or in a folder listed in {EXTENDS_ALLOW_ENV}); copy the file there"
+        )
     try:
-        base, base_lines = read_with_extends(parent, chain)
+        base, base_lines = _read_with_extends(parent, shown_path(parent), folders, chain)
     except ScenarioError as exc:
         # a problem with a line is shown where it is (in the parent, or further up); one without
-        # (the parent is missing, a folder, not UTF-8) at this file's 'extends:'
+        # (the parent is missing, a folder, too large) at this file's 'extends:'
         raise ScenarioError(
             [
-                p if p.line is not None else Problem(shown, line, "extends", f"in {parent_ref}: {p.message}")
+                p if p.line is not None else located(f"in {shown_path(reference)}: {p.message}")
                 for p in exc.problems
             ]
         ) from None
     if not isinstance(base, dict):
-        raise ScenarioError(
-            [Problem(shown, line, "extends", f"{parent_ref} does not hold a mapping of fields")]
-        )
-    # a value this file gives replaces the parent's (except mappings, which merge key by key), so
-    # the parent's lines inside it no longer describe anything: drop them, or a problem in this
-    # file's timeline entry would be shown at the line of the parent's entry
-    replaced = [key for key in lines if key and not isinstance(_at(data, key), dict)]
+        raise refuse(f"{shown_path(reference)} does not hold a mapping of fields")
+    if not _looks_like_scenario(base):
+        raise refuse(f"{shown_path(reference)} {NOT_A_SCENARIO}, so it is not used")
+    return _merge(base, data), _merged_lines(data, lines, base_lines)
+
+
+def _merged_lines(data: dict, lines: Lines, base_lines: Lines) -> Lines:
+    """Where each field of the merged file comes from. A value this file gives replaces the
+    parent's (mappings aside, which merge key by key), so the parent's lines inside it no longer
+    describe anything: they are dropped, or a problem in this file's timeline entry would be shown
+    at the line of the parent's entry. Linear in the number of lines."""
+    replaced = {key for key in lines if key and not isinstance(_at(data, key), dict)}
     kept = {
-        key: where
-        for key, where in base_lines.items()
-        if not any(key[: len(r)] == r and len(key) > len(r) for r in replaced)
+        key: at
+        for key, at in base_lines.items()
+        if not any(key[:cut] in replaced for cut in range(1, len(key)))
     }
-    return _merge(base, data), {**kept, **lines}
+    return {**kept, **lines}
 
 
 def _at(data: Any, path: tuple[Any, ...]) -> Any:
@@ -531,7 +409,20 @@ def _merge(base: dict, override: dict) -> dict:
     return out
 
 
+def scenario_warnings(scenario: Scenario) -> list[str]:
+    """What in `scenario` can never take effect, worded for the user: timeline entries dated
+    after the horizon (the run ends before them). Empty if nothing."""
+    horizon = scenario.horizon.days
+    return [
+        f"timeline[{i}]: day {item.day} ({item.action}) is after the horizon (horizon.days = {horizon}), "
+        "so it never happens"
+        for i, item in enumerate(scenario.timeline)
+        if item.day > horizon
+    ]
+
+
 def scenario_hash(scenario: Scenario) -> str:
     """A short, stable hash of the fully-defaulted scenario: equal configurations hash equal."""
     canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+    # surrogatepass: a Scenario built in Python may hold a lone surrogate, which strict UTF-8 refuses
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]

@@ -6,12 +6,12 @@ scenario), the browser app's sliders and `groupsim run --set`.
 
 from __future__ import annotations
 
-import reprlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
+from sim.inputs import short
 from sim.scenario.fields import field_spec, section_at
 from sim.scenario.schema import Scenario
 
@@ -28,7 +28,7 @@ def apply_overrides(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     data = scenario.model_dump(mode="python")
     for path, value in changes.items():
         if not isinstance(path, str):
-            raise ValueError(f"parameter paths are dotted strings, got {path!r}")
+            raise ValueError(f"parameter paths are dotted strings, got {short(path)}")
         for leaf_path, leaf_value in _leaves(path, value):
             try:
                 field_spec(leaf_path)
@@ -46,7 +46,7 @@ def apply_overrides(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
         where = ".".join(str(p) for p in first["loc"])
         if first["type"] == "value_error":  # a rule across fields; its input is the whole section
             raise ValueError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
-        raise ValueError(f"{where}: {first['msg']} (got {_short(first.get('input'))})") from None
+        raise ValueError(f"{where}: {first['msg']} (got {short(first.get('input'))})") from None
 
 
 def _leaves(path: str, value: Any) -> Iterator[tuple[str, Any]]:
@@ -60,32 +60,26 @@ def _leaves(path: str, value: Any) -> Iterator[tuple[str, Any]]:
         yield path, value
         return
     if not isinstance(value, Mapping):
-        raise ValueError(f"{path} is a section: give a mapping of its fields, got {_short(value)}")
+        raise ValueError(f"{path} is a section: give a mapping of its fields, got {short(value)}")
     for key, sub in value.items():
         yield from _leaves(f"{path}.{key}", sub)
-
-
-_REPR = reprlib.Repr()
-_REPR.maxstring = _REPR.maxother = 60
-
-
-def _short(value: Any) -> str:
-    """repr() cut to a readable length."""
-    return _REPR.repr(value)
 
 
 def _coerce(path: str, value: Any) -> Any:
     """Accept the natural Python number for a float parameter (sweeps pass numpy floats, ints)."""
     spec = field_spec(path)
-    if spec.kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if (
-        spec.kind == "int"
-        and hasattr(value, "is_integer")
-        and not isinstance(value, bool)
-        and float(value).is_integer()
-    ):
-        return int(value)
+    try:
+        if spec.kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if (
+            spec.kind == "int"
+            and hasattr(value, "is_integer")
+            and not isinstance(value, bool)
+            and float(value).is_integer()
+        ):
+            return int(value)
+    except OverflowError:  # a whole number too large for a float: the bounds check words it
+        return value
     if spec.kind == "bool" and type(value).__name__ == "bool_":  # numpy bool
         return bool(value)
     return value

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sim.limits import MAX_TIMELINE_ENTRIES
 
 
 def param(
@@ -29,12 +31,23 @@ def param(
     gt: float | None = None,
     lt: float | None = None,
     strict: bool | None = None,
+    max_length: int | None = None,
 ) -> Any:
     """A documented scenario parameter (a pydantic Field with unit and source metadata)."""
     extra: dict[str, str] = {"unit": unit}
     if source:
         extra["source"] = source
-    return Field(default, description=doc, ge=ge, le=le, gt=gt, lt=lt, strict=strict, json_schema_extra=extra)
+    return Field(
+        default,
+        description=doc,
+        ge=ge,
+        le=le,
+        gt=gt,
+        lt=lt,
+        strict=strict,
+        max_length=max_length,
+        json_schema_extra=extra,
+    )
 
 
 class Section(BaseModel):
@@ -51,6 +64,10 @@ class Section(BaseModel):
 class Description(Section):
     en: str = param("", "text", "What the strategy is, in English.")
     zh: str = param("", "text", "策略说明（中文）。")
+
+
+#: A day of the run (1 to the longest horizon), as a whole number.
+ReportDay = Annotated[int, Field(ge=1, le=3650, strict=True)]
 
 
 class Horizon(Section):
@@ -79,8 +96,12 @@ class Horizon(Section):
         ge=1,
         le=8,
     )
-    report_days: tuple[int, ...] = param(
-        (7, 30, 90, 180), "days", "Days at which the summary reports value contributors.", strict=False
+    report_days: tuple[ReportDay, ...] = param(
+        (7, 30, 90, 180),
+        "days",
+        "Days at which the summary reports value contributors (days after the horizon report none).",
+        strict=False,
+        max_length=100,
     )
 
     @model_validator(mode="after")
@@ -88,6 +109,14 @@ class Horizon(Section):
         if self.sustained_min_weeks > self.sustained_weeks:
             raise ValueError("sustained_min_weeks must not exceed sustained_weeks")
         return self
+
+    @field_validator("report_days")
+    @classmethod
+    def _days_once(cls, days: tuple[int, ...]) -> tuple[int, ...]:
+        repeated = sorted({d for d in days if days.count(d) > 1})
+        if repeated:
+            raise ValueError(f"report days repeat: {', '.join(map(str, repeated))}; give each day once")
+        return days
 
 
 # --------------------------------------------------------------------------------------------
@@ -1261,6 +1290,7 @@ class Scenario(Section):
         "list",
         "Interventions on given days (invite a KOL, start selling, mass-add, set a rule...).",
         strict=False,
+        max_length=MAX_TIMELINE_ENTRIES,
     )
 
     @model_validator(mode="after")

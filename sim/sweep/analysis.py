@@ -51,6 +51,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.batch.worker import STATUS_OK
+from sim.inputs import clip, did_you_mean, short
 from sim.stats import alive_on_day
 from sim.sweep.experiment import Parameter
 from sim.sweep.tables import SweepError, SweepTables
@@ -690,6 +691,25 @@ def conditional_curves(cells: pd.DataFrame, along: str, given: str) -> list[tupl
 # ---------------------------------------------------------------------------------- analyse
 
 
+def _check_numeric(names: Sequence[str], tables: SweepTables) -> None:
+    """SweepError unless every extra outcome is a recorded column of numbers (or true/false)."""
+    runs = tables.runs
+    numeric = [
+        c
+        for c in runs.columns
+        if pd.api.types.is_numeric_dtype(runs[c]) and c not in ("point", "replicate", "seed")
+    ]
+    for name in names:
+        if name not in runs.columns:
+            raise SweepError(
+                f"the runs hold no {short(name)} column{did_you_mean(name, numeric, cutoff=0.6) or '.'} "
+                f"Record it (outcomes: in the experiment) and run the sweep command again, or pick a "
+                f"recorded numeric column: {clip(', '.join(numeric), 600)}"
+            )
+        if not pd.api.types.is_numeric_dtype(runs[name]):
+            raise SweepError(f"{clip(name, 80)} is not a number (it holds text), so it cannot be analysed")
+
+
 def analyze_sweep(
     tables: SweepTables,
     *,
@@ -705,10 +725,13 @@ def analyze_sweep(
     experiment, parameters = tables.experiment, tables.parameters
     design_kind = experiment["design"]["kind"]
     horizon = int(tables.manifest["scenarios"]["base"]["horizon"]["days"])
-    day = _survival_day(survival_day or experiment["analysis"]["survival_day"], horizon)
+    day = _survival_day(
+        experiment["analysis"]["survival_day"] if survival_day is None else survival_day, horizon
+    )
     contributors_day = int(experiment["analysis"]["contributors_day"])
     outcomes = outcome_definitions(day, contributors_day, horizon)
     extra = extra_outcomes(extra or experiment["analysis"].get("extra_outcomes", []), outcomes, parameters)
+    _check_numeric(extra, tables)
     outcomes += [Outcome(name, name.replace("_", " "), "") for name in extra]
     per_run = run_outcomes(tables.runs, parameters, day, contributors_day, extra)
     if per_run.empty:

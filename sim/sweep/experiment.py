@@ -27,10 +27,10 @@ anything is wrong.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,10 +39,26 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.batch.executors import ExecutorError, check_scheduler_address
 from sim.batch.seeds import SEED_BITS
+from sim.inputs import (
+    Lines,
+    Problem,
+    clip,
+    did_you_mean,
+    dotted,
+    parse_yaml_text,
+    read_text_file,
+    resolve_reference,
+    short,
+    shown_path,
+    type_name,
+    where,
+)
+from sim.limits import MAX_DESIGN_POINTS, MAX_LEVELS, MAX_NAMES, MAX_REPLICATES, MAX_SWEEP_RUNS
 from sim.scenario import Scenario, ScenarioError, apply_overrides, load_scenario, scenario_hash
 from sim.scenario.fields import FieldSpec, field_spec, iter_fields, section_at
-from sim.scenario.loading import Lines, Problem, read_yaml, validate_data
+from sim.scenario.loading import validate_data
 
 if TYPE_CHECKING:
     from sim.optimize.spec import OptimizeSpec
@@ -94,13 +110,19 @@ class ParameterSpec(_Strict):
     """How one lever varies: its `levels`, or a `range` (with `steps` for a grid)."""
 
     levels: list[Any] | None = Field(
-        None, description="the values to use; samplers draw among them with equal weight"
+        None,
+        max_length=MAX_LEVELS,
+        description="the values to use; samplers draw among them with equal weight",
     )
     range: tuple[float, float] | None = Field(
         None, description="[low, high]; samplers draw from it, a grid needs steps"
     )
     steps: int | None = Field(
-        None, ge=2, description="grid only: this many evenly spaced levels across the range"
+        None,
+        ge=2,
+        le=MAX_LEVELS,
+        strict=True,
+        description="grid only: this many evenly spaced levels across the range",
     )
     scale: Literal["linear", "log"] = Field("linear", description="how a range is spread (log needs low > 0)")
 
@@ -116,20 +138,24 @@ class DesignSpec(_Strict):
     samples: int | None = Field(
         None,
         ge=1,
+        le=MAX_DESIGN_POINTS,
+        strict=True,
         description="random/lhs: points; sobol: base sample N (a power of 2); morris: trajectories",
     )
-    levels: int = Field(4, ge=2, le=100, description="morris only: grid levels per parameter")
+    levels: int = Field(4, ge=2, le=100, strict=True, description="morris only: grid levels per parameter")
     second_order: bool = Field(
         True, description="sobol only: also estimate second-order indices (N x (2D+2) points, else N x (D+2))"
     )
-    seed: int = Field(1, ge=0, lt=2**32, description="seed of the sampler (random, lhs, sobol, morris)")
+    seed: int = Field(
+        1, ge=0, lt=2**32, strict=True, description="seed of the sampler (random, lhs, sobol, morris)"
+    )
 
 
 class ExecutorSpec(_Strict):
     """Where the runs go (the command line's --executor, --workers and --scheduler win)."""
 
     kind: Literal["local", "dask", "serial"] = "local"
-    workers: int | None = Field(None, ge=1)
+    workers: int | None = Field(None, ge=1, le=100_000, strict=True)
     scheduler: str | None = None
 
 
@@ -139,17 +165,22 @@ class AnalysisSpec(_Strict):
     survival_day: int = Field(
         90,
         ge=1,
+        le=3650,
+        strict=True,
         description="day at which survival is measured (tipping points: where "
         "the share of groups alive on this day crosses 50%)",
     )
     contributors_day: int | None = Field(
         None,
         ge=1,
+        le=3650,
+        strict=True,
         description="day of the value-contributor outcome "
         "(default: survival_day); one of horizon.report_days",
     )
     extra_outcomes: list[str] = Field(
         default_factory=list,
+        max_length=MAX_NAMES,
         description="recorded numeric outcomes to analyse as well (e.g. peak_members, the vanity figure)",
     )
 
@@ -161,16 +192,20 @@ class ExperimentFile(_Strict):
     description: str = ""
     base: str = Field(..., description="path of the base scenario, relative to the experiment file")
     set: dict[str, Any] = Field(default_factory=dict, description="fixed changes to the base, by dotted path")
-    parameters: dict[str, Any] = Field(..., description="the levers to vary, by dotted path")
+    parameters: dict[str, Any] = Field(
+        ..., max_length=MAX_NAMES, description="the levers to vary, by dotted path"
+    )
     design: DesignSpec | None = None  # required, unless the file is an optimisation
-    replicates: int = Field(..., ge=1, le=100_000, description="runs per point")
-    seed: int = Field(1, ge=0, lt=2**SEED_BITS, description="root seed of the runs")
+    replicates: int = Field(..., ge=1, le=MAX_REPLICATES, strict=True, description="runs per point")
+    seed: int = Field(1, ge=0, lt=2**SEED_BITS, strict=True, description="root seed of the runs")
     seeds: Literal["common", "independent"] = Field(
         "common",
         description="common: replicate i of every point runs with the same seed (common random "
         "numbers); independent: every run has its own seed",
     )
-    outcomes: list[str] | None = Field(None, description="run-summary columns to record")
+    outcomes: list[str] | None = Field(
+        None, max_length=MAX_NAMES, description="run-summary columns to record"
+    )
     analysis: AnalysisSpec = Field(default_factory=AnalysisSpec)
     executor: ExecutorSpec = Field(default_factory=ExecutorSpec)
     optimize: Any = Field(
@@ -204,6 +239,10 @@ class Parameter:
     def ordered(self) -> bool:
         """True for numbers (effects and tipping points follow their order); False for choices and flags."""
         return self.kind in ("int", "float")
+
+    def grid_size(self) -> int:
+        """How many levels a grid uses (see `grid_levels`)."""
+        return len(self.grid_levels())
 
     def grid_levels(self) -> tuple[Any, ...]:
         """The levels a grid uses: the given levels, or `steps` values spread across the range."""
@@ -280,11 +319,14 @@ class Parameter:
 
 
 def _show(value: Any) -> str:
+    """A value as written in a file: true/false, 3 (not 3.0), text cut when very long."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
-    return str(value)
+    if isinstance(value, (list, dict, tuple)):
+        return short(value)
+    return clip(str(value), 80)
 
 
 # ------------------------------------------------------------------------------ experiment
@@ -346,145 +388,29 @@ class Experiment:
 
 
 def load_experiment(path: str | Path) -> Experiment:
-    """Read and validate an experiment file; `ScenarioError` listing every problem if it is wrong."""
+    """Read and validate an experiment file; `ScenarioError` listing every problem if it is wrong.
+
+    Checked in stages, like a scenario file: the file itself (`sim.inputs`: a regular UTF-8 file
+    within the input limits, safe YAML), its fields and each lever's spec, the base scenario and
+    the fixed changes, the levers against the scenario schema, the design and its size, the
+    analysis days and the executor, then the outcomes. A stage whose problems would make the later
+    ones meaningless stops there; otherwise every problem is reported at once.
+    """
     path = Path(path)
-    shown = str(path)
-    data, lines = read_yaml(path)
-    text = path.read_text(encoding="utf-8")
-    if not isinstance(data, dict):
-        validate_data(ExperimentFile, data, shown, lines)  # raises the standard "expected a mapping" problem
-    data = dict(data)
-    problems: list[Problem] = []
-
-    # parameters one by one, so each problem is located and gets suggestions
-    raw_parameters = data.get("parameters")
-    specs: dict[str, ParameterSpec] = {}
-    if isinstance(raw_parameters, dict):
-        for key, raw in raw_parameters.items():
-            spec, found = _parameter_spec(str(key), raw, shown, lines)
-            problems += found
-            if spec is not None:
-                specs[str(key)] = spec
-    if isinstance(data.get("design"), str):
-        data["design"] = {"kind": data["design"]}
-    if isinstance(data.get("executor"), str):
-        data["executor"] = {"kind": data["executor"]}
-    try:
-        top = validate_data(ExperimentFile, data, shown, lines)
-    except ScenarioError as exc:
-        # report the levers' own problems too (the design's are checked once it is valid)
-        for key, spec in specs.items():
-            for where, message in check_parameter(key, spec, "grid")[1]:
-                problems.append(
-                    Problem(
-                        *_where(("parameters", key, *where), lines, shown),
-                        _dotted(("parameters", key, *where)),
-                        message,
-                    )
-                )
-        raise ScenarioError(problems + exc.problems) from None
-    if problems:
-        raise ScenarioError(problems)
-
-    def at(*field_path: Any) -> tuple[str, int | None]:
-        return _where(field_path, lines, shown)
-
-    def problem(field_path: tuple[Any, ...], message: str) -> None:
-        problems.append(Problem(*at(*field_path), _dotted(field_path), message))
-
-    # the base scenario, and the fixed changes
-    base_path = (path.parent / top.base).resolve() if not Path(top.base).is_absolute() else Path(top.base)
-    if not base_path.is_file():
-        siblings = (
-            sorted(p.name for p in base_path.parent.glob("*.y*ml")) if base_path.parent.is_dir() else []
-        )
-        close = difflib.get_close_matches(base_path.name, siblings, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        problem(("base",), f"scenario file {top.base} not found (looked for {base_path}){hint}")
-        raise ScenarioError(problems)
-    base = load_scenario(base_path)  # its own problems name its own file and lines
-    for key, value in top.set.items():
-        try:
-            base = apply_overrides(base, {key: value})
-        except ValueError as exc:
-            problem(("set", key), str(exc).removeprefix(f"{key}: "))
-    if problems:
-        raise ScenarioError(problems)
-
-    # the levers, against the schema
-    parameters: list[Parameter] = []
-    valid: dict[str, ParameterSpec] = {}
-    for key, spec in specs.items():
-        parameter, messages = check_parameter(key, spec, top.design.kind if top.design else "optimize")
-        for where, message in messages:
-            problem(("parameters", key, *where), message)
-        if key in top.set:
-            problem(
-                ("parameters", key),
-                f"{key} is both fixed (under set:) and varied (under parameters:); "
-                "remove it from one of them",
-            )
-        if parameter is not None and not messages:
-            for value in _extremes(parameter):
-                try:
-                    apply_overrides(base, {key: value})
-                except ValueError as exc:
-                    problem(
-                        ("parameters", key),
-                        f"the value {_show(value)} is not accepted: {str(exc).removeprefix(f'{key}: ')}",
-                    )
-                    break
-            parameters.append(parameter)
-            valid[key] = spec
-    if not specs and isinstance(raw_parameters, dict):
-        problem(("parameters",), "give at least one parameter to vary, e.g. entry.threshold: [none, paid]")
-
-    problems += [
-        Problem(*at(*where), _dotted(where), message) for where, message in _check_design(top, valid)
-    ]
-
-    horizon = base.horizon.days
-    survival_day = top.analysis.survival_day
-    analysed = top.optimize is None or "analysis" in top.model_fields_set  # optimisations have no analysis
-    if analysed and survival_day > horizon:
-        problem(
-            ("analysis", "survival_day"),
-            f"day {survival_day} is beyond the horizon ({horizon} days, horizon.days); pick a day within it",
-        )
-    contributors_day = top.analysis.contributors_day or survival_day
-    report_days = tuple(base.horizon.report_days)
-    if analysed and contributors_day not in report_days:
-        field_path = ("analysis", "contributors_day" if top.analysis.contributors_day else "survival_day")
-        problem(
-            field_path,
-            f"value contributors are recorded on the report days {', '.join(map(str, report_days))} "
-            f"(horizon.report_days), not on day {contributors_day}; set analysis.contributors_day "
-            "to one of them, or add the day under set: horizon.report_days",
-        )
-    if top.executor.scheduler and top.executor.kind != "dask":
-        problem(("executor", "scheduler"), "a scheduler is for kind: dask")
-    optimize = None
-    if top.optimize is not None:  # an optimisation, checked by its own module
-        from sim.optimize.spec import check_optimize_file
-
-        optimize, found = check_optimize_file(top, base, shown, lines)
-        problems += found
-
-    outcomes = resolve_outcomes(top.outcomes, contributors_day, base, shown, lines, problems)
-    kinds = known_outcomes(base)
-    for i, name in enumerate(top.analysis.extra_outcomes):
-        if name in kinds and name not in outcomes:
-            problem(("analysis", "extra_outcomes", i), f"{name} is not recorded; add it to outcomes:")
-        elif name in kinds and kinds[name] not in ("int", "float", "bool"):
-            problem(("analysis", "extra_outcomes", i), f"{name} is not a number, so it cannot be analysed")
-        elif name not in kinds:
-            close = difflib.get_close_matches(name, list(kinds), n=1, cutoff=0.6)
-            problem(
-                ("analysis", "extra_outcomes", i),
-                f"no outcome {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
-            )
-    if problems:
-        raise ScenarioError(problems)
+    shown = shown_path(path)
+    text = read_text_file(path, what="experiment", shown=shown)
+    data, lines = parse_yaml_text(text, shown, what="experiment")
+    report = _Report(shown, lines)
+    top, specs = _structure(data, report)
+    base_path, base = _base_scenario(top, path, report)
+    base = _fixed_changes(top, base, report)
+    parameters, valid = _levers(top, specs, base, report)
+    _design(top, valid, parameters, report)
+    survival_day, contributors_day = _analysis_days(top, base, report)
+    _executor(top, report)
+    optimize = _optimization(top, base, report)
+    outcomes = _outcomes(top, contributors_day, base, report)
+    report.raise_if_any()
     return Experiment(
         name=top.name.strip() or path.stem,
         description=top.description.strip(),
@@ -507,6 +433,234 @@ def load_experiment(path: str | Path) -> Experiment:
     )
 
 
+class _Report:
+    """The problems found so far in one experiment file, each located by its field path."""
+
+    def __init__(self, shown: str, lines: Lines) -> None:
+        self.shown, self.lines = shown, lines
+        self.problems: list[Problem] = []
+
+    def at(self, field_path: tuple[Any, ...]) -> tuple[str, int | None]:
+        return where(field_path, self.lines, self.shown)
+
+    def add(self, field_path: tuple[Any, ...], message: str) -> None:
+        self.problems.append(Problem(*self.at(field_path), dotted(field_path), message))
+
+    def raise_if_any(self, more: list[Problem] | None = None, omitted: int = 0) -> None:
+        if self.problems or more:
+            raise ScenarioError(self.problems + (more or []), omitted)
+
+
+def _structure(data: Any, report: _Report) -> tuple[ExperimentFile, dict[str, ParameterSpec]]:
+    """Stage 1: the file's fields, and each lever's spec (a list is shorthand for levels)."""
+    if not isinstance(data, dict):
+        validate_data(ExperimentFile, data, report.shown, report.lines)  # raises "expected a mapping"
+    data = dict(data)
+    raw_parameters = data.get("parameters")
+    specs: dict[str, ParameterSpec] = {}
+    if isinstance(raw_parameters, dict) and len(raw_parameters) <= MAX_NAMES:
+        for key, raw in raw_parameters.items():
+            spec, found = _parameter_spec(str(key), raw, report.shown, report.lines)
+            report.problems += found
+            if spec is not None:
+                specs[str(key)] = spec
+    for name in ("design", "executor"):  # `design: grid` is short for `design: {kind: grid}`
+        if isinstance(data.get(name), str):
+            data[name] = {"kind": data[name]}
+    try:
+        top = validate_data(ExperimentFile, data, report.shown, report.lines)
+    except ScenarioError as exc:
+        # report the levers' own problems too (the design's are checked once it is valid)
+        for key, spec in specs.items():
+            for sub, message in check_parameter(key, spec, "grid")[1]:
+                report.add(("parameters", key, *sub), message)
+        report.raise_if_any(exc.problems, exc.omitted)
+    report.raise_if_any()
+    return top, specs
+
+
+def _base_scenario(top: ExperimentFile, path: Path, report: _Report) -> tuple[Path, Scenario]:
+    """Stage 2: the base scenario's file (relative to the experiment file's folder) and the
+    scenario. Its own problems name its file and lines; the experiment's `base:` field is named
+    too, so the user sees which experiment pointed there."""
+    base_path, why = resolve_reference(top.base, path.parent)
+    if base_path is None:
+        report.add(("base",), f"{shown_path(top.base)}: {why}")
+        report.raise_if_any()
+    assert base_path is not None
+    try:
+        return base_path, load_scenario(base_path, referenced=True)
+    except ScenarioError as exc:
+        located = [p for p in exc.problems if p.line is not None]
+        first = next((p.message for p in exc.problems if p.line is None), "")
+        if first and not located:
+            report.add(("base",), f"the base scenario {shown_path(top.base)}: {first}")
+        else:
+            count = len(exc.problems)
+            report.add(
+                ("base",),
+                f"the base scenario {shown_path(top.base)} is not a valid scenario "
+                f"({count} problem{'s' if count != 1 else ''}, listed below)",
+            )
+        report.raise_if_any([p for p in exc.problems if p.line is not None or not first])
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _fixed_changes(top: ExperimentFile, base: Scenario, report: _Report) -> Scenario:
+    """Stage 2b: the base with the `set:` changes applied, one by one."""
+    for key, value in top.set.items():
+        try:
+            base = apply_overrides(base, {key: value})
+        except ValueError as exc:
+            report.add(("set", key), str(exc).removeprefix(f"{key}: "))
+    report.raise_if_any()
+    return base
+
+
+def _levers(
+    top: ExperimentFile, specs: dict[str, ParameterSpec], base: Scenario, report: _Report
+) -> tuple[list[Parameter], dict[str, ParameterSpec]]:
+    """Stage 3: each lever against the scenario schema, and its extreme values on the base."""
+    parameters: list[Parameter] = []
+    valid: dict[str, ParameterSpec] = {}
+    for key, spec in specs.items():
+        parameter, messages = check_parameter(key, spec, top.design.kind if top.design else "optimize")
+        for sub, message in messages:
+            report.add(("parameters", key, *sub), message)
+        if key in top.set:
+            report.add(
+                ("parameters", key),
+                f"{key} is both fixed (under set:) and varied (under parameters:); remove it from one of them",
+            )
+        if parameter is None or messages:
+            continue
+        for value in _extremes(parameter):
+            try:
+                apply_overrides(base, {key: value})
+            except ValueError as exc:
+                report.add(
+                    ("parameters", key),
+                    f"the value {_show(value)} is not accepted: {str(exc).removeprefix(f'{key}: ')}",
+                )
+                break
+        parameters.append(parameter)
+        valid[key] = spec
+    if not specs:
+        report.add(("parameters",), "give at least one parameter to vary, e.g. entry.threshold: [none, paid]")
+    return parameters, valid
+
+
+def _design(
+    top: ExperimentFile, valid: dict[str, ParameterSpec], parameters: list[Parameter], report: _Report
+) -> None:
+    """Stage 4: the design's settings, and its size (points, and runs with the replicates),
+    counted before anything is drawn or allocated."""
+    found = _check_design(top, valid)
+    for field_path, message in found:
+        report.add(field_path, message)
+    if (
+        found
+        or top.design is None
+        or top.optimize is not None
+        or len(parameters) != len(valid)
+        or not parameters
+    ):
+        return
+    points = design_size(top.design, parameters)
+    if points > MAX_DESIGN_POINTS:
+        report.add(
+            ("design",),
+            f"this design has {points:,} points; a sweep may have at most {MAX_DESIGN_POINTS:,}: "
+            "use fewer samples, levels or levers",
+        )
+    elif points * top.replicates > MAX_SWEEP_RUNS:
+        report.add(
+            ("replicates",),
+            f"{points:,} points x {top.replicates:,} replicates = {points * top.replicates:,} runs; "
+            f"a sweep may have at most {MAX_SWEEP_RUNS:,} runs: use fewer replicates or points",
+        )
+
+
+def design_size(design: DesignSpec, parameters: list[Parameter] | tuple[Parameter, ...]) -> int:
+    """Points of `design` over `parameters`, counted without drawing them: a grid's product of
+    level counts, `samples` for random and lhs, N (2D + 2) for Sobol (N (D + 2) without second
+    order), trajectories x (D + 1) for Morris."""
+    d = len(parameters)
+    if design.kind == "grid":
+        return math.prod(p.grid_size() for p in parameters)
+    samples = int(design.samples or 0)
+    if design.kind == "sobol":
+        return samples * (2 * d + 2 if design.second_order else d + 2)
+    if design.kind == "morris":
+        return samples * (d + 1)
+    return samples
+
+
+def _analysis_days(top: ExperimentFile, base: Scenario, report: _Report) -> tuple[int, int]:
+    """Stage 5: the survival day (within the horizon) and the contributors' day (a report day);
+    an optimisation is not analysed unless its file asks for an analysis."""
+    horizon = base.horizon.days
+    survival_day = top.analysis.survival_day
+    contributors_day = top.analysis.contributors_day or survival_day
+    if top.optimize is not None and "analysis" not in top.model_fields_set:
+        return survival_day, contributors_day
+    if survival_day > horizon:
+        report.add(
+            ("analysis", "survival_day"),
+            f"day {survival_day} is beyond the horizon ({horizon} days, horizon.days); pick a day within it",
+        )
+    report_days = tuple(base.horizon.report_days)
+    if contributors_day not in report_days:
+        field_path = ("analysis", "contributors_day" if top.analysis.contributors_day else "survival_day")
+        report.add(
+            field_path,
+            f"value contributors are recorded on the report days {', '.join(map(str, report_days))} "
+            f"(horizon.report_days), not on day {contributors_day}; set analysis.contributors_day "
+            "to one of them, or add the day under set: horizon.report_days",
+        )
+    return survival_day, contributors_day
+
+
+def _executor(top: ExperimentFile, report: _Report) -> None:
+    """Stage 5b: a scheduler only for Dask, and one that reads as an address."""
+    scheduler = top.executor.scheduler
+    if scheduler and top.executor.kind != "dask":
+        report.add(("executor", "scheduler"), "a scheduler is for kind: dask")
+    elif scheduler:
+        try:
+            check_scheduler_address(scheduler)
+        except ExecutorError as exc:
+            report.add(("executor", "scheduler"), str(exc).removeprefix("--scheduler "))
+
+
+def _optimization(top: ExperimentFile, base: Scenario, report: _Report) -> OptimizeSpec | None:
+    """Stage 5c: an optimisation's `optimize:` block, checked by its own module (sim/optimize/spec.py)."""
+    if top.optimize is None:
+        return None
+    from sim.optimize.spec import check_optimize_file
+
+    optimize, found = check_optimize_file(top, base, report.shown, report.lines)
+    report.problems += found
+    return optimize
+
+
+def _outcomes(top: ExperimentFile, contributors_day: int, base: Scenario, report: _Report) -> tuple[str, ...]:
+    """Stage 6: the outcome columns to record, and the extra outcomes the analysis reads."""
+    outcomes = resolve_outcomes(
+        top.outcomes, contributors_day, base, report.shown, report.lines, report.problems
+    )
+    kinds = known_outcomes(base)
+    for i, name in enumerate(top.analysis.extra_outcomes):
+        field_path = ("analysis", "extra_outcomes", i)
+        if name in kinds and name not in outcomes:
+            report.add(field_path, f"{name} is not recorded; add it to outcomes:")
+        elif name in kinds and kinds[name] not in ("int", "float", "bool"):
+            report.add(field_path, f"{name} is not a number, so it cannot be analysed")
+        elif name not in kinds:
+            report.add(field_path, f"no outcome {short(name)}" + did_you_mean(name, kinds, cutoff=0.6))
+    return outcomes
+
+
 def _parameter_spec(
     key: str, raw: Any, shown: str, lines: Lines
 ) -> tuple[ParameterSpec | None, list[Problem]]:
@@ -515,21 +669,20 @@ def _parameter_spec(
     if isinstance(raw, list):
         raw = {"levels": raw}
     if not isinstance(raw, dict):
-        where = _where(prefix, lines, shown)
         return None, [
             Problem(
-                *where,
-                _dotted(prefix),
+                *where(prefix, lines, shown),
+                dotted(prefix),
                 f"expected a list of levels or a mapping with levels or range "
-                f"(e.g. {{range: [0, 10]}}), got {raw!r}",
+                f"(e.g. {{range: [0, 10]}}), got {short(raw)}",
             )
         ]
     sub_lines = {k[2:]: v for k, v in lines.items() if k[:2] == prefix}
-    sub_lines.setdefault((), _where(prefix, lines, shown))
+    sub_lines.setdefault((), where(prefix, lines, shown))
     try:
         return validate_data(ParameterSpec, raw, shown, sub_lines), []
     except ScenarioError as exc:
-        name = _dotted(prefix)
+        name = dotted(prefix)
         return None, [
             Problem(p.file, p.line, f"{name}.{p.field}" if p.field else name, p.message) for p in exc.problems
         ]
@@ -584,12 +737,11 @@ def check_parameter(
         levels = list(spec.levels or [])
         for i, level in enumerate(levels):
             if field.kind == "bool" and not isinstance(level, bool):
-                problems.append((("levels", i), f"expected true or false for {path}, got {level!r}"))
+                problems.append((("levels", i), f"expected true or false for {path}, got {short(level)}"))
             elif field.kind == "choice" and level not in field.choices:
-                close = difflib.get_close_matches(str(level), field.choices, n=1, cutoff=0.4)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(level, field.choices, cutoff=0.4)
                 problems.append(
-                    (("levels", i), f"{level!r} is not a choice of {path} ({shown_allowed}){hint}")
+                    (("levels", i), f"{short(level)} is not a choice of {path} ({shown_allowed}){hint}")
                 )
         if spec.levels is not None:
             problems += _level_count_problems(path, levels)
@@ -605,11 +757,14 @@ def check_parameter(
         for i, level in enumerate(spec.levels):
             if isinstance(level, bool) or not isinstance(level, (int, float)) or not math.isfinite(level):
                 problems.append(
-                    (("levels", i), f"expected {number} for {path}, got {level!r} ({_type_name(level)})")
+                    (("levels", i), f"expected {number} for {path}, got {short(level)} ({type_name(level)})")
                 )
             elif is_int and not float(level).is_integer():
                 problems.append(
-                    (("levels", i), f"expected a whole number for {path} (an int parameter), got {level!r}")
+                    (
+                        ("levels", i),
+                        f"expected a whole number for {path} (an int parameter), got {short(level)}",
+                    )
                 )
             elif not _within(field, level):
                 problems.append((("levels", i), f"{_show(level)} is outside the bounds of {path}: {bounds}"))
@@ -666,12 +821,20 @@ def check_parameter(
     return parameter, []
 
 
+def _level_key(value: Any) -> tuple[type, Any]:
+    """What makes two levels the same: equal values of one type (1 and True, 1 and 1.0 differ)."""
+    try:
+        hash(value)
+    except TypeError:  # a list or mapping given as a level (refused elsewhere): compare as text
+        return type(value), repr(value)
+    return type(value), value
+
+
 def _level_count_problems(path: str, levels: list[Any]) -> list[tuple[tuple, str]]:
     if len(levels) < 2:
         return [(("levels",), f"a lever needs at least 2 levels to vary; to fix {path}, move it under set:")]
-    repeated = sorted(
-        {_show(v) for v in levels if sum(1 for w in levels if w == v and type(w) is type(v)) > 1}
-    )
+    counts = Counter(_level_key(v) for v in levels)
+    repeated = sorted({_show(v) for (_, v), n in counts.items() if n > 1})
     if repeated:
         return [(("levels",), f"levels repeat: {', '.join(repeated)}; give each level once")]
     return []
@@ -741,44 +904,16 @@ def _extremes(parameter: Parameter) -> list[Any]:
 
 
 def _within(field: FieldSpec, value: float) -> bool:
-    return (field.lower is None or value >= field.lower) and (field.upper is None or value <= field.upper)
+    return field.accepts(value)
 
 
 def _bounds_text(field: FieldSpec) -> str:
     unit = f" {field.unit}" if field.unit and field.unit not in ("flag", "choice", "text") else ""
-    if field.lower is not None and field.upper is not None:
+    if field.lower is None and field.upper is None:
+        return "any value"
+    if field.lower is not None and field.upper is not None and not (field.lower_open or field.upper_open):
         return f"it takes values from {_show(field.lower)} to {_show(field.upper)}{unit}"
-    if field.lower is not None:
-        return f"it takes values >= {_show(field.lower)}{unit}"
-    if field.upper is not None:
-        return f"it takes values <= {_show(field.upper)}{unit}"
-    return "any value"
-
-
-def _type_name(value: Any) -> str:
-    return {
-        str: "text",
-        int: "whole number",
-        float: "number",
-        bool: "true/false",
-        list: "list",
-        dict: "mapping",
-        type(None): "empty",
-    }.get(type(value), type(value).__name__)
-
-
-def _where(path: tuple[Any, ...], lines: Lines, shown: str) -> tuple[str, int | None]:
-    for cut in range(len(path), -1, -1):
-        if path[:cut] in lines:
-            return lines[path[:cut]]
-    return shown, None
-
-
-def _dotted(path: tuple[Any, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    return f"it takes values in {field.interval()}{unit}"  # e.g. (0, 2000]: 0 itself is refused
 
 
 # -------------------------------------------------------------------------------- outcomes
@@ -852,14 +987,12 @@ def resolve_outcomes(
     else:
         for i, name in enumerate(listed):
             if name not in known:
-                close = difflib.get_close_matches(name, list(known), n=2, cutoff=0.6)
-                hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-                where = _where(("outcomes", i), lines, shown)
+                hint = did_you_mean(name, known, n=2, cutoff=0.6)
                 problems.append(
                     Problem(
-                        *where,
+                        *where(("outcomes", i), lines, shown),
                         f"outcomes[{i}]",
-                        f"no outcome {name!r}{hint} Outcomes are the "
+                        f"no outcome {short(name)}{hint} Outcomes are the "
                         "columns of a run summary, e.g. lifespan_days, value_posts_total, peak_members",
                     )
                 )

@@ -146,6 +146,11 @@ def check_points(experiment: Experiment, design: Design, *, examples: int = 3) -
 
 def prepare(experiment: Experiment) -> tuple[Design, Job]:
     """The design of `experiment` (every point checked) and its batch job."""
+    if experiment.optimize is not None:
+        message = (
+            "this experiment is an optimisation (it has an optimize: block); run it with groupsim optimize"
+        )
+        raise ScenarioError([Problem(str(experiment.source), None, "optimize", message)])
     design = make_design(experiment)
     check_points(experiment, design)
     return design, sweep_job(experiment, design)

@@ -29,7 +29,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.batch.store import ResultStore, StoreError, read_manifest, read_part_rows, replace_atomically
+from sim.inputs import clip, short
 from sim.sweep.design import Design
+from sim.sweep.experiment import REQUIRED_OUTCOMES as REQUIRED_RUN_COLUMNS
 from sim.sweep.experiment import Parameter
 
 RUNS_DIR = "runs"
@@ -205,19 +207,73 @@ class SweepTables:
 
 
 def read_runs(folder: Path) -> pd.DataFrame:
-    """Every file of `folder`/runs as one DataFrame (empty if there is none), in run order."""
-    files = (
-        sorted(p for p in (Path(folder) / RUNS_DIR).glob("part-*.parquet"))
-        if (Path(folder) / RUNS_DIR).is_dir()
-        else []
-    )
+    """Every file of `folder`/runs as one DataFrame (empty if there is none), in run order.
+    SweepError naming the file if one cannot be read (truncated, or not Parquet)."""
+    runs = Path(folder) / RUNS_DIR
+    files = sorted(p for p in runs.glob("part-*.parquet")) if runs.is_dir() else []
     if not files:
         return pd.DataFrame()
-    return pd.concat([pd.read_parquet(p) for p in files], ignore_index=True)
+    return pd.concat([_read_table(p, folder) for p in files], ignore_index=True)
+
+
+def _read_table(path: Path, folder: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise SweepError(
+            f"{path} cannot be read ({clip(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 160)}): "
+            f"the sweep folder is damaged; run the sweep command again with --overwrite to redo it"
+        ) from None
+
+
+#: What `groupsim analyze` reads from a sweep's manifest: (keys, type) at each path.
+_MANIFEST_NEEDS: tuple[tuple[tuple[str, ...], type | tuple[type, ...]], ...] = (
+    (("identity",), dict),
+    (("details",), dict),
+    (("details", "experiment"), dict),
+    (("details", "experiment", "name"), str),
+    (("details", "experiment", "parameters"), list),
+    (("details", "experiment", "design"), dict),
+    (("details", "experiment", "design", "kind"), str),
+    (("details", "experiment", "analysis"), dict),
+    (("details", "experiment", "analysis", "survival_day"), int),
+    (("details", "experiment", "analysis", "contributors_day"), int),
+    (("scenarios", "base", "horizon", "days"), int),
+    (("tasks",), int),
+)
+
+
+def check_manifest(manifest: dict[str, Any], folder: Path) -> None:
+    """SweepError naming the first field of a sweep's manifest that is missing or of the wrong
+    type (a damaged or hand-edited folder), so the analysis never fails half-way."""
+    for keys, kind in _MANIFEST_NEEDS:
+        node: Any = manifest
+        for key in keys:
+            node = node.get(key) if isinstance(node, dict) else None
+        if not isinstance(node, kind) or isinstance(node, bool):
+            raise SweepError(
+                f"{folder}/manifest.json is damaged: {'.'.join(keys)} is "
+                f"{'missing' if node is None else short(node)}; run the sweep command again with --overwrite"
+            )
+    if manifest["details"]["experiment"]["design"]["kind"] not in (
+        "grid",
+        "random",
+        "lhs",
+        "sobol",
+        "morris",
+    ):
+        raise SweepError(f"{folder}/manifest.json is damaged: its design kind is unknown")
+    for index, item in enumerate(manifest["details"]["experiment"]["parameters"]):
+        try:
+            parameter = Parameter.from_dict(item)
+        except (KeyError, TypeError, AttributeError):
+            parameter = None
+        if parameter is None or parameter.kind not in ("int", "float", "bool", "choice"):
+            raise SweepError(f"{folder}/manifest.json is damaged: lever {index} cannot be read")
 
 
 def load_sweep(folder: Path) -> SweepTables:
-    """The manifest, design and runs of a sweep folder (SweepError if it is not one)."""
+    """The manifest, design and runs of a sweep folder (SweepError if it is not one, or is damaged)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise SweepError(f"{folder} is not a folder; give the --out folder of a groupsim sweep")
@@ -228,10 +284,32 @@ def load_sweep(folder: Path) -> SweepTables:
     kind = manifest.get("identity", {}).get("kind")
     if kind != "sweep":
         raise SweepError(
-            f"{folder} holds a {kind!r} batch, not a sweep; groupsim analyze reads the folder of "
+            f"{folder} holds a {short(kind)} batch, not a sweep; groupsim analyze reads the folder of "
             "groupsim sweep"
         )
+    check_manifest(manifest, folder)
     if not (folder / DESIGN_FILE).exists():
         raise SweepError(f"{folder} has no {DESIGN_FILE}; run the sweep again to write it")
-    design = pd.read_parquet(folder / DESIGN_FILE)
-    return SweepTables(folder, manifest, design, read_runs(folder), int(manifest.get("tasks", 0)))
+    tables = SweepTables(
+        folder, manifest, _read_table(folder / DESIGN_FILE, folder), read_runs(folder), int(manifest["tasks"])
+    )
+    _check_columns(tables)
+    return tables
+
+
+def _check_columns(tables: SweepTables) -> None:
+    """SweepError unless the design and runs tables hold the columns the analysis reads."""
+    paths = [p.path for p in tables.parameters]
+    design_needs = ["point", *paths, *(f"u:{path}" for path in paths)]
+    runs_needs = ["point", "replicate", "status", *REQUIRED_RUN_COLUMNS] if len(tables.runs) else []
+    for name, table, needs in (
+        ("design.parquet", tables.design, design_needs),
+        ("runs/", tables.runs, runs_needs),
+    ):
+        missing = [c for c in needs if c not in table.columns]
+        if missing:
+            raise SweepError(
+                f"{tables.folder}/{name} lacks the column{'s' if len(missing) > 1 else ''} "
+                f"{clip(', '.join(missing))}: the sweep folder is damaged; run the sweep command again "
+                "with --overwrite"
+            )
