@@ -36,11 +36,12 @@ def new_results_dir(root: Path, stem: str) -> Path:
     return candidate
 
 
-def check_free(out: Path, overwrite: bool) -> None:
+def check_free(out: Path, overwrite: bool, marker: str = "summary.json") -> None:
     """Refuse to reuse a non-empty folder unless `overwrite` is set.
 
-    Even with `overwrite`, only the folder of an earlier run (it holds summary.json) is replaced:
-    a mistyped --out (a file, `results/` itself, the project folder) is never deleted.
+    Even with `overwrite`, only the folder of an earlier run (it holds `marker`, summary.json for
+    `groupsim run`) is replaced: a mistyped --out (a file, `results/` itself, the project folder)
+    is never deleted.
     """
     if not out.exists():
         return
@@ -52,25 +53,27 @@ def check_free(out: Path, overwrite: bool) -> None:
         raise OutputExistsError(
             f"{out} already exists and is not empty; pick another --out, delete it, or pass --overwrite"
         )
-    if not (out / "summary.json").is_file():
+    if not (out / marker).is_file():
         raise OutputExistsError(
-            f"{out} is not the folder of an earlier run (it has no summary.json), so --overwrite will not "
+            f"{out} is not the folder of an earlier run (it has no {marker}), so --overwrite will not "
             "delete it; pick another --out"
         )
 
 
-def write_atomically(out: Path, write: Callable[[Path], None], overwrite: bool = False) -> Path:
+def write_atomically(
+    out: Path, write: Callable[[Path], None], overwrite: bool = False, marker: str = "summary.json"
+) -> Path:
     """Let `write` fill a temporary folder beside `out`, then move it into place.
 
     An interrupted run leaves no partial `out` behind.
     """
-    check_free(out, overwrite)
+    check_free(out, overwrite, marker)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; results are meant to be shared
     try:
         write(staging)
-        check_free(out, overwrite)  # again: another run may have taken the folder meanwhile
+        check_free(out, overwrite, marker)  # again: another run may have taken the folder meanwhile
         if overwrite and out.exists():
             shutil.rmtree(out)
         os.replace(staging, out)  # fails, rather than deleting, if the folder filled up since

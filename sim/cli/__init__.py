@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sim.cli import compare as _compare  # noqa: F401  (registers `compare`)
+from sim.cli import observe as _observe  # noqa: F401  (registers `observe`)
 from sim.cli import run as _run  # noqa: F401  (registers `run`)
 from sim.cli import sweep as _sweep  # noqa: F401  (registers `sweep`, `analyze`)
 from sim.cli import validate as _validate  # noqa: F401  (registers `validate`, `params`)
