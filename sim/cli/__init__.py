@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sim.cli import calibrate as _calibrate  # noqa: F401  (registers `calibrate`)
 from sim.cli import compare as _compare  # noqa: F401  (registers `compare`)
 from sim.cli import observe as _observe  # noqa: F401  (registers `observe`)
 from sim.cli import run as _run  # noqa: F401  (registers `run`)
