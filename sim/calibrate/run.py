@@ -192,6 +192,7 @@ class CalibrationRun:
     simulations: int
     seconds: float
     resumed_from: int  # generations already in the folder when this session started
+    worker_cpu_seconds: float = 0.0  # CPU the workers got this session (over `seconds`: cores obtained)
 
 
 def run_calibration(
@@ -226,7 +227,11 @@ def run_calibration(
                 reason = _run_abc(calibration, place, sampler)
                 place.set_status({"finished": True, "stopped_by": reason, "rules": _rules(calibration.fit)})
             sampler = sampler_box.get("sampler")
-            this_session = (sampler.simulations, sampler.worker_seconds) if sampler else (0, 0.0)
+            this_session = (
+                (sampler.simulations, sampler.worker_seconds, sampler.worker_cpu_seconds)
+                if sampler
+                else (0, 0.0, 0.0)
+            )
             summary = _outputs(calibration, place, executor, on_replays, this_session)
         except BaseException as exc:
             executor.abort()
@@ -244,6 +249,7 @@ def run_calibration(
         sampler.simulations if sampler else 0,
         time.perf_counter() - started,
         before,
+        sampler.worker_cpu_seconds if sampler else 0.0,
     )
 
 
@@ -362,6 +368,7 @@ def _log(place, session, executor, sampler_box, before, started, *, interrupted:
         "generations_after": _generations_done(place),
         "simulations": sampler.simulations if sampler else 0,
         "worker_seconds": round(sampler.worker_seconds, 3) if sampler else 0.0,
+        "worker_cpu_seconds": round(sampler.worker_cpu_seconds, 3) if sampler else 0.0,
         "seconds": round(time.perf_counter() - started, 3),
         "interrupted": interrupted,
     }
@@ -378,11 +385,12 @@ def _outputs(
     place: CalibrationFolder,
     executor: LazyExecutor,
     on_replays: Callable | None,
-    session: tuple[int, float],
+    session: tuple[int, float, float],
 ) -> dict[str, Any]:
     """posterior, generations, predictive replays and bands, calibrated.yaml and summary.json.
 
-    `session` is this session's (simulations, worker seconds), added to those of earlier sessions.
+    `session` is this session's (simulations, worker seconds, worker CPU seconds), added to those
+    of earlier sessions.
     """
     import pyabc
 
@@ -488,6 +496,7 @@ def _summary(
             "calibration_sample": int(pre.sum()) if len(pre) else 0,
             "simulations_run": int(sum(s.get("simulations", 0) for s in sessions) + session[0]),
             "worker_seconds": float(sum(s.get("worker_seconds", 0.0) for s in sessions) + session[1]),
+            "worker_cpu_seconds": float(sum(s.get("worker_cpu_seconds", 0.0) for s in sessions) + session[2]),
             "stopped_by": place.status.get("stopped_by"),
             "statistics": len(calibration.observed),
         },

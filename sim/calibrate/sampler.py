@@ -73,6 +73,7 @@ class CandidateBatch:
     fingerprint: str
     seconds: float
     worker: str
+    cpu_seconds: float = 0.0
 
 
 def candidate_seed(root: int, generation: int, index: int) -> np.ndarray:
@@ -82,7 +83,7 @@ def candidate_seed(root: int, generation: int, index: int) -> np.ndarray:
 
 def simulate_candidates(blob: bytes, root: int, generation: int, start: int, count: int) -> CandidateBatch:
     """Run pyabc's `simulate_one` (cloudpickled in `blob`) for candidates start..start+count-1."""
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     simulate_one = cloudpickle.loads(blob)
     particles = []
     for index in range(start, start + count):
@@ -91,7 +92,12 @@ def simulate_candidates(blob: bytes, root: int, generation: int, start: int, cou
         random.seed(int(state[0]))
         particles.append(simulate_one())
     return CandidateBatch(
-        start, particles, calibration_fingerprint(), time.perf_counter() - began, worker_name()
+        start,
+        particles,
+        calibration_fingerprint(),
+        time.perf_counter() - began,
+        worker_name(),
+        time.process_time() - cpu,
     )
 
 
@@ -124,6 +130,7 @@ class OrderedBatchSampler(Sampler):
         self.first_chunk = max(1, first_chunk)
         self.simulations = 0  # every candidate simulated, kept or not, over all generations
         self.worker_seconds = 0.0
+        self.worker_cpu_seconds = 0.0  # CPU the workers spent: worker_seconds / this = cores obtained
         self._seconds_per_candidate: float | None = None
         self._fingerprint = calibration_fingerprint()
 
@@ -175,6 +182,7 @@ class OrderedBatchSampler(Sampler):
         )
         self.simulations += len(batch.particles)
         self.worker_seconds += batch.seconds
+        self.worker_cpu_seconds += batch.cpu_seconds
 
 
 class _Generation:

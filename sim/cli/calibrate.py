@@ -190,7 +190,8 @@ def _print(result) -> None:
         f"{diag['generations']} generations (stopped by {diag['stopped_by']}), {diag['simulations']:,} simulations; "
         f"final tolerance {diag['final_epsilon']:.3g}, acceptance {diag['final_acceptance_rate']:.1%}, "
         f"ESS {diag['final_ess']:.0f}. Observed days inside the 90% predictive band: {coverage}. "
-        f"This session: {result.generations_run} generations, {result.simulations:,} simulations in {result.seconds:.1f} s.",
+        f"This session: {result.generations_run} generations, {result.simulations:,} simulations in {result.seconds:.1f} s"
+        f" (workers got {result.worker_cpu_seconds / max(result.seconds, 1e-9):.2f} cores).",
         highlight=False,
         soft_wrap=True,
     )
