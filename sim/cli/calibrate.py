@@ -9,8 +9,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sim.cli.batch_run import check_executor_options, interrupted
-from sim.cli.common import app, console, fail, fail_problems, load_or_exit, print_error
+from sim.cli.batch_run import INTERRUPTED, check_executor_options
+from sim.cli.common import app, console, err_console, fail, fail_problems, load_or_exit, print_error
 from sim.scenario import ScenarioError
 
 
@@ -109,7 +109,13 @@ def calibrate(
                 on_replays=bar.replays,
             )
     except KeyboardInterrupt:
-        interrupted(folder)
+        err_console.print(
+            f"[bold yellow]interrupted:[/] finished generations are saved in {escape(str(folder))}; "
+            "run the same command again to resume.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(INTERRUPTED) from None
     except StoreError as exc:
         fail(str(exc))
     except (SamplerError, ReplayError, CalibrationError, BatchError) as exc:

@@ -65,7 +65,10 @@ def forecast(
             options = load_levers(levers, group.base, group.last_day, days)
         except ScenarioError as exc:
             fail_problems(exc)
-    job = forecast_job(group, days, options)
+    try:
+        job = forecast_job(group, days, options)
+    except ValueError as exc:  # e.g. the last observed day plus --days beyond the schema's horizon
+        fail(f"--days {days}: {exc}")
     folder = out if out is not None else default_folder(group, job)
     console.print(
         f"Forecast of [bold]{escape(group.name)}[/]: days {group.last_day + 1}–{group.last_day + days}, "
