@@ -243,3 +243,18 @@ def test_parameters_are_recovered_from_small_synthetic_groups(tmp_path):
     arrivals = coverage.loc["population.organic_prospects_per_day"]
     assert arrivals["coverage"] == 1.0 and arrivals["width_ratio"] < 0.6
     assert TRUTH  # the fixture group's truth is one of the priors' inner points
+
+
+def test_a_base_founding_the_group_far_from_its_observed_size_gets_a_suggestion(tiny, tmp_path):
+    from sim.calibrate.run import founding_note, prepare
+    from sim.observe import load_observation
+
+    base = load_scenario(BASE)
+    observation = load_observation(tiny[0])
+    assert founding_note(prepare(observation, base, "base", load_fit(tiny[1], base))) is None
+    wrong = tmp_path / "fit.yaml"
+    wrong.write_text(
+        tiny[1].read_text(encoding="utf-8").replace("initial_members: 15", "initial_members: 60")
+    )
+    note = founding_note(prepare(observation, base, "base", load_fit(wrong, base)))
+    assert note is not None and "population.initial_members: 1" in note

@@ -175,6 +175,28 @@ def prepare(observation: Observation, base: Scenario, base_source: str, fit: Fit
     return Calibration(observation, fixed, base_source, fit, model, observed)
 
 
+def founding_note(calibration: Calibration) -> str | None:
+    """A hint when the base founds the group far from the observed first-day size (None if it looks fine).
+
+    The base founds a group with its owner, admins, KOLs and `population.initial_members`; if the
+    history starts at founding and its first day shows a very different member count, the fit has
+    to bend other parameters to make up for it.
+    """
+    table, base = calibration.observation.table, calibration.base
+    if calibration.model.first_day != 1 or pd.isna(table["members"].iloc[0]):
+        return None
+    observed = int(table["members"].iloc[0]) - int(table["joins"].fillna(0).iloc[0])
+    founders = 1 + base.rules.admins + base.kol.count + base.population.initial_members
+    if abs(observed - founders) <= max(3, 0.25 * founders):
+        return None
+    suggested = max(0, observed - 1 - base.rules.admins - base.kol.count)
+    return (
+        f"the base scenario founds the group with {founders} accounts (owner, {base.rules.admins} admins, "
+        f"{base.kol.count} KOLs, {base.population.initial_members} founding members) but the history has about "
+        f"{observed} on its first day; consider set: {{population.initial_members: {suggested}}} in the FIT file"
+    )
+
+
 def default_folder(calibration: Calibration, root: Path = Path("results")) -> Path:
     """Where a calibration writes without --out (the same command finds the same folder)."""
     identity = calibration.identity()

@@ -65,7 +65,7 @@ def calibrate(
     from sim.batch import BatchError, ExecutorError, StoreError, make_executor
     from sim.calibrate.fit import load_fit
     from sim.calibrate.replay import ReplayError
-    from sim.calibrate.run import CalibrationError, default_folder, prepare, run_calibration
+    from sim.calibrate.run import CalibrationError, default_folder, founding_note, prepare, run_calibration
     from sim.calibrate.sampler import SamplerError
     from sim.observe import load_observation
     from sim.report.calibrate import write_calibration_report
@@ -80,6 +80,9 @@ def calibrate(
     except ScenarioError as exc:
         fail_problems(exc)
     folder = out if out is not None else default_folder(calibration)
+    note = founding_note(calibration)
+    if note:
+        err_console.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)
     rules = spec.abc
     console.print(
         f"Calibrating [bold]{escape(spec.name)}[/]: {len(spec.parameters)} parameters to days "
