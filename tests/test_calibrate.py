@@ -258,3 +258,17 @@ def test_a_base_founding_the_group_far_from_its_observed_size_gets_a_suggestion(
     )
     note = founding_note(prepare(observation, base, "base", load_fit(wrong, base)))
     assert note is not None and "population.initial_members: 1" in note
+
+
+def test_a_sparse_flow_gets_windows_long_enough_to_hold_its_events():
+    days = 90
+    table = pd.DataFrame({"day": range(1, days + 1)})
+    table["messages"] = pd.array([40] * days, dtype="Int64")
+    table["leaves"] = pd.array([1 if d % 9 == 0 else 0 for d in range(days)], dtype="Int64")  # 10 leaves
+    for column in ("members", "joins", "speakers", "value_posts"):
+        table[column] = pd.array([pd.NA] * days, dtype="Int64")
+    stats = Statistics.for_observation(table, ["messages", "leaves"], 7, min_events=20)
+    assert len(stats.windows["messages"]) == 13  # weekly: a week holds 280 messages
+    assert stats.windows["leaves"] == ((0, 90),)  # 10 leaves: one window over the whole period
+    fixed = Statistics.for_observation(table, ["leaves"], 7, min_events=0)
+    assert len(fixed.windows["leaves"]) == 13

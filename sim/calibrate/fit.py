@@ -6,7 +6,7 @@
       positioning.focus: {range: [0.2, 0.95]}
       behaviour.churn.leave_max: {range: [0.02, 0.4], scale: log}
     set: {population.initial_members: 25}           # optional: fixed changes to the base scenario
-    statistics: {columns: [members, messages, speakers], window_days: 7}   # optional
+    statistics: {columns: [members, messages, speakers], window_days: 7, min_events: 20}   # optional
     abc: {population_size: 200, max_generations: 8, max_simulations: 15000, min_acceptance_rate: 0.02}
     seed: 1
 
@@ -57,6 +57,12 @@ class StatisticsSpec(_Strict):
         Field(None, description="observed columns to match (default: every column the observation has)")
     )
     window_days: int = Field(7, ge=1, le=90, description="series are averaged over windows of this many days")
+    min_events: int = Field(
+        20,
+        ge=0,
+        le=100_000,
+        description="a sparse flow's windows are lengthened to hold about this many observed events (0: never)",
+    )
 
 
 class AbcSpec(_Strict):

@@ -56,10 +56,12 @@ class LazyExecutor:
     def __init__(self, start: Callable[[], BatchExecutor]) -> None:
         self._start = start
         self._executor: BatchExecutor | None = None
+        self.description: str | None = None  # what was started (kept after it is shut down)
 
     def get(self) -> BatchExecutor:
         if self._executor is None:
             self._executor = self._start()
+            self.description = self._executor.describe()
         return self._executor
 
     @property

@@ -114,8 +114,9 @@ class Calibration:
 METHOD = {
     "priors": "Uniform on each fitted parameter's range (log-uniform with scale: log; every whole number "
     "equally likely for int parameters); ABC works in the unit cube of these priors.",
-    "statistics": "Per matched column, log(1 + mean) over consecutive windows of the observed days, and for "
-    "the flows the dispersion log((variance + 1) / (mean + 1)); only observed days count, in the simulation too.",
+    "statistics": "Per matched column, log(1 + mean) over consecutive windows of the observed days (a week, longer "
+    "for a sparse flow so that a window holds about min_events events), and for the flows the dispersion "
+    "log((variance + 1) / (mean + 1)); only observed days count, in the simulation too.",
     "distance": "pyabc AdaptivePNormDistance, p = 1, scales by pcmad (median absolute deviation, plus the "
     "deviation from the observation where the simulations miss it), refitted every generation from all "
     "simulations (Prangle 2017; Schaelte et al. 2022).",
@@ -163,7 +164,9 @@ def prepare(observation: Observation, base: Scenario, base_source: str, fit: Fit
             ]
         )
     fixed = apply_overrides(base, fit.fixed)
-    statistics = Statistics.for_observation(observation.table, columns, fit.statistics.window_days)
+    statistics = Statistics.for_observation(
+        observation.table, columns, fit.statistics.window_days, fit.statistics.min_events
+    )
     model = CalibrationModel(
         replay_scenario(fixed, observation.last_day),
         fit.parameters,
@@ -338,6 +341,9 @@ def _run_abc(calibration: Calibration, place: CalibrationFolder, sampler: Ordere
         place.path(files.DB_FILE).unlink(missing_ok=True)
         abc.new(url, {"stats": calibration.observed})
     history = abc.history
+    # pyabc checks max_total_nr_simulations only after a generation; cap each generation by what is
+    # left, so a hopeless last generation cannot run far past the budget
+    sampler.budget = lambda: rules.max_simulations - abc.history.total_nr_simulations
     remaining = rules.max_generations - history.n_populations
     if remaining <= 0:
         return "generations"
@@ -350,6 +356,8 @@ def _run_abc(calibration: Calibration, place: CalibrationFolder, sampler: Ordere
         max_total_nr_simulations=rules.max_simulations,
         max_walltime=timedelta(minutes=rules.max_minutes) if rules.max_minutes else None,
     )
+    if sampler.cut_by_budget:
+        return "simulations"
     return _stop_reason(abc.history, rules)
 
 
@@ -385,7 +393,7 @@ def _log(place, session, executor, sampler_box, before, started, *, interrupted:
     sampler = sampler_box.get("sampler")
     entry = {
         **session,
-        "executor": executor.started.describe() if executor.started is not None else "none (nothing to run)",
+        "executor": executor.description or "none (nothing to run)",
         "generations_before": before,
         "generations_after": _generations_done(place),
         "simulations": sampler.simulations if sampler else 0,

@@ -128,6 +128,9 @@ class OrderedBatchSampler(Sampler):
         self.root_seed = int(root_seed)
         self.on_progress = on_progress
         self.first_chunk = max(1, first_chunk)
+        #: candidates a generation may still use (e.g. what is left of a simulation budget); None: no cap
+        self.budget: Callable[[], float] | None = None
+        self.cut_by_budget = False  # a generation stopped at the budget before its n-th acceptance
         self.simulations = 0  # every candidate simulated, kept or not, over all generations
         self.worker_seconds = 0.0
         self.worker_cpu_seconds = 0.0  # CPU the workers spent: worker_seconds / this = cores obtained
@@ -144,6 +147,10 @@ class OrderedBatchSampler(Sampler):
             except Exception:  # noqa: BLE001 - the tolerance is only shown
                 epsilon = None
         limit = n if all_accepted else max_eval
+        capped = False
+        if self.budget is not None and not all_accepted:
+            room = max(0.0, float(self.budget()))
+            capped, limit = room < limit, min(limit, room)
         run = _Generation(self, cloudpickle.dumps(simulate_one), int(t), int(n), limit, epsilon)
         # a serial executor simulates in this process and reseeds the global generators: restore
         # them, so this process goes on exactly as it would with workers elsewhere
@@ -157,6 +164,7 @@ class OrderedBatchSampler(Sampler):
         for particle in kept:
             sample.append(particle)
         self.nr_evaluations_ = len(kept)
+        self.cut_by_budget = capped and not ok
         if not ok:
             sample.ok = False
         return sample

@@ -2,10 +2,13 @@
 
 For each matched column (members, joins, leaves, messages, speakers, value posts):
 
-* the mean over each window of `window_days` consecutive observed days (the first window starts
-  on the first observed day; a last window shorter than half a window joins the one before), on
-  a log scale, log(1 + mean) - the level and the trajectory of the series, with multiplicative
-  differences (30 vs 60 messages a day) counting alike at every size;
+* the mean over each window of consecutive observed days (the first window starts on the first
+  observed day; a last window shorter than half a window joins the one before), on a log scale,
+  log(1 + mean) - the level and the trajectory of the series, with multiplicative differences (30
+  vs 60 messages a day) counting alike at every size. Windows are `window_days` long, and longer
+  for a sparse flow: long enough to hold about `min_events` observed events (a window's log-mean
+  then varies by chance by roughly 1/sqrt(min_events)), so a series such as leaves - a handful in
+  three months - gives one or two statistics rather than a dozen that are mostly noise;
 * for the flows (all but members), the dispersion over all observed days, log((var + 1) / (mean + 1))
   - whether activity is steady or comes in bursts.
 
@@ -20,6 +23,7 @@ accounts included), `joins`, `leaves` (leaves plus removals: an export shows bot
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -85,21 +89,28 @@ class Statistics:
 
     columns: tuple[str, ...]
     masks: Mapping[str, np.ndarray]  # column -> observed days (bool over the observed period)
-    windows: tuple[tuple[int, int], ...]  # [start, stop) positions of the windows
+    windows: Mapping[str, tuple[tuple[int, int], ...]]  # column -> [start, stop) positions of its windows
 
     @classmethod
-    def for_observation(cls, table: pd.DataFrame, columns: list[str], window_days: int) -> Statistics:
-        """The statistics of `columns` over an observation table's days."""
+    def for_observation(
+        cls, table: pd.DataFrame, columns: list[str], window_days: int, min_events: int = 0
+    ) -> Statistics:
+        """The statistics of `columns` over an observation table's days (see the module docstring)."""
         view = observed_view(table)
         masks = {c: ~np.isnan(view[c]) for c in columns}
-        return cls(tuple(columns), masks, windows(len(table), window_days))
+        days = len(table)
+        spans = {
+            c: windows(days, window_length(view[c][masks[c]], c, days, window_days, min_events))
+            for c in columns
+        }
+        return cls(tuple(columns), masks, spans)
 
     def labels(self) -> list[str]:
         """A name per statistic, in vector order (e.g. 'messages days 1-7', 'messages dispersion')."""
         out: list[str] = []
         for column in self.columns:
             mask = self.masks[column]
-            out += [f"{column} days {a + 1}-{b}" for a, b in self.windows if mask[a:b].any()]
+            out += [f"{column} days {a + 1}-{b}" for a, b in self.windows[column] if mask[a:b].any()]
             if column in FLOWS and mask.any():
                 out.append(f"{column} dispersion")
         return out
@@ -110,7 +121,7 @@ class Statistics:
         for column in self.columns:
             mask = self.masks[column]
             values = np.asarray(series[column], dtype=np.float64)
-            for a, b in self.windows:
+            for a, b in self.windows[column]:
                 known = mask[a:b]
                 if known.any():
                     out.append(float(np.log1p(values[a:b][known].mean())))
@@ -118,6 +129,17 @@ class Statistics:
                 seen = values[mask]
                 out.append(float(np.log((seen.var() + 1.0) / (seen.mean() + 1.0))))
         return np.asarray(out, dtype=np.float64)
+
+
+def window_length(observed: np.ndarray, column: str, days: int, window_days: int, min_events: int) -> int:
+    """Days per window of `column`: `window_days`, or longer for a flow too sparse to hold about
+    `min_events` observed events per window (the whole period for one that never happened)."""
+    if column not in FLOWS or min_events <= 0 or observed.size == 0:
+        return min(window_days, days)
+    per_day = float(observed.sum()) / observed.size
+    if per_day <= 0:
+        return days
+    return int(min(days, max(window_days, math.ceil(min_events / per_day))))
 
 
 def windows(days: int, window_days: int) -> tuple[tuple[int, int], ...]:

@@ -17,12 +17,12 @@ from sim.observe.text import open_source
 
 FORMAT_VERSION = 1
 PRIVACY = {
-    "senders": "replaced on import by a keyed BLAKE2b-64 hash of their QQ number, e-mail or nickname",
-    "random": "the key is a fresh random salt for this import, never written anywhere: the pseudonyms "
+    "senders": "Senders are replaced on import by a keyed BLAKE2b-64 hash of their QQ number, e-mail or nickname",
+    "random": "The key is a fresh random salt for this import, never written anywhere: the pseudonyms "
     "cannot be reversed by trying names, nor linked to another import",
-    "user": "the key is derived from the salt you gave (--salt), which is not written anywhere: imports "
+    "user": "The key is derived from the salt you gave (--salt), which is not written anywhere: imports "
     "with the same salt share pseudonyms",
-    "text": "no message text is kept; text is read only to recognise join and leave system lines",
+    "text": "No message text is kept; text is read only to recognise join and leave system lines",
 }
 
 
@@ -121,7 +121,7 @@ def _meta(source, options: ObserveOptions, table: pd.DataFrame, how, records: in
         "senders": None if senders is None else len(senders),
         "privacy": privacy
         if options.format != "daily"
-        else {"text": "a daily statistics file holds no names or text"},
+        else {"text": "A daily statistics file holds no names or text."},
         "table_sha256": table_hash(table),
     }
 
