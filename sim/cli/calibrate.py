@@ -200,7 +200,11 @@ def _print(result) -> None:
         f"final tolerance {diag['final_epsilon']:.3g}, acceptance {diag['final_acceptance_rate']:.1%}, "
         f"ESS {diag['final_ess']:.0f}. Observed days inside the 90% predictive band: {coverage}. "
         f"This session: {result.generations_run} generations, {result.simulations:,} simulations in {result.seconds:.1f} s"
-        f" (workers got {result.worker_cpu_seconds / max(result.seconds, 1e-9):.2f} cores).",
+        + (
+            f" (workers got {result.worker_cpu_seconds / result.seconds:.2f} cores)."
+            if result.simulations
+            else "."
+        ),
         highlight=False,
         soft_wrap=True,
     )
