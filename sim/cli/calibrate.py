@@ -62,6 +62,12 @@ def calibrate(
 
     Simulation-based inference (ABC-SMC, pyabc) of the parameters in FIT from the observed series. Every finished generation is saved: interrupted (Ctrl-C, killed)? Run the same command again. Then: groupsim forecast OUT --days N.
     """
+    try:
+        import pyabc  # noqa: F401  (a clear message if the extra is missing)
+    except ImportError:
+        fail(
+            "groupsim calibrate needs pyabc: pip install -c constraints.txt -e '.[calibrate]' (or bash scripts/setup.sh)"
+        )
     from sim.batch import BatchError, ExecutorError, StoreError, make_executor
     from sim.calibrate.fit import load_fit
     from sim.calibrate.replay import ReplayError
