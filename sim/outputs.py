@@ -30,6 +30,10 @@ KINDS = {
     "optimize": "groupsim optimize",
     "optimize-confirm": "groupsim optimize (its confirmation runs)",
     "discovery": "groupsim discover",
+    "observation": "groupsim observe",
+    "calibration": "groupsim calibrate",
+    "calibration-replay": "groupsim calibrate (its posterior-predictive replays)",
+    "forecast": "groupsim forecast",
 }
 #: The marker file every command leaves in the folder it writes: one line, the kind.
 MARKER = ".groupsim-kind"

@@ -112,19 +112,21 @@ class LocalExecutor(BatchExecutor):
     Workers are forked from a forkserver that has imported the model once (fast start, and safe
     even though the parent runs threads such as the progress display); where forkserver does not
     exist they are spawned. Workers ignore SIGINT (on Ctrl-C the parent terminates them) and
-    exit by themselves if the parent dies.
+    exit by themselves if the parent dies. `preload` names further modules the forkserver imports
+    once (a calibration's workers need pyabc, which takes seconds to import); it applies when this
+    process starts its forkserver, i.e. to the first local pool it creates.
     """
 
     name = "local"
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, preload: tuple[str, ...] = ()) -> None:
         if workers is not None and workers < 1:
             raise ExecutorError(f"--workers must be at least 1, got {workers}")
         self.slots = workers or available_cores()
         methods = multiprocessing.get_all_start_methods()
         if "forkserver" in methods:
             self._context = multiprocessing.get_context("forkserver")
-            self._context.set_forkserver_preload(["sim.batch.worker"])
+            self._context.set_forkserver_preload(["sim.batch.worker", *preload])
         else:  # pragma: no cover - Windows
             self._context = multiprocessing.get_context("spawn")
         self._pool: ProcessPoolExecutor | None = None
@@ -287,13 +289,18 @@ def check_scheduler_address(address: str) -> None:
 
 
 def make_executor(
-    kind: str = "local", workers: int | None = None, scheduler: str | None = None
+    kind: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    *,
+    preload: tuple[str, ...] = (),
 ) -> BatchExecutor:
-    """The executor named `kind` ("local", "dask" or "serial"); ExecutorError if it cannot start."""
+    """The executor named `kind` ("local", "dask" or "serial"); ExecutorError if it cannot start.
+    `preload`: modules local workers import before their first task (see `LocalExecutor`)."""
     if kind == "local":
         if scheduler:
             raise ExecutorError("--scheduler is for --executor dask")
-        return LocalExecutor(workers)
+        return LocalExecutor(workers, preload)
     if kind == "dask":
         return DaskExecutor(scheduler, workers)
     if kind == "serial":

@@ -187,21 +187,7 @@ class ResultStore:
         self.close()
 
     def _lock(self) -> None:
-        handle = open(self.folder / ".lock", "a+", encoding="utf-8")  # noqa: SIM115 (held until close)
-        if fcntl is not None:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.close()
-                raise StoreError(
-                    f"another groupsim process is writing to {self.folder}; "
-                    "wait for it to finish or pick another --out"
-                ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        self._lock_file = handle
+        self._lock_file = lock_folder(self.folder)
 
     def _clear(self) -> None:
         """Delete an earlier batch in the folder (keeps the lock file we hold)."""
@@ -384,6 +370,25 @@ class ResultStore:
         if len(stored_keys) != len(keys):
             table = table.filter(pc.is_in(table.column("_key"), value_set=pa.array(keys)))
         return table
+
+
+def lock_folder(folder: Path) -> Any:
+    """Take the advisory lock on `folder/.lock` (POSIX), holding our pid; the open handle is the lock
+    (close it to release). StoreError if another process holds it."""
+    handle = open(folder / ".lock", "a+", encoding="utf-8")  # noqa: SIM115 (held until closed)
+    if fcntl is not None:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise StoreError(
+                f"another groupsim process is writing to {folder}; wait for it to finish or pick another --out"
+            ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
 
 
 # ---------------------------------------------------------------------- reading parts

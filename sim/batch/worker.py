@@ -184,10 +184,11 @@ def _plain(value: Any) -> Any:
 
 #: Folders and modules of `sim` that cannot change what a run produces (presentation, analysis,
 #: orchestration; `sweep` and `optimize` only build tasks and read tables - a point or a trial is
-#: identified by its values, not by the code that drew them). Every other module - the model, mechanisms,
-#: scenario schema, runner, metrics, and the row building in this file - is part of the code
-#: fingerprint.
-_NOT_IN_FINGERPRINT_DIRS = frozenset({"cli", "report", "app", "sweep", "optimize"})
+#: identified by its values, not by the code that drew them; `observe` reads user files; `calibrate`
+#: has its own fingerprint on top of this one, `sim.calibrate.sampler.calibration_fingerprint`).
+#: Every other module - the model, mechanisms, scenario schema, runner, metrics, and the row
+#: building in this file - is part of the code fingerprint.
+_NOT_IN_FINGERPRINT_DIRS = frozenset({"cli", "report", "app", "sweep", "optimize", "observe", "calibrate"})
 _NOT_IN_FINGERPRINT_FILES = frozenset(
     {
         "api.py",

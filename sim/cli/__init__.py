@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from sim.cli import calibrate as _calibrate  # noqa: F401  (registers `calibrate`)
 from sim.cli import compare as _compare  # noqa: F401  (registers `compare`)
 from sim.cli import discover as _discover  # noqa: F401  (registers `discover`)
+from sim.cli import forecast as _forecast  # noqa: F401  (registers `forecast`)
+from sim.cli import observe as _observe  # noqa: F401  (registers `observe`)
 from sim.cli import optimize as _optimize  # noqa: F401  (registers `optimize`)
 from sim.cli import run as _run  # noqa: F401  (registers `run`)
 from sim.cli import sweep as _sweep  # noqa: F401  (registers `sweep`, `analyze`)
