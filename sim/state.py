@@ -44,6 +44,8 @@ FLOAT_COLUMNS: tuple[tuple[str, float, str], ...] = (
     ("invite_appetite", 1.0, "social capital left for inviting friends"),
     ("week_points", 0.0, "points this week (leaderboard)"),
     ("points", 0.0, "points so far"),
+    ("mention_fatigue", 0.0, "familiarity with being @-mentioned (recent mentions, fading with rest)"),
+    ("checkin_habit", 1.0, "0..1, how firmly the member keeps the check-in habit"),
 )
 INT_COLUMNS: tuple[tuple[str, int, str], ...] = (
     ("group", 0, "index of the member's group in the matrix"),
@@ -72,7 +74,7 @@ INT_COLUMNS: tuple[tuple[str, int, str], ...] = (
 )
 (FIT, ATTENTION, TOLERANCE, ACTIVITY, SOCIABILITY, RESTLESSNESS, SPEAK, COMMITMENT, SATISFACTION, TRUST,
  ACTIVATION, BUZZ, TIE_STRENGTH, REWARD, RECENT_ACTIVITY, INVITE_APPETITE, WEEK_POINTS,
- POINTS) = range(len(FLOAT_COLUMNS))  # fmt: skip
+ POINTS, MENTION_FATIGUE, CHECKIN_HABIT) = range(len(FLOAT_COLUMNS))  # fmt: skip
 (GROUP, ROLE, ROLE_AT_JOIN, STATE, CHANNEL, INVITER, JOIN_DAY, EXIT_DAY, FIRST_MUTE_DAY, INTEREST, SPAMMER,
  WARNINGS, TIE_COUNT, LAST_VALUE_DAY, LAST_POST_DAY, VALUE_WEEKS, VALUE_POSTS, CHATTER_POSTS, ADS_POSTED,
  REPLIES_GIVEN, REPLIES_RECEIVED, INVITATIONS_SENT, MENTIONS_RECEIVED) = range(len(INT_COLUMNS))  # fmt: skip
@@ -141,6 +143,7 @@ class TieLog:
     weight: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.float32))
     alive: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.bool_))
     day: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.int32))
+    lasting: np.ndarray = field(default_factory=lambda: np.zeros(1024, dtype=np.bool_))  # predates the group
     n: int = 0
     _index_nodes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
     _index_edges: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
@@ -149,9 +152,10 @@ class TieLog:
     TAIL = 8192  # unindexed edges tolerated before they are merged into the index (a merge copies the log)
 
     def add(self, a: np.ndarray, b: np.ndarray, weight: float, day: int, tie_strength: np.ndarray,
-            tie_count: np.ndarray) -> None:  # fmt: skip
+            tie_count: np.ndarray, lasting: bool = False) -> None:  # fmt: skip
         """Log ties a[k]-b[k] of strength `weight` formed on `day` (self-ties are dropped) and add
-        them to both ends' tie strength and count."""
+        them to both ends' tie strength and count. `lasting` ties predate the group (friends who
+        invited each other, the owner and the founders they asked) and do not fade with it."""
         count = a.shape[0]
         if count == 0:
             return
@@ -162,8 +166,11 @@ class TieLog:
             self.weight = _grow(self.weight, capacity)
             self.alive = _grow(self.alive, capacity, False)
             self.day = _grow(self.day, capacity)
+            self.lasting = _grow(self.lasting, capacity, False)
+        start = self.n
         self.n = ties.form(a, b, weight, day, self.n, self.src, self.dst, self.weight, self.alive, self.day,
                            tie_strength, tie_count)  # fmt: skip
+        self.lasting[start : self.n] = lasting
         if self.n - self._indexed > self.TAIL:
             self._extend_index()
 
@@ -201,6 +208,13 @@ class TieLog:
         """Retire the live edges of members in `rows`, taking them off both ends' tie strength and count."""
         ids = self.edges_of(rows, tie_strength.shape[0])
         ties.retire(ids, self.src, self.dst, self.weight, self.alive, tie_strength, tie_count)
+
+    def fade(self, keep: float, forget_below: float, dunbar: float, tie_strength: np.ndarray,
+             tie_count: np.ndarray) -> int:  # fmt: skip
+        """A day without contact for every live edge formed in the group (`ties.fade`); returns the
+        edges forgotten."""
+        return ties.fade(self.n, self.src, self.dst, self.weight, self.alive, self.lasting, tie_strength, tie_count,
+                         keep, forget_below, dunbar)  # fmt: skip
 
     def edges(self, live_only: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(src, dst, weight) with repeated pairs summed; only ties between present members by default."""

@@ -63,6 +63,10 @@ class Stream(IntEnum):
     CHURN = 22  # leaving and muting (one draw decides both)
     SOCIABILITY = 23
     ORGANIC_COUNT = 24  # how many organic prospects come today
+    OFFLINE_EVENTS = 25  # who attends an offline event, whom they meet
+    SELF_INTROS = 26  # whom a newcomer's self-introduction ties them to
+    INTRODUCTIONS = 27  # whom the operator introduces to whom
+    CHECKINS = 28  # who checks in
 
 
 def stream_keys(seed: int | np.random.SeedSequence | None) -> np.ndarray:

@@ -1,7 +1,9 @@
 """Ties between members (seed 004 情感连接; seed 001 第3步): formed by replies, small talk, events,
-invitations and the owner's personal asks; they hold members in the group, make up the bond and
-draw lurkers into talk. The tie log (sim/state.py `TieLog`) keeps every edge; these kernels keep
-each member's summed tie strength and count of live ties in step with it.
+invitations, introductions and the owner's personal asks; they hold members in the group, make up
+the bond and draw lurkers into talk. Without renewed contact they fade (线上… 一周看不到…就被人们
+遗忘), and a member who keeps up more ties than Dunbar's number lets each fade faster. The tie log
+(sim/state.py `TieLog`) keeps every edge; these kernels keep each member's summed tie strength and
+count of live ties in step with it.
 """
 
 from __future__ import annotations
@@ -44,3 +46,37 @@ def retire(
         for end in (src[e], dst[e]):
             tie_strength[end] = max(tie_strength[end] - weight[e], 0.0)
             tie_count[end] -= 1
+
+
+@nb.njit(cache=True)
+def fade(
+    n_edges: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray, alive: np.ndarray, lasting: np.ndarray,
+    tie_strength: np.ndarray, tie_count: np.ndarray, keep: float, forget_below: float, dunbar: float,
+) -> int:  # fmt: skip
+    """A day without contact: every live edge formed in the group (not `lasting`: the ties between
+    friends who invited each other, or the owner and the founders they asked, predate the group and
+    do not depend on it) keeps `keep`^load of its weight, load being the larger of 1 and its ends'
+    live ties / `dunbar` (counted before today's fading: keeping up more ties than one can costs
+    each of them). An edge that falls below `forget_below` is forgotten (it dies). Both ends'
+    strength and count follow. Renewed contact adds a new edge, so a tie lasts while the pair keeps
+    talking. Returns the number of edges forgotten."""
+    count_before = tie_count.copy()
+    forgotten = 0
+    for e in range(n_edges):
+        if not alive[e] or lasting[e]:
+            continue
+        a, b = src[e], dst[e]
+        load = max(1.0, count_before[a] / dunbar, count_before[b] / dunbar)
+        old = float(weight[e])
+        new = old * keep**load
+        if new < forget_below:
+            alive[e] = False
+            new = 0.0
+            tie_count[a] -= 1
+            tie_count[b] -= 1
+            forgotten += 1
+        weight[e] = new
+        lost = old - float(weight[e])
+        tie_strength[a] = max(tie_strength[a] - lost, 0.0)
+        tie_strength[b] = max(tie_strength[b] - lost, 0.0)
+    return forgotten

@@ -19,8 +19,10 @@ from sim.enums import LEFT, Channel, Role
 from sim.mechanisms import (
     arrivals,
     cadence,
+    checkins,
     churn,
     draws,
+    habituation,
     kol,
     moderation,
     posting,
@@ -31,6 +33,8 @@ from sim.mechanisms import (
 )
 from sim.mechanisms.costs import Ledger
 from sim.mechanisms.draws import Stream
+from sim.mechanisms.energy import OwnerEnergy
+from sim.mechanisms.playbook import Playbook
 from sim.model import actions, membership
 from sim.model.day import Day, Flows, NextDay
 from sim.model.phases import DAY
@@ -53,12 +57,15 @@ class KernelArguments:
     invite: tuple
     churn: tuple
     plan: np.ndarray  # the SOP's task table (cadence.task_table)
+    habituation: tuple  # (prompt wear, lottery wear, mention wear, overnight keep)
+    checkins: tuple
 
     @classmethod
     def of(cls, sc: Scenario) -> KernelArguments:
         return cls(posting.arguments(sc), moderation.arguments(sc), replies.arguments(sc),
                    satisfaction.arguments(sc), roles.arguments(sc), referral.arguments(sc),
-                   churn.arguments(sc), cadence.task_table(sc))  # fmt: skip
+                   churn.arguments(sc), cadence.task_table(sc), habituation.arguments(sc),
+                   checkins.arguments(sc.checkins))  # fmt: skip
 
 
 class CommunityModel(mesa.Model):
@@ -100,6 +107,13 @@ class CommunityModel(mesa.Model):
         self.kol_last_post = np.zeros(0, dtype=np.int64)  # per group
         self.kocs_exist = False  # set at the first promotion; spares KOC lookups until then
         self.kols_joined = 0  # KOLs who ever joined (spares KOL lookups in a group that never had one)
+        # per group, carried from one day to the next (grown by `open_group`)
+        self.prev_member_replies = np.zeros(0)  # yesterday's replies by members (not the operator's)
+        self.familiarity = np.zeros((habituation.TRICKS, 0))  # with topic prompts and lotteries
+        self.culture = np.zeros(0)  # each group's culture (tracked when culture.enabled)
+        self.checkin_peers = np.zeros(0)  # share who checked in on the last check-in day
+        self.energy = OwnerEnergy()  # the owner's energy (tracked when energy.enabled)
+        self.playbook = Playbook(scenario.playbook)  # the state-triggered rules' streaks
         self._notes: list[str] = []  # what happened since the last recorded day
         self.set_parameters({})
         self._found()
@@ -123,7 +137,7 @@ class CommunityModel(mesa.Model):
                 satisfaction0=sc.behaviour.satisfaction.consented_start,
                 participation=sc.population.founder_participation,
             )  # fmt: skip
-            membership.tie(self, np.zeros(rows.shape[0], dtype=np.int64), rows, 0.5)
+            membership.tie(self, np.zeros(rows.shape[0], dtype=np.int64), rows, 0.5, lasting=True)
         for item in self.interventions_on(0):
             actions.intervene(self, item)
 
@@ -155,7 +169,11 @@ class CommunityModel(mesa.Model):
         """Open a group today (general unless focused on one sub-topic); returns its index."""
         g = self.groups.open(self.day, focus_slot, focus_modulus, fit_bonus)
         self.prev_replies = np.concatenate([self.prev_replies, [0.0]])
+        self.prev_member_replies = np.concatenate([self.prev_member_replies, [0.0]])
         self.kol_last_post = np.concatenate([self.kol_last_post, [NEVER]])
+        self.familiarity = np.concatenate([self.familiarity, np.zeros((habituation.TRICKS, 1))], axis=1)
+        self.culture = np.concatenate([self.culture, [self.current.culture.initial]])
+        self.checkin_peers = np.concatenate([self.checkin_peers, [0.0]])
         return g
 
     def active_kols(self) -> int:

@@ -122,10 +122,11 @@ def route(model: CommunityModel, interest: np.ndarray, upto: int) -> np.ndarray:
     return out
 
 
-def tie(model: CommunityModel, a: np.ndarray, b: np.ndarray, weight: float) -> None:
-    """Ties between members a[k] and b[k] (a member's tie with themself is dropped)."""
+def tie(model: CommunityModel, a: np.ndarray, b: np.ndarray, weight: float, lasting: bool = False) -> None:
+    """Ties between members a[k] and b[k] (a member's tie with themself is dropped); `lasting` ties
+    predate the group and do not fade (sim/mechanisms/ties.py `fade`)."""
     m = model.members
-    model.ties.add(a, b, weight, model.day, m.tie_strength, m.tie_count)
+    model.ties.add(a, b, weight, model.day, m.tie_strength, m.tie_count, lasting)
 
 
 def leave(model: CommunityModel, rows: np.ndarray, state: State) -> None:

@@ -238,7 +238,7 @@ def validate_data(model: type[M], data: Any, shown: str, lines: Lines) -> M:
         problems = []
         for err in errors:
             if model is Scenario and not err["loc"] and err["type"] == "value_error":
-                # only the whole-scenario check of timeline 'set' changes fails at the root
+                # only the whole-scenario check of 'set' changes (timeline, playbook) fails at the root
                 problems += _timeline_set_problems(data, shown, lines) or [
                     _problem(model, err, data, shown, lines)
                 ]
@@ -247,28 +247,41 @@ def validate_data(model: type[M], data: Any, shown: str, lines: Lines) -> M:
         raise ScenarioError(_dedupe(problems)) from None
 
 
+def _set_changes(data: dict) -> list[tuple[tuple[Any, ...], dict]]:
+    """(where, changes) of every `set` action in the timeline and the playbook."""
+    out = []
+    for key, action_at in (("timeline", ()), ("playbook", ("do",))):
+        items = data.get(key)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            action = item
+            for part in action_at:
+                action = action.get(part) if isinstance(action, dict) else None
+            if (
+                isinstance(action, dict)
+                and action.get("action") == "set"
+                and isinstance(action.get("changes"), dict)
+            ):
+                out.append(((key, index, *action_at, "changes"), action["changes"]))
+    return out
+
+
 def _timeline_set_problems(data: dict, shown: str, lines: Lines) -> list[Problem]:
-    """Each bad change of a timeline `set` entry, located at `timeline[i].changes.<path>`.
+    """Each bad change of a `set` action (timeline or playbook), located at
+    `timeline[i].changes.<path>` or `playbook[i].do.changes.<path>`.
 
     Runs only once every field is valid (the schema checks 'set' changes last), so the scenario
-    without its timeline validates and each change can be tried on it alone.
+    without its timeline and playbook validates and each change can be tried on it alone.
     """
     from sim.scenario.overrides import apply_overrides  # overrides imports the schema, as we do
 
     try:
-        base = Scenario.model_validate({**data, "timeline": ()})
+        base = Scenario.model_validate({**data, "timeline": (), "playbook": ()})
     except ValidationError:
         return []
     problems = []
-    timeline = data.get("timeline")
-    for index, item in enumerate(timeline if isinstance(timeline, list) else []):
-        if not (
-            isinstance(item, dict) and item.get("action") == "set" and isinstance(item.get("changes"), dict)
-        ):
-            continue
-        path = ("timeline", index, "changes")
+    for path, changes in _set_changes(data):
         found = False
-        for key, value in item["changes"].items():
+        for key, value in changes.items():
             try:
                 apply_overrides(base, {key: value})
             except ValueError as exc:
@@ -279,7 +292,7 @@ def _timeline_set_problems(data: dict, shown: str, lines: Lines) -> list[Problem
                 )
         if not found:  # every change is fine alone, but not together
             try:
-                apply_overrides(base, item["changes"])
+                apply_overrides(base, changes)
             except ValueError as exc:
                 problems.append(Problem(*_where(path, lines, shown), _dotted(path), str(exc)))
     return problems
