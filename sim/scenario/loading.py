@@ -239,9 +239,11 @@ def validate_data(model: type[M], data: Any, shown: str, lines: Lines) -> M:
         for err in errors:
             if model is Scenario and not err["loc"] and err["type"] == "value_error":
                 # only the whole-scenario check of 'set' changes (timeline, playbook) fails at the root
-                problems += _timeline_set_problems(data, shown, lines) or [
-                    _problem(model, err, data, shown, lines)
-                ]
+                problems += (
+                    _timeline_set_problems(data, shown, lines)
+                    or _untracked_playbook_problems(data, shown, lines)
+                    or [_problem(model, err, data, shown, lines)]
+                )
             else:
                 problems.append(_problem(model, err, data, shown, lines))
         raise ScenarioError(_dedupe(problems)) from None
@@ -295,6 +297,28 @@ def _timeline_set_problems(data: dict, shown: str, lines: Lines) -> list[Problem
                 apply_overrides(base, changes)
             except ValueError as exc:
                 problems.append(Problem(*_where(path, lines, shown), _dotted(path), str(exc)))
+    return problems
+
+
+def _untracked_playbook_problems(data: dict, shown: str, lines: Lines) -> list[Problem]:
+    """Playbook rules that watch a figure the scenario does not track (culture, owner energy),
+    located at `playbook[i].when`."""
+    try:
+        base = Scenario.model_validate({**data, "playbook": ()})
+    except ValidationError:
+        return []
+    tracked = {
+        "culture": ("culture.enabled", base.culture.enabled),
+        "owner_energy": ("energy.enabled", base.energy.enabled),
+    }
+    problems = []
+    rules = data.get("playbook")
+    for index, rule in enumerate(rules if isinstance(rules, list) else []):
+        switch, on = tracked.get(rule.get("when") if isinstance(rule, dict) else None, ("", True))
+        if not on:
+            path = ("playbook", index, "when")
+            message = f"{rule['when']} is not tracked in this scenario; set {switch}: true to watch it"
+            problems.append(Problem(*_where(path, lines, shown), _dotted(path), message))
     return problems
 
 

@@ -1686,7 +1686,13 @@ class Scenario(Section):
                     apply_overrides(bare, item.changes)
                 except ValueError as exc:
                     raise ValueError(f"timeline[{index}] (day {item.day}) 'set': {exc}") from None
+        tracked = {"culture": self.culture.enabled, "owner_energy": self.energy.enabled}
         for index, rule in enumerate(self.playbook):
+            if not tracked.get(rule.when, True):
+                switch = "culture.enabled" if rule.when == "culture" else "energy.enabled"
+                raise ValueError(
+                    f"playbook[{index}] watches {rule.when}, which is not tracked: set {switch}: true"
+                )
             if isinstance(rule.do, SetParameters):
                 try:
                     apply_overrides(bare, rule.do.changes)
