@@ -209,12 +209,12 @@ class TieLog:
         ids = self.edges_of(rows, tie_strength.shape[0])
         ties.retire(ids, self.src, self.dst, self.weight, self.alive, tie_strength, tie_count)
 
-    def fade(self, keep: float, forget_below: float, dunbar: float, tie_strength: np.ndarray,
+    def fade(self, day: int, half_life: float, forget_below: float, dunbar: float, tie_strength: np.ndarray,
              tie_count: np.ndarray) -> int:  # fmt: skip
-        """A day without contact for every live edge formed in the group (`ties.fade`); returns the
-        edges forgotten."""
-        return ties.fade(self.n, self.src, self.dst, self.weight, self.alive, self.lasting, tie_strength, tie_count,
-                         keep, forget_below, dunbar)  # fmt: skip
+        """A night without contact for every live edge formed in the group (`ties.fade`); returns
+        the edges forgotten."""
+        return ties.fade(self.n, self.src, self.dst, self.weight, self.alive, self.lasting, self.day, tie_strength,
+                         tie_count, day, half_life, forget_below, dunbar)  # fmt: skip
 
     def edges(self, live_only: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(src, dst, weight) with repeated pairs summed; only ties between present members by default."""

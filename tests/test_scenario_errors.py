@@ -361,7 +361,9 @@ CASES = [
     ),
     Case(
         "playbook rule watching an unknown figure",
-        {"s.yaml": "name: x\nplaybook:\n  - when: muted_shar\n    above: 0.3\n    do: {action: stop_selling}\n"},
+        {
+            "s.yaml": "name: x\nplaybook:\n  - when: muted_shar\n    above: 0.3\n    do: {action: stop_selling}\n"
+        },
         "s.yaml",
         3,
         "playbook[0].when",
@@ -369,7 +371,9 @@ CASES = [
     ),
     Case(
         "playbook rule with both below and above",
-        {"s.yaml": "name: x\nplaybook:\n  - when: members\n    below: 3\n    above: 4\n    do: {action: run_event}\n"},
+        {
+            "s.yaml": "name: x\nplaybook:\n  - when: members\n    below: 3\n    above: 4\n    do: {action: run_event}\n"
+        },
         "s.yaml",
         3,
         "playbook[0]",
@@ -377,7 +381,9 @@ CASES = [
     ),
     Case(
         "playbook action with a misspelt field",
-        {"s.yaml": "name: x\nplaybook:\n  - when: members\n    below: 3\n    do: {action: run_event, offlin: true}\n"},
+        {
+            "s.yaml": "name: x\nplaybook:\n  - when: members\n    below: 3\n    do: {action: run_event, offlin: true}\n"
+        },
         "s.yaml",
         5,
         "playbook[0].do.offlin",
@@ -393,7 +399,9 @@ CASES = [
     ),
     Case(
         "playbook action given a day",
-        {"s.yaml": "name: x\nplaybook:\n  - when: members\n    below: 3\n    do: {day: 5, action: run_event}\n"},
+        {
+            "s.yaml": "name: x\nplaybook:\n  - when: members\n    below: 3\n    do: {day: 5, action: run_event}\n"
+        },
         "s.yaml",
         3,
         "playbook[0]",

@@ -54,21 +54,25 @@ def _log(weights: list[float], lasting: list[bool], members: int = 4) -> tuple[T
     return log, table
 
 
-def test_a_tie_formed_in_the_group_halves_in_its_half_life_and_a_friendship_does_not_fade():
+def test_a_new_tie_fades_at_the_pace_of_its_half_life_an_old_one_slower_and_a_friendship_not_at_all():
     log, m = _log([1.0, 1.0], [False, True])
-    keep = 0.5 ** (1 / 30)
-    for _ in range(30):
-        log.fade(keep, 0.02, 150.0, m.tie_strength, m.tie_count)
-    assert log.weight[0] == pytest.approx(0.5, rel=1e-4) and log.weight[1] == 1.0
-    assert m.tie_strength[0] == pytest.approx(1.5, rel=1e-4) and m.tie_strength[1] == pytest.approx(
-        0.5, rel=1e-4
-    )
-    assert m.tie_count[0] == 2
+    log.fade(0, 20.0, 0.02, 150.0, m.tie_strength, m.tie_count)  # the night after the tie formed
+    assert log.weight[0] == pytest.approx(0.5 ** (1 / 20), rel=1e-6) and log.weight[1] == 1.0
+    assert m.tie_strength[0] == pytest.approx(1.0 + 0.5 ** (1 / 20), rel=1e-6) and m.tie_count[0] == 2
+    old, m_old = _log([1.0], [False])
+    old.fade(100, 20.0, 0.02, 150.0, m_old.tie_strength, m_old.tie_count)  # a tie 100 days old
+    assert old.weight[0] == pytest.approx(0.5 ** (1 / 120), rel=1e-6)
+    fading = _log([1.0], [False])
+    for day in range(1, 201):
+        fading[0].fade(day, 20.0, 0.0, 150.0, fading[1].tie_strength, fading[1].tie_count)
+    # the rate ln 2 / (20 + age) over 200 nights leaves 0.5^(sum of 1 / (20 + age)), about (220/20)^-ln 2:
+    # 19% of the tie, where a fixed 20-day half-life would leave 0.1%
+    assert fading[0].weight[0] == pytest.approx(0.5 ** sum(1 / (20 + a) for a in range(1, 201)), rel=1e-5)
 
 
 def test_a_tie_that_fades_below_the_floor_is_forgotten():
     log, m = _log([0.03], [False])
-    forgotten = log.fade(0.5, 0.02, 150.0, m.tie_strength, m.tie_count)
+    forgotten = log.fade(0, 1.0, 0.02, 150.0, m.tie_strength, m.tie_count)  # halves overnight: 0.015
     assert forgotten == 1 and not log.alive[0]
     assert m.tie_count[0] == m.tie_count[1] == 0
     assert m.tie_strength[:2] == pytest.approx(0.0, abs=1e-6)  # the log keeps weights in float32
@@ -78,9 +82,9 @@ def test_keeping_up_more_ties_than_dunbars_number_makes_each_fade_faster():
     light, m_light = _log([1.0], [False])
     heavy, m_heavy = _log([1.0], [False])
     m_heavy.tie_count[0] = 300  # the member at one end keeps up twice as many ties as Dunbar's 150
-    light.fade(0.9, 0.02, 150.0, m_light.tie_strength, m_light.tie_count)
-    heavy.fade(0.9, 0.02, 150.0, m_heavy.tie_strength, m_heavy.tie_count)
-    assert light.weight[0] == pytest.approx(0.9) and heavy.weight[0] == pytest.approx(0.81)
+    light.fade(0, 10.0, 0.02, 150.0, m_light.tie_strength, m_light.tie_count)
+    heavy.fade(0, 10.0, 0.02, 150.0, m_heavy.tie_strength, m_heavy.tie_count)
+    assert light.weight[0] == pytest.approx(0.5**0.1) and heavy.weight[0] == pytest.approx(0.5**0.2)
 
 
 def test_newcomers_who_chose_to_join_introduce_themselves_to_members_of_their_group():

@@ -1,6 +1,6 @@
 """A group's culture: its shared identity as a stock (seed 001 第4步 "文化是社群的灵魂 … 社群文化体系
 至少包括社群目标、价值观、社群公约"; seed 003 宣言 "需要时时重复,以加深群成员的群意识"; seed 000
-"胡乱拉人 … 导致群定位产生偏离").
+"胡亂拉人 … 導致群定位產生偏離").
 
 Each group g holds C_g in [0, 1]. Every day
 

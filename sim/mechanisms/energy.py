@@ -1,4 +1,4 @@
-"""The owner tires (seed 000: "一个500人的社群,每个人都是索取者,群主早晚被榨干"; seed 002 三: a team
+"""The owner tires (seed 000: "一個500人的社群,每個人都是索取者,群主早晚被榨干"; seed 002 三: a team
 scaled under KPIs "就会形成一种恶性循环").
 
 The owner's energy E (0..1, full on day 0) changes every day by

@@ -51,15 +51,18 @@ def retire(
 @nb.njit(cache=True)
 def fade(
     n_edges: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray, alive: np.ndarray, lasting: np.ndarray,
-    tie_strength: np.ndarray, tie_count: np.ndarray, keep: float, forget_below: float, dunbar: float,
+    formed: np.ndarray, tie_strength: np.ndarray, tie_count: np.ndarray, day: int, half_life: float,
+    forget_below: float, dunbar: float,
 ) -> int:  # fmt: skip
-    """A day without contact: every live edge formed in the group (not `lasting`: the ties between
+    """A night without contact. Every live edge formed in the group (not `lasting`: the ties between
     friends who invited each other, or the owner and the founders they asked, predate the group and
-    do not depend on it) keeps `keep`^load of its weight, load being the larger of 1 and its ends'
-    live ties / `dunbar` (counted before today's fading: keeping up more ties than one can costs
-    each of them). An edge that falls below `forget_below` is forgotten (it dies). Both ends'
-    strength and count follow. Renewed contact adds a new edge, so a tie lasts while the pair keeps
-    talking. Returns the number of edges forgotten."""
+    do not depend on it) loses the share 1 - exp(-load x ln 2 / (half_life + age)) of its weight,
+    age being the days since it formed: a new tie fades at the pace of a `half_life` half-life, an
+    old one ever more slowly (ties that lasted tend to last: the liability of newness). `load` is
+    the larger of 1 and its ends' live ties / `dunbar` (counted before tonight's fading): keeping up
+    more ties than one can costs each of them. An edge that falls below `forget_below` is forgotten
+    (it dies). Both ends' strength and count follow. Renewed contact adds a new edge, so a tie lasts
+    while the pair keeps talking. Returns the number of edges forgotten."""
     count_before = tie_count.copy()
     forgotten = 0
     for e in range(n_edges):
@@ -68,7 +71,7 @@ def fade(
         a, b = src[e], dst[e]
         load = max(1.0, count_before[a] / dunbar, count_before[b] / dunbar)
         old = float(weight[e])
-        new = old * keep**load
+        new = old * np.exp(-load * np.log(2.0) / (half_life + max(day - formed[e], 0)))
         if new < forget_below:
             alive[e] = False
             new = 0.0

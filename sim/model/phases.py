@@ -561,9 +561,7 @@ def forget(model: CommunityModel, today: Day) -> None:
     Dunbar's number; below a floor they are forgotten), and familiarity with tricks fades."""
     t, m = model.current.behaviour.ties, model.members
     if t.half_life_days > 0:
-        model.ties.fade(
-            0.5 ** (1.0 / t.half_life_days), t.forget_below, t.dunbar, m.tie_strength, m.tie_count
-        )
+        model.ties.fade(today.number, t.half_life_days, t.forget_below, t.dunbar, m.tie_strength, m.tie_count)
     habituation.rest(today.n, m.F, model.familiarity, model.arguments.habituation[3])
 
 

@@ -946,7 +946,7 @@ class Culture(Section):
         0.03,
         "share/day",
         "Share of culture lost per day when every member is a misfit (in proportion to the misfits' share).",
-        source="seed 000: 胡乱拉人 … 导致群定位产生偏离",
+        source="seed 000: 胡亂拉人 … 導致群定位產生偏離",
         ge=0,
         le=1,
     )
@@ -954,7 +954,7 @@ class Culture(Section):
         0.3,
         "share/day",
         "Share of culture lost per day when every message read is an ad (in proportion to the ads' share).",
-        source="seed 000: 沦为广告群",
+        source="seed 000: 淪為廣告群",
         ge=0,
         le=1,
     )
@@ -998,7 +998,7 @@ class Onboarding(Section):
     self_introductions: bool = param(
         False,
         "flag",
-        "Newcomers introduce themselves (name, job, city); readers who share a sub-topic form weak ties.",
+        "Newcomers introduce themselves (name, job, city); each introduction forms weak ties with members who read it.",
         source="seed 003: 群成员自我介绍 … 以增进群里成员相互链接",
     )
     intro_ties: int = param(
@@ -1011,7 +1011,7 @@ class Onboarding(Section):
         False,
         "flag",
         "The group welcomes each newcomer with a ritual (迎新仪式): the newcomer feels it and culture grows.",
-        source="seed 001 社群运营: 定好规矩 迎新仪式; seed 000: 设计仪式",
+        source="seed 001 社群运营: 定好规矩 迎新仪式; seed 000: 設計儀式",
     )
     ritual_joy: float = param(
         0.2, "utility", "One-off satisfaction a welcome ritual gives the newcomer.", ge=0, le=10
@@ -1026,7 +1026,7 @@ class Energy(Section):
         False,
         "flag",
         "Track the owner's energy; a tired owner cuts the SOP, an exhausted one quits.",
-        source="seed 000: 每个人都是索取者,群主早晚被榨干",
+        source="seed 000: 每個人都是索取者,群主早晚被榨干",
     )
     rest: float = param(
         0.03, "share/day", "Share of the gap to full energy the owner recovers each day by rest.", ge=0, le=1
@@ -1035,7 +1035,7 @@ class Energy(Section):
         0.0002,
         "energy/taker/day",
         "Energy each present member who takes without contributing (no value post in the contributor window) costs a day.",
-        source="seed 000: 每个人都是索取者,群主早晚被榨干",
+        source="seed 000: 每個人都是索取者,群主早晚被榨干",
         ge=0,
         le=1,
     )
@@ -1046,7 +1046,7 @@ class Energy(Section):
         0.004,
         "energy/post",
         "Energy each member value post gives back (others' contributions keep the owner going).",
-        source="seed 000: 所有的群成员都是获利者,也是贡献者",
+        source="seed 000: 所有的群成員都是獲利者,也是貢獻者",
         ge=0,
         le=1,
     )
@@ -1065,8 +1065,8 @@ class Energy(Section):
     dissolve_on_quit: bool = param(
         False,
         "flag",
-        "An owner who quits also dissolves the community (群主 … 选择自动解散群).",
-        source="seed 000: 群主和成员就会选择自动解散群或退群",
+        "An owner who quits also dissolves the community (群主和成員就會選擇自動解散群).",
+        source="seed 000: 群主和成員就會選擇自動解散群或退群",
     )
 
     @model_validator(mode="after")
@@ -1371,10 +1371,11 @@ class Ties(Section):
     """How ties between members fade and how many a member keeps up (seed 001 第3步; seed 004 ⒊)."""
 
     half_life_days: float = param(
-        30.0,
+        21.0,
         "days",
-        "Half-life of a tie without renewed contact (0 = ties never fade).",
-        source="seed 001 第3步: 一周看不到…就被人们遗忘",
+        "Pace at which a new tie fades without renewed contact (as a half-life); a tie of age a fades at the pace "
+        "of half_life_days + a (0 = ties never fade).",
+        source="seed 001 第3步: 一周看不到…就被人们遗忘; Burt 2000 (ties decay, new ones fastest)",
         ge=0,
         le=3650,
     )
