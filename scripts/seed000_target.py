@@ -35,8 +35,12 @@ LADDER = (
     (
         "+ a weekly sharing duty, default peer accountability",
         "seed000_target",
-        {"culture.enabled": False, "culture.manifesto.enabled": False, "checkins.rate": 0.35,
-         "checkins.accountability": 1.0},
+        {
+            "culture.enabled": False,
+            "culture.manifesto.enabled": False,
+            "checkins.rate": 0.35,
+            "checkins.accountability": 1.0,
+        },
     ),  # fmt: skip
     (
         "+ strong peer accountability (a public list of who shared)",
@@ -60,11 +64,15 @@ def share(name: str, changes: dict, seed: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--replicates", type=int, default=40)
     args = parser.parse_args()
     runs = seeds(args.replicates)
-    print(f"| group ({args.replicates} replicates each, 180 days) | members | contributor share | 95% CI | runs above 1/2 |")
+    print(
+        f"| group ({args.replicates} replicates each, 180 days) | members | contributor share | 95% CI | runs above 1/2 |"
+    )
     print("|---|---|---|---|---|")
     for label, name, changes in LADDER:
         results = np.array([share(name, changes, s) for s in runs])
