@@ -34,6 +34,8 @@ FLOAT_COLUMNS: tuple[tuple[str, float, str], ...] = (
         0.0,
         "value the group has given the member lately (quality-weighted posts read a day, remembered)",
     ),
+    ("mention_fatigue", 0.0, "familiarity with being @-mentioned (recent mentions, fading with rest)"),
+    ("checkin_habit", 1.0, "0..1, how firmly the member keeps the check-in habit"),
 )
 INT_COLUMNS: tuple[tuple[str, int, str], ...] = (
     ("group", 0, "index of the member's group in the matrix"),
@@ -62,7 +64,7 @@ INT_COLUMNS: tuple[tuple[str, int, str], ...] = (
 )
 (FIT, ATTENTION, TOLERANCE, ACTIVITY, SOCIABILITY, RESTLESSNESS, SPEAK, COMMITMENT, SATISFACTION, TRUST,
  ACTIVATION, BUZZ, TIE_STRENGTH, REWARD, RECENT_ACTIVITY, INVITE_APPETITE, WEEK_POINTS,
- POINTS, OPERATOR_TIE, GOODWILL) = range(len(FLOAT_COLUMNS))  # fmt: skip
+ POINTS, OPERATOR_TIE, GOODWILL, MENTION_FATIGUE, CHECKIN_HABIT) = range(len(FLOAT_COLUMNS))  # fmt: skip
 (GROUP, ROLE, ROLE_AT_JOIN, STATE, CHANNEL, INVITER, JOIN_DAY, EXIT_DAY, FIRST_MUTE_DAY, INTEREST, SPAMMER,
  WARNINGS, TIE_COUNT, LAST_VALUE_DAY, LAST_POST_DAY, VALUE_WEEKS, VALUE_POSTS, CHATTER_POSTS, ADS_POSTED,
  REPLIES_GIVEN, REPLIES_RECEIVED, INVITATIONS_SENT, MENTIONS_RECEIVED) = range(len(INT_COLUMNS))  # fmt: skip

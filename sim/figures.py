@@ -162,9 +162,12 @@ def marker_key(entry: Mapping[str, Any]) -> str:
 
 def marker_text(entry: Mapping[str, Any], lang: str) -> str:
     """Short label of an intervention, e.g. "selling", or "set: Selling starts=3" (a lever's name
-    where it has one, else the parameter's path)."""
+    where it has one, else the parameter's path); an action a playbook rule fired starts with
+    "rule N:" (its place in the playbook, from 1)."""
     key = marker_key(entry)
     text = t(lang, f"marker.{key}")
+    if entry.get("rule") is not None:
+        text = f"{t(lang, 'marker.playbook')} {int(entry['rule']) + 1}: {text}"
     if key == "set":
         parts = []
         for path, value in entry.get("detail", {}).get("changes", {}).items():

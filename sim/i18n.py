@@ -195,6 +195,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "marker.remove_lurkers": {"en": "lurkers removed", "zh": "清潜水"},
     "marker.dissolve": {"en": "dissolve", "zh": "解散"},
     "marker.set": {"en": "set", "zh": "修改"},
+    "marker.playbook": {"en": "rule", "zh": "规则"},
     # --- levers (sim.app.controls.LEVERS): names; units and meanings follow
     "lever.population.initial_members": {"en": "Founding members", "zh": "初始成员"},
     "lever.population.organic_prospects_per_day": {

@@ -48,10 +48,16 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "groups",
     "groups_alive",
     "alive",
+    "checkins",
+    "owner_deal_value",
+    "culture",
+    "owner_energy",
 )
 
 #: Columns stored as floats; every other numeric column is a whole-number count.
-FLOAT_COLUMNS = frozenset({"mean_satisfaction", "mean_fit", "cost_yuan", "revenue_yuan"})
+FLOAT_COLUMNS = frozenset(
+    {"mean_satisfaction", "mean_fit", "cost_yuan", "revenue_yuan", "culture", "owner_energy"}
+)
 
 
 def gini(values: np.ndarray) -> float:

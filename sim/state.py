@@ -84,6 +84,7 @@ class TieLog:
     weight: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.float32))
     alive: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.bool_))
     day: np.ndarray = field(default_factory=lambda: np.empty(1024, dtype=np.int32))
+    lasting: np.ndarray = field(default_factory=lambda: np.zeros(1024, dtype=np.bool_))  # predates the group
     n: int = 0
     _index_nodes: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
     _index_edges: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
@@ -91,9 +92,12 @@ class TieLog:
 
     TAIL = 8192  # unindexed edges tolerated before they are merged into the index (a merge copies the log)
 
-    def add(self, a: np.ndarray, b: np.ndarray, weight: float, day: int, members: MemberTable) -> None:
+    def add(self, a: np.ndarray, b: np.ndarray, weight: float, day: int, members: MemberTable,
+            lasting: bool = False) -> None:  # fmt: skip
         """Log ties a[k]-b[k] of strength `weight` formed on `day` (self-ties are dropped) and add
-        them to both ends' tie strength and count (and operator tie, for ties with the operator side)."""
+        them to both ends' tie strength and count (and operator tie, for ties with the operator
+        side). `lasting` ties predate the group (friends who invited each other, the owner and the
+        founders they asked) and do not fade with it."""
         count = a.shape[0]
         if count == 0:
             return
@@ -104,8 +108,11 @@ class TieLog:
             self.weight = _grow(self.weight, capacity)
             self.alive = _grow(self.alive, capacity, False)
             self.day = _grow(self.day, capacity)
+            self.lasting = _grow(self.lasting, capacity, False)
+        start = self.n
         self.n = ties.form(a, b, weight, day, self.n, self.src, self.dst, self.weight, self.alive, self.day,
                            members.F, members.Z)  # fmt: skip
+        self.lasting[start : self.n] = lasting
         if self.n - self._indexed > self.TAIL:
             self._extend_index()
 
@@ -143,6 +150,14 @@ class TieLog:
         """Retire the live edges of members in `rows`, taking them off both ends' tie strength and count."""
         ids = self.edges_of(rows, members.capacity)
         ties.retire(ids, self.src, self.dst, self.weight, self.alive, members.F, members.Z)
+
+    def fade(
+        self, day: int, half_life: float, forget_below: float, dunbar: float, members: MemberTable
+    ) -> int:
+        """A night without contact for every live edge formed in the group (`ties.fade`); returns
+        the edges forgotten."""
+        return ties.fade(self.n, self.src, self.dst, self.weight, self.alive, self.lasting, self.day, members.F,
+                         members.Z, day, half_life, forget_below, dunbar)  # fmt: skip
 
     def edges(self, live_only: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(src, dst, weight) with repeated pairs summed; only ties between present members by default."""

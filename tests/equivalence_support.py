@@ -19,11 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 STORE = Path(__file__).resolve().parent / "equivalence"
 SCENARIOS = ("baseline", "unmanaged", "mass_add", "koc_limited_attention")
 DAYS = (30, 90, 180)
-
 #: Mechanisms added after the NumPy model, switched off so that what is compared is the NumPy
 #: model's mechanisms as compiled (issue 11: a change of random draws must not change behaviour).
-#: Later deliberate changes (founder effects, docs/model.md §3.23-3.25) are pinned by their own
-#: tests and by the golden baseline, not here.
+#: Later deliberate changes (founder effects, docs/model.md §3.32-3.35; the seeds' corrections of
+#: issue 15 that are on by default: ties that fade, tricks that wear off, operator messages that
+#: irritate) are pinned by their own tests and by the golden baseline, not here.
 NUMPY_MODEL_MECHANISMS = {
     "behaviour.norms.liveliness_strength": 0.0,
     "behaviour.posting.tie_lift": 0.0,
@@ -31,6 +31,11 @@ NUMPY_MODEL_MECHANISMS = {
     "rules.admin_replies_per_day": 0,
     "rules.admin_mentions_per_day": 0,
     "operator.personal_span": 5000,
+    "behaviour.ties.half_life_days": 0.0,
+    "behaviour.habituation.topic_prompts": 1.0,
+    "behaviour.habituation.lotteries": 1.0,
+    "behaviour.habituation.mentions": 1.0,
+    "behaviour.nagging.weight": 0.0,
 }
 #: Library scenarios changed since (limited_attention lost its volunteer admin with the founder effects).
 SCENARIO_CHANGES = {"koc_limited_attention": {"rules.admins": 1}}

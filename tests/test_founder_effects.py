@@ -6,7 +6,7 @@ the members themselves), and selling that gets a new group muted (seed 002: 三�
 Each effect is a comparison of two library scenarios over fixed-seed replicates, with a one-sided
 Fisher exact test on the share of groups dead by day 90 (no value post in the last 14 days) and a
 95% Wilson interval per arm; the measured effects are printed with the claims'. The mechanisms are
-in docs/model.md §3.23–3.25 (social proof, ties through the operator side, reciprocity before
+in docs/model.md §3.32–3.34 (social proof, ties through the operator side, reciprocity before
 selling) and §3.10 (volunteer admins' duties).
 """
 

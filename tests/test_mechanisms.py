@@ -350,7 +350,7 @@ def test_the_owner_moderates_with_spare_hours_and_the_time_is_costed():
 def test_events_tie_attendees_together_up_to_capacity():
     members = _table(100, fit=1.0)
     where, came, a, b = events.hold(
-        KEYS[Stream.EVENTS], 1, 100, members.F, members.Z, np.array([1]), 30, 3, 0.3, 0.5
+        KEYS[Stream.EVENTS], 1, 100, members.F, members.Z, np.array([1]), 30, 3, 0.3, 0.5, 0.0
     )
     assert came.tolist() == [30] and where.tolist() == [0]
     attendees = np.flatnonzero(members.satisfaction[:100] > 0)

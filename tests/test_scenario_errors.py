@@ -359,6 +359,81 @@ CASES = [
         "timeline[0].day",
         ("required field is missing",),
     ),
+    Case(
+        "playbook rule watching an unknown figure",
+        {
+            "s.yaml": "name: x\nplaybook:\n  - when: muted_shar\n    above: 0.3\n    do: {action: stop_selling}\n"
+        },
+        "s.yaml",
+        3,
+        "playbook[0].when",
+        ("expected one of", "did you mean 'muted_share'?"),
+    ),
+    Case(
+        "playbook rule with both below and above",
+        {
+            "s.yaml": "name: x\nplaybook:\n  - when: members\n    below: 3\n    above: 4\n    do: {action: run_event}\n"
+        },
+        "s.yaml",
+        3,
+        "playbook[0]",
+        ("give exactly one of 'below' and 'above'",),
+    ),
+    Case(
+        "playbook action with a misspelt field",
+        {
+            "s.yaml": "name: x\nplaybook:\n  - when: members\n    below: 3\n    do: {action: run_event, offlin: true}\n"
+        },
+        "s.yaml",
+        5,
+        "playbook[0].do.offlin",
+        ("unknown field 'offlin'", "did you mean 'offline'?"),
+    ),
+    Case(
+        "playbook action that is not a timeline action",
+        {"s.yaml": "name: x\nplaybook:\n  - when: members\n    below: 3\n\n    do: {action: explode}\n"},
+        "s.yaml",
+        6,
+        "playbook[0].do.action",
+        ("unknown action 'explode'", "Expected one of"),
+    ),
+    Case(
+        "playbook action given a day",
+        {
+            "s.yaml": "name: x\nplaybook:\n  - when: members\n    below: 3\n    do: {day: 5, action: run_event}\n"
+        },
+        "s.yaml",
+        3,
+        "playbook[0]",
+        ("a playbook action has no 'day'",),
+    ),
+    Case(
+        "playbook set of an unknown parameter",
+        {
+            "s.yaml": "name: x\nplaybook:\n  - when: members\n    below: 3\n    do:\n      action: set\n"
+            "      changes: {rules.ban_offtopic: true}\n"
+        },
+        "s.yaml",
+        7,
+        "playbook[0].do.changes.rules.ban_offtopic",
+        ("no scenario parameter 'rules.ban_offtopic'", "did you mean 'rules.ban_off_topic'"),
+    ),
+    Case(
+        "playbook rule watching culture that is not tracked",
+        {"s.yaml": "name: x\nplaybook:\n  - when: culture\n    below: 0.2\n    do: {action: run_event}\n"},
+        "s.yaml",
+        3,
+        "playbook[0].when",
+        ("culture is not tracked", "set culture.enabled: true"),
+    ),
+    Case(
+        "energy quitting above tiring",
+        {"s.yaml": "name: x\nenergy:\n  tired_below: 0.2\n  quit_below: 0.3\n"},
+        "s.yaml",
+        2,
+        "energy",
+        ("quit_below must not exceed tired_below",),
+    ),
 ]
 
 

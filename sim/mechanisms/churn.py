@@ -78,14 +78,16 @@ def leave_probability(
 @nb.njit(cache=True)
 def churn_out(
     key: np.uint64, day: int, n: int, F: np.ndarray, Z: np.ndarray, ties: np.ndarray, kol_last_post: np.ndarray,
-    bond: np.ndarray, exposure: np.ndarray, kol_retention: float, leave_max: float, leave_midpoint: float, leave_scale: float,
-    background_leave: float, tie_lock: float, operator_added_leave: float, muted_leave_factor: float,
-    noticed_muted_rate: float, ad_irritation: float, mute_rate: float, reciprocity: float, goodwill_needed: float,
+    bond: np.ndarray, exposure: np.ndarray, group_hold: np.ndarray, kol_retention: float, leave_max: float,
+    leave_midpoint: float, leave_scale: float, background_leave: float, tie_lock: float, operator_added_leave: float,
+    muted_leave_factor: float, noticed_muted_rate: float, ad_irritation: float, mute_rate: float, reciprocity: float,
+    goodwill_needed: float,
 ) -> tuple[np.ndarray, int]:  # fmt: skip
     """Who leaves today (rows, returned) and who mutes (done here, in place): one uniform per
     member decides both — low draws leave, high draws mute. `exposure` has the rows of
     `reading.Exposure`; a KOL holds members while they spoke within the week (`kol_last_post` per
-    group). Returns (leavers, mutes)."""
+    group), and the group's culture by `group_hold` (a multiplier on the leaving hazard per group,
+    1 when culture is not tracked). Returns (leavers, mutes)."""
     state, role, channel, group, first_mute = Z[STATE], Z[ROLE], Z[CHANNEL], Z[GROUP], Z[FIRST_MUTE_DAY]
     leavers = np.empty(n, dtype=np.int64)
     n_leave, mutes = 0, 0
@@ -94,7 +96,7 @@ def churn_out(
             continue
         p = leave_probability(F[SATISFACTION, i], F[RESTLESSNESS, i], ties[i], F[COMMITMENT, i],
                               day - kol_last_post[group[i]] < 7, kol_retention, leave_max, leave_midpoint, leave_scale,
-                              background_leave, tie_lock)  # fmt: skip
+                              background_leave, tie_lock) * group_hold[group[i]]  # fmt: skip
         if channel[i] == OPERATOR:  # added without being asked: less likely to stay if the theme does not fit
             p += operator_added_leave * (1.0 - F[FIT, i])
         if state[i] == MUTED:

@@ -64,6 +64,10 @@ class Stream(IntEnum):
     SOCIABILITY = 23
     ORGANIC_COUNT = 24  # how many organic prospects come today
     FOUNDER_TIES = 25  # whom founders already know among themselves
+    OFFLINE_EVENTS = 26  # who attends an offline event, whom they meet
+    SELF_INTROS = 27  # whom a newcomer's self-introduction ties them to
+    INTRODUCTIONS = 28  # whom the operator introduces to whom
+    CHECKINS = 29  # who checks in
 
 
 def stream_keys(seed: int | np.random.SeedSequence | None) -> np.ndarray:

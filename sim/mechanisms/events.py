@@ -1,7 +1,9 @@
 """Events and rituals (seed 001 steps 3 and 5; seed 000): attendees bond with each other.
 
 Who attends: members who are satisfied and fit the theme. Each attendee forms a few ties with
-other attendees and carries activation back into the group.
+other attendees and carries activation back into the group. Meeting offline builds more than
+meeting online (线上聊一百次不如线下见一面): the phase holding an offline event passes a heavier tie
+weight and a trust gain (`trust`), which an online event does not give.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from sim.columns import ACTIVATION, FIT, GROUP, ROLE, SATISFACTION, STATE
+from sim.columns import ACTIVATION, FIT, GROUP, ROLE, SATISFACTION, STATE, TRUST
 from sim.enums import ACTIVE, ADMIN
 from sim.mechanisms.draws import exponential, uniform
 
@@ -42,12 +44,12 @@ def attendees(
 @nb.njit(cache=True)
 def hold(
     key: np.uint64, day: int, n: int, F: np.ndarray, Z: np.ndarray, held: np.ndarray, capacity: int,
-    ties_each: int, joy: float, lift: float,
+    ties_each: int, joy: float, lift: float, trust: float,
 ):  # fmt: skip
     """Hold `held[g]` events in each group g, open to its active members (not the operator's side).
-    Attendees enjoy each event (satisfaction + `joy`,
-    activation + `lift`, in place, so a second event the same day draws on the first one's glow)
-    and each meets `ties_each` other attendees at random.
+    Attendees enjoy each event (satisfaction + `joy`, activation + `lift`, trust + `trust`, in
+    place, so a second event the same day draws on the first one's glow) and each meets
+    `ties_each` other attendees at random.
 
     Returns (group and attendance of each event, tie ends a and b)."""
     group, state, role = Z[GROUP], Z[STATE], Z[ROLE]
@@ -76,6 +78,7 @@ def hold(
             for i in people:
                 satisfaction[i] += joy
                 activation[i] += lift
+                F[TRUST, i] += trust
             held_in[event], came[event] = g, people.shape[0]
             event += 1
     return held_in, came, a[:pairs], b[:pairs]

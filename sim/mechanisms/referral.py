@@ -12,7 +12,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from sim.columns import INVITATIONS_SENT, INVITE_APPETITE, ROLE, SATISFACTION, SPEAK, STATE
+from sim.columns import GROUP, INVITATIONS_SENT, INVITE_APPETITE, ROLE, SATISFACTION, SPEAK, STATE
 from sim.enums import ACTIVE, ADMIN
 from sim.mechanisms.draws import beta_with_mean, small_count, uniform
 from sim.scenario.schema import Referral, Scenario
@@ -54,14 +54,16 @@ def arguments(sc: Scenario) -> tuple:
 
 @nb.njit(cache=True)
 def invite(
-    keys: np.ndarray, day: int, n: int, F: np.ndarray, Z: np.ndarray, bond: np.ndarray, base_rate: float,
-    bait: bool, bait_boost: float, product_quality: float, reliability: float, reward: float, fatigue: float,
-    accept: float,
+    keys: np.ndarray, day: int, n: int, F: np.ndarray, Z: np.ndarray, bond: np.ndarray, gate: np.ndarray,
+    base_rate: float, bait: bool, bait_boost: float, product_quality: float, reliability: float, reward: float,
+    fatigue: float, accept: float,
 ) -> tuple[np.ndarray, int]:  # fmt: skip
     """Invitations sent today by active members who are not the operator's side (counts drawn from
     `keys[0]`; each spends some of the inviter's appetite) and which are accepted (`keys[1]`).
+    Relationship invitations are scaled by the inviter's group's `gate` (culture: 裂变的前提是…
+    亚文化体系; 1 when culture is not tracked); sharing for a bait gift is not.
     Returns (an inviter row per accepted invitation, invitations sent)."""
-    state, role, sent_so_far = Z[STATE], Z[ROLE], Z[INVITATIONS_SENT]
+    state, role, sent_so_far, group = Z[STATE], Z[ROLE], Z[INVITATIONS_SENT], Z[GROUP]
     accepted = np.empty(3 * n, dtype=np.int64)
     n_accepted, total = 0, 0
     for i in range(n):
@@ -69,6 +71,8 @@ def invite(
             continue
         rate = invitation_rate(bond[i], F[SATISFACTION, i], F[INVITE_APPETITE, i], base_rate, bait, bait_boost,
                                product_quality, reliability, reward) * F[SPEAK, i]  # fmt: skip
+        if not bait:
+            rate *= gate[group[i]]
         sent = small_count(uniform(keys[0], day, i, 0), rate)
         if sent == 0:
             continue

@@ -110,9 +110,12 @@ def split(model: CommunityModel, g: int, subgroups: int) -> list[int]:
     # the focus bonus goes to those whose sub-topic their new group serves (a reassigned KOL may not)
     served = in_g[~admins & (m.interest[in_g] % subgroups == slot)]
     m.fit[served] = np.minimum(1.0, m.fit[served] + bonus)
-    for new in new_ids[1:]:  # the sub-groups inherit the group's record
+    for new in new_ids[1:]:  # the sub-groups inherit the group's record, culture and habits
         groups.last_value_day[new] = groups.last_value_day[g]
         model.kol_last_post[new] = model.kol_last_post[g]
+        model.culture[new] = model.culture[g]
+        model.familiarity[:, new] = model.familiarity[:, g]
+        model.checkin_peers[new] = model.checkin_peers[g]
     model.note(f"group {g} split into {subgroups} focused sub-groups")
     return new_ids
 
@@ -178,7 +181,8 @@ def _run_event(model: CommunityModel, item: RunEvent) -> None:
     open_groups = model.groups.open_groups()
     campaign = model.flows()
     campaign.campaigns = True
-    campaign.events[open_groups] += 1  # an event in every open group
+    held = campaign.offline_events if item.offline else campaign.events
+    held[open_groups] += 1  # an event in every open group
     sc = model.current
     model.ledger.hours(sc.events.hours * len(open_groups), sc.operator.hourly_cost_yuan)
 
@@ -241,10 +245,15 @@ if set(HANDLERS) != _ACTIONS:  # checked at import: every timeline action has ex
                       f"handlers without an action: {set(HANDLERS) - _ACTIONS}")  # fmt: skip
 
 
-def intervene(model: CommunityModel, item: Any) -> None:
-    """Carry out one intervention today, logging it and noting it in the day's record."""
+def intervene(model: CommunityModel, item: Any, rule: int | None = None) -> None:
+    """Carry out one intervention today, logging it and noting it in the day's record. `rule` is
+    the index of the playbook rule that fired it (None for the timeline and the app's buttons);
+    the log entry then carries it as "rule"."""
     note = getattr(item, "note", "")
     detail = item.model_dump(exclude={"day", "action", "note"}, mode="json")
-    model.intervention_log.append({"day": model.day, "action": item.action, "note": note, "detail": detail})
+    entry = {"day": model.day, "action": item.action, "note": note, "detail": detail}
+    if rule is not None:
+        entry["rule"] = rule
+    model.intervention_log.append(entry)
     model.note(item.action + (f" ({note})" if note else ""))
     HANDLERS[type(item)](model, item)

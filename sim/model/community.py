@@ -20,8 +20,10 @@ from sim.enums import LEFT, Channel, Role
 from sim.mechanisms import (
     arrivals,
     cadence,
+    checkins,
     churn,
     draws,
+    habituation,
     kol,
     moderation,
     norms,
@@ -33,6 +35,8 @@ from sim.mechanisms import (
 )
 from sim.mechanisms.costs import Ledger
 from sim.mechanisms.draws import Stream
+from sim.mechanisms.energy import OwnerEnergy
+from sim.mechanisms.playbook import Playbook
 from sim.model import actions, membership
 from sim.model.day import Day, Flows, NextDay
 from sim.model.phases import DAY
@@ -56,12 +60,15 @@ class KernelArguments:
     churn: tuple
     plan: np.ndarray  # the SOP's task table (cadence.task_table)
     norms: tuple
+    habituation: tuple  # (prompt wear, lottery wear, mention wear, overnight keep)
+    checkins: tuple
 
     @classmethod
     def of(cls, sc: Scenario) -> KernelArguments:
         return cls(posting.arguments(sc), moderation.arguments(sc), replies.arguments(sc),
                    satisfaction.arguments(sc), roles.arguments(sc), referral.arguments(sc),
-                   churn.arguments(sc), cadence.task_table(sc), norms.arguments(sc))  # fmt: skip
+                   churn.arguments(sc), cadence.task_table(sc), norms.arguments(sc), habituation.arguments(sc),
+                   checkins.arguments(sc.checkins))  # fmt: skip
 
 
 class CommunityModel(mesa.Model):
@@ -104,6 +111,13 @@ class CommunityModel(mesa.Model):
         self.kol_last_post = np.zeros(0, dtype=np.int64)  # per group
         self.kocs_exist = False  # set at the first promotion; spares KOC lookups until then
         self.kols_joined = 0  # KOLs who ever joined (spares KOL lookups in a group that never had one)
+        # per group, carried from one day to the next (grown by `open_group`)
+        self.prev_member_replies = np.zeros(0)  # yesterday's replies by members (not the operator's)
+        self.familiarity = np.zeros((habituation.TRICKS, 0))  # with topic prompts and lotteries
+        self.culture = np.zeros(0)  # each group's culture (tracked when culture.enabled)
+        self.checkin_peers = np.zeros(0)  # share who checked in on the last check-in day
+        self.energy = OwnerEnergy()  # the owner's energy (tracked when energy.enabled)
+        self.playbook = Playbook(scenario.playbook)  # the state-triggered rules' streaks
         self._notes: list[str] = []  # what happened since the last recorded day
         self.set_parameters({})
         self._found()
@@ -128,12 +142,14 @@ class CommunityModel(mesa.Model):
                 participation=sc.population.founder_participation,
             )  # fmt: skip
             pop = sc.population
-            if pop.founder_owner_tie:
-                membership.tie(self, np.zeros(rows.shape[0], dtype=np.int64), rows, pop.founder_owner_tie)
+            if pop.founder_owner_tie:  # the owner asked them: a friendship that predates the group
+                membership.tie(
+                    self, np.zeros(rows.shape[0], dtype=np.int64), rows, pop.founder_owner_tie, lasting=True
+                )
             if pop.founder_peer_ties and rows.shape[0] > 1:  # founders who already know each other
                 a = np.repeat(rows, pop.founder_peer_ties)
                 b = rows[draws.integers_array(self.keys[Stream.FOUNDER_TIES], 0, a.shape[0], rows.shape[0])]
-                membership.tie(self, a, b, pop.founder_owner_tie or 0.5)
+                membership.tie(self, a, b, pop.founder_owner_tie or 0.5, lasting=True)
         for item in self.interventions_on(0):
             actions.intervene(self, item)
 
@@ -169,7 +185,11 @@ class CommunityModel(mesa.Model):
         self.liveliness = np.concatenate(
             [self.liveliness, [self.current.behaviour.norms.liveliness_reference]]
         )
+        self.prev_member_replies = np.concatenate([self.prev_member_replies, [0.0]])
         self.kol_last_post = np.concatenate([self.kol_last_post, [NEVER]])
+        self.familiarity = np.concatenate([self.familiarity, np.zeros((habituation.TRICKS, 1))], axis=1)
+        self.culture = np.concatenate([self.culture, [self.current.culture.initial]])
+        self.checkin_peers = np.concatenate([self.checkin_peers, [0.0]])
         return g
 
     def active_kols(self) -> int:

@@ -33,6 +33,7 @@ class Flows:
     red_packets: np.ndarray  # extra packets per group from campaigns
     red_packet_yuan: np.ndarray  # money in those extra packets, per group
     events: np.ndarray  # extra events per group from campaigns
+    offline_events: np.ndarray  # extra offline events per group from campaigns
     joins: dict[int, int] = field(default_factory=dict)  # by channel code
     leaves: int = 0
     kicks: int = 0
@@ -56,6 +57,7 @@ class Flows:
             ints(n_groups),
             zeros(n_groups),
             ints(n_groups),
+            ints(n_groups),
         )
 
     def grow(self, capacity: int, n_groups: int) -> None:
@@ -64,7 +66,7 @@ class Flows:
             for name in ("money", "mentions", "identity"):
                 arr = getattr(self, name)
                 setattr(self, name, np.concatenate([arr, np.zeros(capacity - arr.shape[0])]))
-        for name in ("red_packets", "red_packet_yuan", "events"):
+        for name in ("red_packets", "red_packet_yuan", "events", "offline_events"):
             arr = getattr(self, name)
             if arr.shape[0] < n_groups:
                 setattr(self, name, np.concatenate([arr, np.zeros(n_groups - arr.shape[0], dtype=np.int64)]))
@@ -150,3 +152,25 @@ class Day:
     replies: Settlement | None = None
     bond: np.ndarray | None = None
     invitations: int = 0
+    extras: Extras | None = None  # the operator's work beyond the SOP (reminders, introductions)
+    checked: np.ndarray | None = None  # per member: checked in today (0/1)
+    checkin_share: np.ndarray | None = None  # per group: share of members who checked in today
+    events_held: np.ndarray | None = None  # per group: events held today (online and offline)
+    welcomed: np.ndarray | None = None  # per group: newcomers welcomed today
+    deals: np.ndarray | None = None  # per group: promotions taken as deals (their welcome share)
+    deal_orders: np.ndarray | None = None  # per group: expected orders from deals
+    sourced: np.ndarray | None = None  # per group: value the group type counts besides members' posts
+
+
+@dataclass
+class Extras:
+    """What the operator does in each group today beyond the SOP: manifesto reminders, check-in
+    reminders (1 on a check-in day) and introductions; all are messages in the group."""
+
+    reminders: np.ndarray
+    checkin_day: np.ndarray
+    introductions: np.ndarray
+
+    @property
+    def messages(self) -> np.ndarray:
+        return self.reminders + self.checkin_day + self.introductions

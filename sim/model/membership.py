@@ -122,9 +122,10 @@ def route(model: CommunityModel, interest: np.ndarray, upto: int) -> np.ndarray:
     return out
 
 
-def tie(model: CommunityModel, a: np.ndarray, b: np.ndarray, weight: float) -> None:
-    """Ties between members a[k] and b[k] (a member's tie with themself is dropped)."""
-    model.ties.add(a, b, weight, model.day, model.members)
+def tie(model: CommunityModel, a: np.ndarray, b: np.ndarray, weight: float, lasting: bool = False) -> None:
+    """Ties between members a[k] and b[k] (a member's tie with themself is dropped); `lasting` ties
+    predate the group and do not fade (sim/mechanisms/ties.py `fade`)."""
+    model.ties.add(a, b, weight, model.day, model.members, lasting)
 
 
 def leave(model: CommunityModel, rows: np.ndarray, state: State) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.columns import FIT, LAST_VALUE_DAY, ROLE, SATISFACTION, STATE, VALUE_WEEKS
 from sim.enums import ADMIN, MUTED, Channel, Role
+from sim.mechanisms import value_sources
 from sim.metrics import DAILY_COLUMNS
 from sim.model import actions
 from sim.model.day import Day
@@ -48,6 +49,9 @@ def _block(*names: str) -> list[int]:
     return [_COL[name] for name in names]
 
 
+_CHECKINS, _OWNER_DEAL_VALUE, _CULTURE, _ENERGY = _block(
+    "checkins", "owner_deal_value", "culture", "owner_energy"
+)
 _FLOWS = _block("joins", "leaves", "kicks", "mutes", "unmutes")
 _BOOKS = _block("cost_yuan", "revenue_yuan", "groups", "groups_alive")
 if DAILY_COLUMNS[_ACTIVE : _ACTIVE + 2] != ("active", "muted") or DAILY_COLUMNS[
@@ -73,10 +77,13 @@ class DailyRecord:
 
 
 def check_death(model: CommunityModel, today: Day) -> None:
-    """A group is dead once no member posted value for `dead_after_days`; the community once all
-    are. It runs before the record, so the day a group is found dead records it as dead."""
+    """A group is dead once it has had no value for `dead_after_days` — no member value post, nor
+    the value its type counts besides (the owner's lessons, deals taken: `value_sources.counted`);
+    the community once all are. It runs before the record, so the day a group is found dead
+    records it as dead."""
     sc, groups, day = model.current, model.groups, today.number
-    value_g = today.feed.value
+    today.sourced = value_sources.counted(sc.group, today.plan.morning_report, today.deal_orders)
+    value_g = today.feed.value + today.sourced
     for g in groups.alive_groups():
         if value_g[g] > 0:
             groups.last_value_day[g] = day
@@ -178,4 +185,15 @@ def record_day(model: CommunityModel, today: Day) -> None:
         len(alive),
     )
     row[_ALIVE] = 1.0 if alive and model.ended_by is None else 0.0
+    _record_new_figures(model, today, alive, row)
     model.daily.add(row, model.take_notes() + flows.notes)
+
+
+def _record_new_figures(model: CommunityModel, today: Day, alive: list[int], row: np.ndarray) -> None:
+    """Check-ins, the value the group type counts besides members' posts, the mean culture of the
+    live groups and the owner's energy (NaN for what is not tracked)."""
+    sc = model.current
+    row[_CHECKINS] = today.checked.sum() if today.checked is not None else 0.0
+    row[_OWNER_DEAL_VALUE] = today.sourced.sum() if today.sourced is not None else 0.0
+    row[_CULTURE] = model.culture[alive].mean() if sc.culture.enabled and alive else np.nan
+    row[_ENERGY] = model.energy.level if sc.energy.enabled else np.nan

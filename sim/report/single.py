@@ -114,9 +114,15 @@ def write_run_report(
     if result.interventions:
         page.heading("Interventions 干预记录")
         page.table(
-            ["day", "action", "note", "detail"],
+            ["day", "action", "by 由", "note", "detail"],
             [
-                [i["day"], i["action"], i["note"], ", ".join(f"{k}={v}" for k, v in i["detail"].items())]
+                [
+                    i["day"],
+                    i["action"],
+                    f"playbook rule {i['rule'] + 1} 规则" if i.get("rule") is not None else "timeline 时间线",
+                    i["note"],
+                    ", ".join(f"{k}={v}" for k, v in i["detail"].items()),
+                ]
                 for i in result.interventions
             ],
         )

@@ -107,6 +107,10 @@ def _kind(annotation: Any) -> tuple[str, tuple[str, ...]]:
     return "other", ()
 
 
+#: Scenario fields that are lists of items (interventions, playbook rules), not parameters.
+LISTS = ("timeline", "playbook")
+
+
 def _submodel(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
@@ -119,7 +123,7 @@ def iter_fields(
     defaults: BaseModel | None = None,
     parent: FieldInfo | None = None,
 ) -> Iterator[FieldSpec]:
-    """Every leaf parameter of `model`, depth first, as `FieldSpec`s (timeline excluded).
+    """Every leaf parameter of `model`, depth first, as `FieldSpec`s (the lists in `LISTS` excluded).
 
     Defaults are read from the default scenario itself, not from each section's class: a section
     may be held with its own defaults (e.g. `red_packets: RedPackets(every_days=7)`), and a
@@ -129,7 +133,7 @@ def iter_fields(
         defaults = Scenario() if model is Scenario else None
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
-        if name == "timeline" and model is Scenario:
+        if name in LISTS and model is Scenario:
             continue
         value = getattr(defaults, name) if defaults is not None else info.default
         sub = _submodel(info.annotation)
@@ -204,23 +208,29 @@ def model_at(path: tuple[Any, ...], data: Any = None) -> type[BaseModel] | None:
     index = 0
     while index < len(path) and model is not None:
         key = path[index]
-        if model is Scenario and key == "timeline":
-            # timeline[i] is chosen by its 'action' value
+        if model is Scenario and key in LISTS:
+            # timeline[i] is chosen by its 'action' value; playbook[i] is a rule
             if index + 1 >= len(path):
                 return None
-            item = None
-            if isinstance(node, dict):
-                items = node.get("timeline")
-                if (
-                    isinstance(items, list)
-                    and isinstance(path[index + 1], int)
-                    and path[index + 1] < len(items)
-                ):
-                    item = items[path[index + 1]]
-            action = item.get("action") if isinstance(item, dict) else None
-            model = _INTERVENTIONS_BY_ACTION().get(action, schema.InterventionBase)
+            item = _item(node, key, path[index + 1])
+            if key == "playbook":
+                model = schema.PlaybookRule
+            else:
+                action = item.get("action") if isinstance(item, dict) else None
+                model = _INTERVENTIONS_BY_ACTION().get(action, schema.InterventionBase)
             node = item
             index += 2
+            continue
+        if model is schema.PlaybookRule and key == "do":
+            # a rule's action is chosen by its 'action' value, like a timeline item
+            action = (
+                node.get("do", {}).get("action")
+                if isinstance(node, dict) and isinstance(node.get("do"), dict)
+                else None
+            )
+            model = _INTERVENTIONS_BY_ACTION().get(action, schema.InterventionBase)
+            node = node.get("do") if isinstance(node, dict) else None
+            index += 1
             continue
         info = model.model_fields.get(key) if isinstance(key, str) else None
         if info is None:
@@ -229,6 +239,14 @@ def model_at(path: tuple[Any, ...], data: Any = None) -> type[BaseModel] | None:
         node = node.get(key) if isinstance(node, dict) else None
         index += 1
     return model
+
+
+def _item(node: Any, key: str, index: Any) -> Any:
+    """Item `index` of the list `key` in `node` (None if there is none)."""
+    items = node.get(key) if isinstance(node, dict) else None
+    if isinstance(items, list) and isinstance(index, int) and index < len(items):
+        return items[index]
+    return None
 
 
 def _INTERVENTIONS_BY_ACTION() -> dict[str, type[BaseModel]]:

@@ -65,37 +65,52 @@ def validate_data(model: type[M], data: Any, shown: str, lines: Lines) -> M:
         problems = []
         for err in errors[:MAX_PROBLEMS]:  # a file of 30,000 unknown keys: the first ones, and a count
             if model is Scenario and not err["loc"] and err["type"] == "value_error":
-                # only the whole-scenario check of timeline 'set' changes fails at the root
-                problems += _timeline_set_problems(data, shown, lines) or [
-                    _problem(model, err, data, shown, lines)
-                ]
+                # only the whole-scenario check of 'set' changes (timeline, playbook) fails at the root
+                problems += (
+                    _timeline_set_problems(data, shown, lines)
+                    or _untracked_playbook_problems(data, shown, lines)
+                    or [_problem(model, err, data, shown, lines)]
+                )
             else:
                 problems.append(_problem(model, err, data, shown, lines))
         raise ScenarioError(_dedupe(problems), omitted=max(0, len(errors) - MAX_PROBLEMS)) from None
 
 
+def _set_changes(data: dict) -> list[tuple[tuple[Any, ...], dict]]:
+    """(where, changes) of every `set` action in the timeline and the playbook."""
+    out = []
+    for key, action_at in (("timeline", ()), ("playbook", ("do",))):
+        items = data.get(key)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            action = item
+            for part in action_at:
+                action = action.get(part) if isinstance(action, dict) else None
+            if (
+                isinstance(action, dict)
+                and action.get("action") == "set"
+                and isinstance(action.get("changes"), dict)
+            ):
+                out.append(((key, index, *action_at, "changes"), action["changes"]))
+    return out
+
+
 def _timeline_set_problems(data: dict, shown: str, lines: Lines) -> list[Problem]:
-    """Each bad change of a timeline `set` entry, located at `timeline[i].changes.<path>`.
+    """Each bad change of a `set` action (timeline or playbook), located at
+    `timeline[i].changes.<path>` or `playbook[i].do.changes.<path>`.
 
     Runs only once every field is valid (the schema checks 'set' changes last), so the scenario
-    without its timeline validates and each change can be tried on it alone.
+    without its timeline and playbook validates and each change can be tried on it alone.
     """
     from sim.scenario.overrides import apply_overrides  # overrides imports the schema, as we do
 
     try:
-        base = Scenario.model_validate({**data, "timeline": ()})
+        base = Scenario.model_validate({**data, "timeline": (), "playbook": ()})
     except ValidationError:
         return []
     problems = []
-    timeline = data.get("timeline")
-    for index, item in enumerate(timeline if isinstance(timeline, list) else []):
-        if not (
-            isinstance(item, dict) and item.get("action") == "set" and isinstance(item.get("changes"), dict)
-        ):
-            continue
-        path = ("timeline", index, "changes")
+    for path, changes in _set_changes(data):
         found = False
-        for key, value in item["changes"].items():
+        for key, value in changes.items():
             try:
                 apply_overrides(base, {key: value})
             except ValueError as exc:
@@ -104,9 +119,31 @@ def _timeline_set_problems(data: dict, shown: str, lines: Lines) -> list[Problem
                 problems.append(Problem(*where(path + (key,), lines, shown), dotted(path + (key,)), message))
         if not found:  # every change is fine alone, but not together
             try:
-                apply_overrides(base, item["changes"])
+                apply_overrides(base, changes)
             except ValueError as exc:
                 problems.append(Problem(*where(path, lines, shown), dotted(path), str(exc)))
+    return problems
+
+
+def _untracked_playbook_problems(data: dict, shown: str, lines: Lines) -> list[Problem]:
+    """Playbook rules that watch a figure the scenario does not track (culture, owner energy),
+    located at `playbook[i].when`."""
+    try:
+        base = Scenario.model_validate({**data, "playbook": ()})
+    except ValidationError:
+        return []
+    tracked = {
+        "culture": ("culture.enabled", base.culture.enabled),
+        "owner_energy": ("energy.enabled", base.energy.enabled),
+    }
+    problems = []
+    rules = data.get("playbook")
+    for index, rule in enumerate(rules if isinstance(rules, list) else []):
+        switch, on = tracked.get(rule.get("when") if isinstance(rule, dict) else None, ("", True))
+        if not on:
+            path = ("playbook", index, "when")
+            message = f"{rule['when']} is not tracked in this scenario; set {switch}: true to watch it"
+            problems.append(Problem(*where(path, lines, shown), dotted(path), message))
     return problems
 
 

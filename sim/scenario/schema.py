@@ -428,6 +428,26 @@ class GuidedDiscussion(Section):
     hours: float = param(0.05, "operator hours/reply", "Time per reply.", ge=0, le=24)
 
 
+class Introductions(Section):
+    enabled: bool = param(
+        False,
+        "flag",
+        "The operator introduces members who share a sub-topic to each other (你帮他推荐,认识).",
+        source="seed 002 引导: 你帮他推荐,认识",
+    )
+    per_day: int = param(
+        3, "introductions/group/day", "Pairs of members introduced per group per day.", ge=0, le=500
+    )
+    tie_weight: float = param(
+        0.3,
+        "tie units",
+        "Strength of the weak tie an introduction forms between the two members.",
+        ge=0,
+        le=10,
+    )
+    hours: float = param(0.05, "operator hours/introduction", "Time per introduction.", ge=0, le=24)
+
+
 class RedPackets(Scheduled):
     amount_yuan: float = param(20.0, "yuan/packet", "Money in one red packet (红包).", ge=0, le=100000)
     buzz: float = param(
@@ -490,6 +510,7 @@ class Cadence(Section):
     red_packets: RedPackets = RedPackets(every_days=7)
     lottery: Lottery = Lottery(every_days=7)
     promotion: Promotion = Promotion(start_day=30, every_days=3)
+    introductions: Introductions = Introductions()
 
 
 class Operator(Section):
@@ -679,6 +700,28 @@ class Events(Scheduled):
     )
     cost_yuan: float = param(300.0, "yuan/event", "Cost of one event.", ge=0, le=1e7)
     hours: float = param(2.0, "operator hours/event", "Operator time per event.", ge=0, le=24)
+    offline: bool = param(
+        False,
+        "flag",
+        "Scheduled events are held offline (members meet in person); false: online events.",
+        source="seed 001 第3步: 线上聊一百次不如线下见一面",
+    )
+    offline_tie_factor: float = param(
+        3.0,
+        "x tie weight",
+        "How many times stronger a tie formed at an offline event is than one formed online.",
+        source="seed 001 第3步: 线上聊一百次不如线下见一面",
+        ge=1,
+        le=100,
+    )
+    offline_trust: float = param(
+        0.05,
+        "trust",
+        "Trust each attendee of an offline event gains (meeting in person); online events give none.",
+        source="seed 001 第3步: 若没有见面机会,彼此很难产生信赖",
+        ge=0,
+        le=5,
+    )
 
 
 class Incentives(Section):
@@ -803,6 +846,305 @@ class Lifecycle(Section):
         if self.need_half_life_days:
             return self.need_half_life_days
         return self.flash_need_half_life_days if self.type == "flash" else 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# What kind of group it is, its culture, its duties, and its owner
+# --------------------------------------------------------------------------------------------
+
+
+class GroupType(Section):
+    """Where a group's value comes from and how its members take promotions (docs/model.md: group types)."""
+
+    type: Literal["interest", "learning", "deals", "brand"] = param(
+        "interest",
+        "choice",
+        "interest: only members' posts are value, promotions are ads; learning (course, training): the owner's "
+        "lessons count too; deals (flash sale, group buy): deals members buy count and are welcome; brand "
+        "(product, brand): the brand's content counts and promotions are half welcome.",
+        source="seed 003 (一)(六) 社群类型; seed 004 ⒃-⒅; seed 002 有好东西",
+    )
+    deal_quality: float = param(
+        2.0,
+        "value units/deal",
+        "Information value of one deal to a fitting member who came to buy (deals and brand groups).",
+        source="seed 003: 销售快闪群 … 在同一时间段时购买产品",
+        ge=0,
+        le=10,
+    )
+    deal_welcome: float = param(
+        0.8,
+        "0..1",
+        "Share of a promotion taken as the deal members came for, not as an ad (deals groups; half in brand groups).",
+        source="seed 003 销售快闪群; seed 002 有好东西 (群里用户接受度很高)",
+        ge=0,
+        le=1,
+    )
+    deal_conversion: float = param(
+        0.05,
+        "purchases/reader",
+        "Purchases per fitting member who reads one deal (they came to buy: no bond needed).",
+        source="seed 002 有好东西: 群里用户接受度很高,觉得品质不错就买了",
+        ge=0,
+        le=1,
+    )
+    deal_min_orders: float = param(
+        1.0,
+        "orders/day",
+        "Expected orders a group's deals must bring on a day to count as value that day (deals groups).",
+        gt=0,
+        le=1e6,
+    )
+
+
+class CheckIns(Scheduled):
+    """Daily check-ins with peer accountability (学习打卡, seed 003)."""
+
+    rate: float = param(
+        0.35,
+        "probability/day",
+        "Chance a fully fitting member in the habit checks in on a check-in day, with no peer checking in.",
+        source="seed 003: 课程学习群 … 一同学习打卡同一个课程,并互相促进",
+        ge=0,
+        le=1,
+    )
+    accountability: float = param(
+        1.0,
+        "x per share",
+        "Lift in the chance of checking in per share of peers who checked in last time (互相坚督).",
+        source="seed 003 学习类社群: 前期以学习互相坚督为主",
+        ge=0,
+        le=20,
+    )
+    lapse: float = param(
+        0.15,
+        "share/miss",
+        "Share of a member's check-in habit lost on each check-in day they miss.",
+        ge=0,
+        le=1,
+    )
+    recovery: float = param(
+        0.3,
+        "share/check-in",
+        "Share of the gap to a full habit a member regains by checking in.",
+        ge=0,
+        le=1,
+    )
+    quality: float = param(
+        0.5, "value units/check-in", "Information value of one check-in to a fitting reader.", ge=0, le=10
+    )
+    activation: float = param(
+        0.3,
+        "activation",
+        "Activation a check-in gives the member who checks in (drawn into discussion).",
+        ge=0,
+        le=10,
+    )
+    hours: float = param(
+        0.05,
+        "operator hours/group",
+        "Operator time for each check-in day's reminder, per group.",
+        ge=0,
+        le=24,
+    )
+
+
+class Manifesto(Scheduled):
+    gain: float = param(
+        0.1,
+        "culture/reminder",
+        "Share of the gap to a full culture one manifesto reminder closes (宣言…时时重复).",
+        source="seed 003 宣言: 需要时时重复,以加深群成员的群意识",
+        ge=0,
+        le=1,
+    )
+    hours: float = param(0.05, "operator hours", "Time to post one reminder.", ge=0, le=24)
+
+
+class Culture(Section):
+    """The group's identity, a stock built by doing things together and eroded by noise and misfits
+    (seed 001 第4步; seed 003 宣言; seed 000 定位偏离)."""
+
+    enabled: bool = param(
+        False,
+        "flag",
+        "Track each group's culture (values, 社群公约, rituals) and let it act on belonging, leaving and referral.",
+        source="seed 001 第4步: 文化是社群的灵魂",
+    )
+    initial: float = param(
+        0.3,
+        "culture",
+        "Culture of a new group on its founding day (the founders share the owner's vision).",
+        ge=0,
+        le=1,
+    )
+    half_life_days: float = param(
+        60.0,
+        "days",
+        "Half-life of culture that is not renewed by rituals, shared tasks or reminders (0 = it never fades).",
+        ge=0,
+        le=3650,
+    )
+    manifesto: Manifesto = Manifesto(every_days=7)
+    event_gain: float = param(
+        0.1,
+        "culture/event",
+        "Share of the gap to a full culture one event closes (doing things together).",
+        source="seed 001 第4步: 社群成员必须要一起做一些事才能加深和固化彼此的感情",
+        ge=0,
+        le=1,
+    )
+    task_gain: float = param(
+        0.05,
+        "culture/day",
+        "Share of the gap to a full culture closed on a check-in day when every member checks in (shared tasks).",
+        source="seed 001 第4步: 有了共同的任务、持续的活动,社群才有活力",
+        ge=0,
+        le=1,
+    )
+    ritual_gain: float = param(
+        0.03,
+        "culture/day",
+        "Share of the gap to a full culture a welcome ritual closes on a day with newcomers (迎新仪式).",
+        source="seed 001 第5步: 仪式感; 社群运营: 迎新仪式",
+        ge=0,
+        le=1,
+    )
+    misfit_fit: float = param(
+        0.4, "fit", "Members with fit below this do not share the group's values (misfits).", ge=0, le=1
+    )
+    misfit_erosion: float = param(
+        0.03,
+        "share/day",
+        "Share of culture lost per day when every member is a misfit (in proportion to the misfits' share).",
+        source="seed 000: 胡亂拉人 … 導致群定位產生偏離",
+        ge=0,
+        le=1,
+    )
+    ad_erosion: float = param(
+        0.3,
+        "share/day",
+        "Share of culture lost per day when every message read is an ad (in proportion to the ads' share).",
+        source="seed 000: 淪為廣告群",
+        ge=0,
+        le=1,
+    )
+    offtopic_erosion: float = param(
+        0.03,
+        "share/day",
+        "Share of culture lost per day when every message read is off-topic chatter.",
+        source="seed 000: 平庸的聊天群",
+        ge=0,
+        le=1,
+    )
+    belonging: float = param(
+        0.2,
+        "utility/day",
+        "Daily belonging a fully fitting member feels in a group of full culture (归属感).",
+        source="seed 003 (七): 是否找到一个归属; seed 001 第4步",
+        ge=0,
+        le=10,
+    )
+    retention: float = param(
+        0.5,
+        "0..1",
+        "Drop in members' leaving hazard in a group of full culture.",
+        source="seed 001 第4步: 社群只有源源不断的带给群成员归属感和优越感,成员才会留下来",
+        ge=0,
+        le=1,
+    )
+    referral_level: float = param(
+        0.5,
+        "culture",
+        "Culture at which member-led referral runs at its full rate; below it the rate falls in proportion.",
+        source="seed 001 第5步: 裂变的前提是社群已经形成一套成形的亚文化体系",
+        gt=0,
+        le=1,
+    )
+
+
+class Onboarding(Section):
+    """What happens when someone joins (seed 003 前期推广: 自我介绍; seed 001: 迎新仪式)."""
+
+    self_introductions: bool = param(
+        False,
+        "flag",
+        "Newcomers introduce themselves (name, job, city); each introduction forms weak ties with members who read it.",
+        source="seed 003: 群成员自我介绍 … 以增进群里成员相互链接",
+    )
+    intro_ties: int = param(
+        3, "ties", "Weak ties a self-introduction forms with members who read it.", ge=0, le=100
+    )
+    intro_tie_weight: float = param(
+        0.1, "tie units", "Strength of a tie formed by a self-introduction.", ge=0, le=10
+    )
+    welcome_ritual: bool = param(
+        False,
+        "flag",
+        "The group welcomes each newcomer with a ritual (迎新仪式): the newcomer feels it and culture grows.",
+        source="seed 001 社群运营: 定好规矩 迎新仪式; seed 000: 設計儀式",
+    )
+    ritual_joy: float = param(
+        0.2, "utility", "One-off satisfaction a welcome ritual gives the newcomer.", ge=0, le=10
+    )
+
+
+class Energy(Section):
+    """The owner's energy: drained by takers and work, restored by contributions, revenue and rest
+    (seed 000: 群主早晚被榨干; seed 002 三: 恶性循环)."""
+
+    enabled: bool = param(
+        False,
+        "flag",
+        "Track the owner's energy; a tired owner cuts the SOP, an exhausted one quits.",
+        source="seed 000: 每個人都是索取者,群主早晚被榨干",
+    )
+    rest: float = param(
+        0.03, "share/day", "Share of the gap to full energy the owner recovers each day by rest.", ge=0, le=1
+    )
+    taker_drain: float = param(
+        0.0002,
+        "energy/taker/day",
+        "Energy each present member who takes without contributing (no value post in the contributor window) costs a day.",
+        source="seed 000: 每個人都是索取者,群主早晚被榨干",
+        ge=0,
+        le=1,
+    )
+    work_drain: float = param(
+        0.01, "energy/hour", "Energy each operator hour worked (SOP, events, moderation) costs.", ge=0, le=1
+    )
+    contribution_gain: float = param(
+        0.004,
+        "energy/post",
+        "Energy each member value post gives back (others' contributions keep the owner going).",
+        source="seed 000: 所有的群成員都是獲利者,也是貢獻者",
+        ge=0,
+        le=1,
+    )
+    revenue_gain: float = param(0.00002, "energy/yuan", "Energy each yuan of revenue gives back.", ge=0, le=1)
+    tired_below: float = param(
+        0.4,
+        "energy",
+        "Below this the owner cuts the SOP: operator hours fall in proportion to energy / tired_below.",
+        source="seed 002 三: 恶性循环",
+        ge=0,
+        le=1,
+    )
+    quit_below: float = param(
+        0.1, "energy", "At or below this the owner quits: no more operator hours, for good.", ge=0, le=1
+    )
+    dissolve_on_quit: bool = param(
+        False,
+        "flag",
+        "An owner who quits also dissolves the community (群主和成員就會選擇自動解散群).",
+        source="seed 000: 群主和成員就會選擇自動解散群或退群",
+    )
+
+    @model_validator(mode="after")
+    def _quit_below_tired(self) -> Energy:
+        if self.quit_below > self.tired_below:
+            raise ValueError("quit_below must not exceed tired_below")
+        return self
 
 
 # --------------------------------------------------------------------------------------------
@@ -1156,6 +1498,92 @@ class Norms(Section):
     )
 
 
+class Ties(Section):
+    """How ties between members fade and how many a member keeps up (seed 001 第3步; seed 004 ⒊)."""
+
+    half_life_days: float = param(
+        21.0,
+        "days",
+        "Pace at which a new tie fades without renewed contact (as a half-life); a tie of age a fades at the pace "
+        "of half_life_days + a (0 = ties never fade).",
+        source="seed 001 第3步: 一周看不到…就被人们遗忘; Burt 2000 (ties decay, new ones fastest)",
+        ge=0,
+        le=3650,
+    )
+    forget_below: float = param(
+        0.02,
+        "tie units",
+        "A tie that has faded below this strength is forgotten (it no longer counts as a tie).",
+        ge=0,
+        le=10,
+    )
+    dunbar: float = param(
+        150.0,
+        "ties",
+        "Ties a member can keep up; beyond this many each of their ties fades faster, in proportion.",
+        source="Dunbar 1992; seed 004 ⒊ 罗宾·邓巴",
+        gt=0,
+        le=100000,
+    )
+
+
+class Habituation(Section):
+    """Engagement tricks wear off with use and recover with rest (seed 002: 做不长)."""
+
+    topic_prompts: float = param(
+        0.95,
+        "factor/use",
+        "Each topic prompt a group has had lately leaves this fraction of a prompt's effect (1 = never wears off).",
+        source="seed 002 促活的玩法 … 做不长",
+        ge=0,
+        le=1,
+    )
+    lotteries: float = param(
+        0.85,
+        "factor/use",
+        "Each lottery a group has had lately leaves this fraction of a draw's pull (1 = never wears off).",
+        source="seed 002: 集赞日,免单,抽奖 … 做不长",
+        ge=0,
+        le=1,
+    )
+    mentions: float = param(
+        0.8,
+        "factor/use",
+        "Each @-mention a member has had lately leaves this fraction of the next one's effect on them.",
+        source="seed 002 引导 (@某个用户); seed 002 做不长",
+        ge=0,
+        le=1,
+    )
+    recovery_half_life_days: float = param(
+        7.0,
+        "days",
+        "Half-life of familiarity with a trick: rest restores its effect (0 = familiarity never fades).",
+        ge=0,
+        le=3650,
+    )
+
+
+class Nagging(Section):
+    """Operator messages beyond what members produce themselves cost attention (seed 004 ⑸: 越控制越失控)."""
+
+    tolerated_ratio: float = param(
+        1.0,
+        "operator msgs/member msg",
+        "Operator messages per member message a group takes without resentment.",
+        source="seed 004 ⑸: 越控制越失控",
+        ge=0,
+        le=100,
+    )
+    weight: float = param(
+        0.5,
+        "irritation/message",
+        "Irritating messages one excess operator message read counts as (0 = operator messages never irritate).",
+        source="seed 004 ⑸: 越控制越失控",
+        ge=0,
+        le=100,
+    )
+
+
 class Behaviour(Section):
     """Member behaviour coefficients (calibration; see docs/model.md)."""
 
@@ -1166,6 +1594,9 @@ class Behaviour(Section):
     churn: Churn = Churn()
     roles: Roles = Roles()
     norms: Norms = Norms()
+    ties: Ties = Ties()
+    habituation: Habituation = Habituation()
+    nagging: Nagging = Nagging()
 
 
 # --------------------------------------------------------------------------------------------
@@ -1196,6 +1627,7 @@ class StopSelling(InterventionBase):
 
 class RunEvent(InterventionBase):
     action: Literal["run_event"]
+    offline: bool = param(False, "flag", "An offline event (members meet in person); false: online.")
 
 
 class MassAdd(InterventionBase):
@@ -1260,6 +1692,79 @@ Intervention = Annotated[
 
 
 # --------------------------------------------------------------------------------------------
+# The playbook: state-triggered rules ("when X stays below Y for N days, do Z")
+# --------------------------------------------------------------------------------------------
+
+#: What a playbook rule may watch: a column of the daily table, or a figure made from it.
+PLAYBOOK_QUANTITIES = (
+    "value_contributors",
+    "sustained_contributors",
+    "contributor_share",
+    "members",
+    "active",
+    "muted",
+    "muted_share",
+    "value_posts",
+    "days_since_value_post",
+    "chatter",
+    "ads",
+    "joins",
+    "leaves",
+    "mutes",
+    "mean_satisfaction",
+    "checkins",
+    "culture",
+    "owner_energy",
+)
+
+
+class PlaybookRule(Section):
+    """One state-triggered rule: when a daily figure stays below (or above) a level for some days,
+    the operator takes an action (any timeline action; it happens the next morning)."""
+
+    when: Literal[PLAYBOOK_QUANTITIES] = param(  # type: ignore[valid-type]
+        ...,
+        "quantity",
+        "The daily figure the rule watches (a column of the daily table, or muted_share, contributor_share, "
+        "days_since_value_post).",
+    )
+    below: float | None = param(None, "as the quantity", "The rule's condition: the figure is below this.")
+    above: float | None = param(None, "as the quantity", "The rule's condition: the figure is above this.")
+    for_days: int = param(1, "days", "Consecutive recorded days the condition must hold.", ge=1, le=3650)
+    from_day: int = param(1, "day", "First day the rule may fire.", ge=1, le=3650)
+    cooldown_days: int = param(7, "days", "Days after firing before the rule may fire again.", ge=0, le=3650)
+    times: int = param(0, "firings", "Most times the rule fires (0 = no limit).", ge=0, le=10000)
+    do: Intervention = param(
+        ..., "action", "What the operator does when the rule fires (a timeline action, without a day)."
+    )
+    note: str = param("", "text", "Free text shown beside the marker in the report.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _action_has_no_day(cls, data: Any) -> Any:
+        # the action happens on the day the rule fires; 0 stands for "not yet" (and survives a dump)
+        if isinstance(data, dict) and isinstance(data.get("do"), dict):
+            if data["do"].get("day", 0) != 0:
+                raise ValueError(
+                    "a playbook action has no 'day': it happens the morning after the rule's condition is met"
+                )
+            data = {**data, "do": {**data["do"], "day": 0}}
+        return data
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> PlaybookRule:
+        if (self.below is None) == (self.above is None):
+            raise ValueError("give exactly one of 'below' and 'above'")
+        return self
+
+    def describe(self) -> str:
+        """The condition in words, e.g. 'value_contributors < 5 for 7 days'."""
+        sign, level = ("<", self.below) if self.below is not None else (">", self.above)
+        days = f" for {self.for_days} days" if self.for_days > 1 else ""
+        return f"{self.when} {sign} {level:g}{days}"
+
+
+# --------------------------------------------------------------------------------------------
 # The scenario
 # --------------------------------------------------------------------------------------------
 
@@ -1284,6 +1789,11 @@ class Scenario(Section):
     incentives: Incentives = Incentives()
     matrix: Matrix = Matrix()
     lifecycle: Lifecycle = Lifecycle()
+    group: GroupType = GroupType()
+    checkins: CheckIns = CheckIns()
+    culture: Culture = Culture()
+    onboarding: Onboarding = Onboarding()
+    energy: Energy = Energy()
     behaviour: Behaviour = Behaviour()
     timeline: tuple[Intervention, ...] = param(
         (),
@@ -1292,15 +1802,34 @@ class Scenario(Section):
         strict=False,
         max_length=MAX_TIMELINE_ENTRIES,
     )
+    playbook: tuple[PlaybookRule, ...] = param(
+        (),
+        "list",
+        "State-triggered rules: when a daily figure stays below or above a level, take an action.",
+        strict=False,
+    )
 
     @model_validator(mode="after")
     def _timeline_changes_are_valid(self) -> Scenario:
         from sim.scenario.overrides import apply_overrides  # local: overrides imports this module
 
+        bare = self.model_copy(update={"timeline": (), "playbook": ()})
         for index, item in enumerate(self.timeline):
             if isinstance(item, SetParameters):
                 try:
-                    apply_overrides(self.model_copy(update={"timeline": ()}), item.changes)
+                    apply_overrides(bare, item.changes)
                 except ValueError as exc:
                     raise ValueError(f"timeline[{index}] (day {item.day}) 'set': {exc}") from None
+        tracked = {"culture": self.culture.enabled, "owner_energy": self.energy.enabled}
+        for index, rule in enumerate(self.playbook):
+            if not tracked.get(rule.when, True):
+                switch = "culture.enabled" if rule.when == "culture" else "energy.enabled"
+                raise ValueError(
+                    f"playbook[{index}] watches {rule.when}, which is not tracked: set {switch}: true"
+                )
+            if isinstance(rule.do, SetParameters):
+                try:
+                    apply_overrides(bare, rule.do.changes)
+                except ValueError as exc:
+                    raise ValueError(f"playbook[{index}] 'set': {exc}") from None
         return self
