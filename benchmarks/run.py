@@ -1,81 +1,138 @@
-"""Model speed: member-days simulated per second of model time.
+"""Model speed and memory: member-days simulated per second, and bytes per member.
 
-For each size N (default 100, 500, 5000 members) the bundled baseline scenario is started with N
-founding members in one group (the size cap is raised to N so the 5000 case is one large group,
-not a matrix), simulated for 180 days without stopping at death, and timed. Model time covers
-building the model and stepping it; turning the arrays into tables is timed separately.
+Each case is N members founded at once: in one group (100, 500, 5,000 by default) or spread over a
+matrix (`50000/100`: 50,000 members in 100 groups of 500, the groups opened as overflow groups on
+day 0). The bundled baseline scenario runs for 180 days without stopping at death. Model time
+covers building the model and stepping it (turning the arrays into tables is timed apart); it is
+given as wall time and as this process's CPU time, since on a shared machine the CPU time is the
+steadier figure. Peak memory is measured in a separate run under tracemalloc (which sees every
+NumPy allocation) and divided by the most members present on any day.
 
-Prints one JSON line per size. Usage:
-    .venv/bin/python benchmarks/run.py [--sizes 100 500 5000] [--repeats 5] [--days 180]
+Prints one JSON line per case, then a Markdown table. Usage:
+    .venv/bin/python benchmarks/run.py [--cases 100 500 5000 50000/100] [--repeats 5] [--days 180]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import time
+import tracemalloc
 
 import numpy as np
 
 from sim import __version__, apply_overrides, load_scenario
 from sim.runner import build_model, collect, simulate
 
+DEFAULT_CASES = ("100", "500", "5000", "50000/100")
 
-def scenario_for(size: int, days: int):
+
+def parse_case(text: str) -> tuple[int, int]:
+    """'500' -> (500, 1); '50000/100' -> (50000, 100)."""
+    members, _, groups = text.partition("/")
+    return int(members), int(groups or 1)
+
+
+def scenario_for(members: int, groups: int, days: int):
+    """The baseline scenario with `members` founders in `groups` groups of equal size."""
     base = load_scenario("scenarios/baseline.yaml")
+    cap = max(members * 2, 500) if groups == 1 else -(-members // groups)
     return apply_overrides(
         base,
         {
-            "population.initial_members": size,
-            "matrix.max_group_size": max(size * 2, 500),
+            "population.initial_members": members,
+            "matrix.max_group_size": cap,
             "horizon.days": days,
             "horizon.stop_at_death": False,
         },
     )
 
 
-def measure(size: int, days: int, repeats: int) -> dict:
-    scenario = scenario_for(size, days)
-    model_times, table_times, member_days = [], [], []
-    for seed in range(repeats + 1):
-        start = time.perf_counter()
-        model = build_model(scenario, seed)
+def timed_run(scenario, seed: int, days: int) -> tuple[float, float, float, object]:
+    """(wall seconds, CPU seconds, table seconds, result) of one run."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    model = build_model(scenario, seed)
+    simulate(model, days)
+    wall_model, cpu_model = time.perf_counter() - wall, time.process_time() - cpu
+    start = time.perf_counter()
+    result = collect(model, scenario, seed, days)
+    return wall_model, cpu_model, time.perf_counter() - start, result
+
+
+def peak_bytes(scenario, days: int) -> int:
+    """Peak traced memory of building and running the model once (after a warm-up run)."""
+    tracemalloc.start()
+    try:
+        model = build_model(scenario, 0)
         simulate(model, days)
-        middle = time.perf_counter()
-        result = collect(model, scenario, seed, days)
-        end = time.perf_counter()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def measure(members: int, groups: int, days: int, repeats: int) -> dict:
+    scenario = scenario_for(members, groups, days)
+    walls, cpus, tables, member_days, most = [], [], [], [], []
+    for seed in range(repeats + 1):
+        wall, cpu, table, result = timed_run(scenario, seed, days)
         if seed == 0:
-            continue  # warm-up (imports, caches)
-        model_times.append(middle - start)
-        table_times.append(end - middle)
+            continue  # warm-up (imports, the compiled kernels' cache)
+        walls.append(wall)
+        cpus.append(cpu)
+        tables.append(table)
         member_days.append(int(result.daily["members"].sum()))
-    t = float(np.median(model_times))
+        most.append(int(result.daily["members"].max()))
     md = float(np.median(member_days))
+    wall, cpu = float(np.median(walls)), float(np.median(cpus))
+    peak = peak_bytes(scenario, days)
     return {
-        "members": size,
+        "members": members,
+        "groups": groups,
         "days": days,
         "repeats": repeats,
-        "model_seconds_median": round(t, 4),
-        "tables_seconds_median": round(float(np.median(table_times)), 4),
+        "model_seconds_median": round(wall, 4),
+        "model_cpu_seconds_median": round(cpu, 4),
+        "tables_seconds_median": round(float(np.median(tables)), 4),
         "member_days_median": int(md),
-        "member_days_per_s": round(md / t),
-        "us_per_member_day": round(1e6 * t / md, 3),
+        "member_days_per_s": round(md / wall),
+        "member_days_per_cpu_s": round(md / cpu),
+        "us_per_member_day": round(1e6 * wall / md, 3),
+        "us_per_member_day_cpu": round(1e6 * cpu / md, 3),
+        "peak_bytes_per_member": round(peak / max(np.median(most), 1)),
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "python": platform.python_version(),
         "groupsim": __version__,
     }
 
 
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| members | groups | µs/member-day (CPU) | M member-days/s (CPU) | µs/member-day (wall) | peak bytes/member | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['members']:,} | {r['groups']} | {r['us_per_member_day_cpu']:.3f} | "
+            f"{r['member_days_per_cpu_s'] / 1e6:.2f} | {r['us_per_member_day']:.3f} | "
+            f"{r['peak_bytes_per_member']:,} | {r['load_average_1min']} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 5000])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", nargs="+", default=list(DEFAULT_CASES), help="N or N/GROUPS")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--days", type=int, default=180)
     args = parser.parse_args()
-    for size in args.sizes:
-        print(json.dumps(measure(size, args.days, args.repeats)), flush=True)
+    rows = []
+    for case in args.cases:
+        members, groups = parse_case(case)
+        rows.append(measure(members, groups, args.days, args.repeats))
+        print(json.dumps(rows[-1]), flush=True)
+    print(table(rows))
 
 
 if __name__ == "__main__":
