@@ -104,6 +104,31 @@ CASES: tuple[Case, ...] = (
         "flash_share", "flash_sale.yaml", seed=7, days=20, changes={"entry": {"threshold": "share_to_join"}}
     ),
     Case("vetted", "organic_vetted.yaml", seed=8, days=60),
+    # the seeds' mechanisms (issue 15) - a learning group: the owner's lessons, daily check-ins,
+    # culture with manifesto, welcome ritual and self-introductions, the operator's introductions,
+    # offline events, the owner's energy
+    Case(
+        "course_culture",
+        "course_checkin.yaml",
+        seed=9,
+        days=30,
+        changes={
+            "culture": {"enabled": True, "manifesto": {"enabled": True, "every_days": 7}},
+            "onboarding": {"welcome_ritual": True, "self_introductions": True},
+            "cadence": {"introductions": {"enabled": True}},
+            "events": {"enabled": True, "every_days": 10, "offline": True},
+            "energy": {"enabled": True},
+        },
+    ),
+    # a deals group, and a playbook adapting a hard-selling group (stop_selling, run_event, set)
+    Case("group_buy", "group_buy.yaml", seed=10, days=60),
+    Case(
+        "playbook_adaptive",
+        "playbook_adaptive.yaml",
+        seed=11,
+        days=60,
+        changes={"energy": {"enabled": True}, "horizon": {"stop_at_death": False}},
+    ),
 )
 
 
