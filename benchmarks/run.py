@@ -1,8 +1,8 @@
 """Model speed and memory: member-days simulated per second, and bytes per member.
 
-Each case is N members founded at once: in one group (100, 500, 5,000 by default) or spread over a
-matrix (`50000/100`: 50,000 members in 100 groups of 500, the groups opened as overflow groups on
-day 0). The bundled baseline scenario runs for 180 days without stopping at death. Model time
+Each case is N members: founded at once in one group (100, 500, 5,000 by default), or spread over
+a matrix (`50000/100`: 50,000 members in 100 groups of 500 - 5,000 founders, the schema's bound, and
+5,000 fitting people added by the operator on each of days 1-9, opening overflow groups). The bundled baseline scenario runs for 180 days without stopping at death. Model time
 covers building the model and stepping it (turning the arrays into tables is timed apart); it is
 given as wall time and as this process's CPU time, since on a shared machine the CPU time is the
 steadier figure. Peak memory is measured in a separate run under tracemalloc (which sees every
@@ -35,19 +35,32 @@ def parse_case(text: str) -> tuple[int, int]:
     return int(members), int(groups or 1)
 
 
+FOUNDERS_MAX = 5000  # the schema's bound on population.initial_members (and on mass_add_per_day)
+
+
 def scenario_for(members: int, groups: int, days: int):
-    """The baseline scenario with `members` founders in `groups` groups of equal size."""
+    """The baseline scenario with `members` members in `groups` groups of equal size: founders, and
+    beyond the schema's 5,000 founders people the operator adds (5,000 a day from day 1, fitting
+    ones) who fill overflow groups of the same size."""
     base = load_scenario("scenarios/baseline.yaml")
     cap = max(members * 2, 500) if groups == 1 else -(-members // groups)
-    return apply_overrides(
-        base,
-        {
-            "population.initial_members": members,
-            "matrix.max_group_size": cap,
-            "horizon.days": days,
-            "horizon.stop_at_death": False,
-        },
-    )
+    founders = min(members, FOUNDERS_MAX)
+    added = members - founders
+    changes = {
+        "population.initial_members": founders,
+        "matrix.max_group_size": cap,
+        "horizon.days": days,
+        "horizon.stop_at_death": False,
+    }
+    if added:
+        changes |= {
+            "recruiting.style": "mass_add",
+            "recruiting.mass_add_per_day": FOUNDERS_MAX,
+            "recruiting.mass_add_from_day": 1,
+            "recruiting.mass_add_to_day": -(-added // FOUNDERS_MAX),
+            "recruiting.mass_add_fit_mean": 0.7,
+        }
+    return apply_overrides(base, changes)
 
 
 def timed_run(scenario, seed: int, days: int) -> tuple[float, float, float, object]:
@@ -74,7 +87,7 @@ def peak_bytes(scenario, days: int) -> int:
 
 def measure(members: int, groups: int, days: int, repeats: int) -> dict:
     scenario = scenario_for(members, groups, days)
-    walls, cpus, tables, member_days, most = [], [], [], [], []
+    walls, cpus, tables, member_days, most, opened = [], [], [], [], [], []
     for seed in range(repeats + 1):
         wall, cpu, table, result = timed_run(scenario, seed, days)
         if seed == 0:
@@ -84,12 +97,15 @@ def measure(members: int, groups: int, days: int, repeats: int) -> dict:
         tables.append(table)
         member_days.append(int(result.daily["members"].sum()))
         most.append(int(result.daily["members"].max()))
+        opened.append(int(result.daily["groups"].max()))
     md = float(np.median(member_days))
     wall, cpu = float(np.median(walls)), float(np.median(cpus))
     peak = peak_bytes(scenario, days)
     return {
         "members": members,
         "groups": groups,
+        "groups_opened_median": int(np.median(opened)),
+        "most_members_median": int(np.median(most)),
         "days": days,
         "repeats": repeats,
         "model_seconds_median": round(wall, 4),
@@ -122,7 +138,9 @@ def table(rows: list[dict]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cases", nargs="+", default=list(DEFAULT_CASES), help="N or N/GROUPS")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--days", type=int, default=180)

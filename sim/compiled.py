@@ -79,7 +79,17 @@ def warm() -> float:
         "incentives": {"enabled": True},
         "matrix": {"max_group_size": 30},
         "timeline": [{"day": 5, "action": "mass_add", "count": 10}, {"day": 6, "action": "run_event"}],
+        # the seeds' mechanisms (issue 15)
+        "group": {"type": "deals"},
+        "checkins": {"enabled": True},
+        "culture": {"enabled": True, "manifesto": {"enabled": True}},
+        "onboarding": {"welcome_ritual": True, "self_introductions": True},
+        "energy": {"enabled": True},
+        "playbook": [
+            {"when": "value_contributors", "below": 100, "for_days": 2, "do": {"action": "run_event"}}
+        ],
     }
+    cadence["introductions"] = {"enabled": True}
     for seed, bait in ((1, False), (2, True)):
         run_scenario(Scenario.model_validate(everything | {"referral": {"bait": {"enabled": bait}}}), seed)
     return time.perf_counter() - start

@@ -389,26 +389,41 @@ def test_self_introductions_and_the_operators_introductions_form_weak_ties():
 # ---------------------------------------------------------------------------- 5. the owner tires
 
 
-def test_an_owner_whose_group_is_all_takers_is_drained_more():
+#: Seed 000's "500人的社群,每個人都是索取者": claim 8's committed group grown to 500 members who
+#: joined willingly but take without contributing (no vetting, founders no keener than anyone).
+#: Not the mass-added large_passive group: most of its members mute at once (3.32-3.34), and a
+#: member who muted the group asks nothing of the owner.
+TAKERS = (
+    ("population.initial_members", 500),
+    ("entry.threshold", "none"),
+    ("population.founder_participation", 0.5),
+)
+
+
+def test_an_owner_whose_group_is_all_takers_burns_out_sooner():
     tracked = (("energy.enabled", True), ("horizon.stop_at_death", False))
-    takers, givers = arm("large_passive", 40, tracked), arm("small_committed", 40, tracked)
+    takers, givers = arm("small_committed", 40, (*tracked, *TAKERS)), arm("small_committed", 40, tracked)
     lowest = lambda r: r.daily["owner_energy"].min()  # noqa: E731
+
+    def tired(r: RunResult) -> _Life:
+        below = r.daily.loc[r.daily["owner_energy"] < 0.4, "day"]
+        return _Life(int(below.iloc[0]), False) if len(below) else _Life(int(r.daily["day"].iloc[-1]), True)
+
     d = mean_difference(per_run(givers, lowest), per_run(takers, lowest))
-    p = stats.mannwhitneyu(per_run(givers, lowest), per_run(takers, lowest), alternative="greater").pvalue
-    tired = lambda runs: sum(bool((r.daily["owner_energy"] < 0.4).any()) for r in runs)  # noqa: E731
+    # "lives longer" = stays untired longer: the contributors' owner against the takers'
+    p_tired = lives_longer_p([tired(r) for r in givers], [tired(r) for r in takers])
     report(
-        "15.5 owner energy: 500 mostly mass-added takers vs 50 committed members",
+        "15.5 owner energy: 500 members who take vs 50 committed members",
         lowest_energy_takers=per_run(takers, lowest).mean(),
         lowest_energy_committed=per_run(givers, lowest).mean(),
         difference=d[0],
         difference_ci95=ci(d),
-        mann_whitney_p=p,
-        tired_by_day_180_takers=f"{tired(takers)}/{len(takers)}",
-        tired_by_day_180_committed=f"{tired(givers)}/{len(givers)}",
+        tired_by_day_180_takers=f"{sum(not tired(r).censored for r in takers)}/{len(takers)}",
+        tired_by_day_180_committed=f"{sum(not tired(r).censored for r in givers)}/{len(givers)}",
+        median_day_tired_takers=float(np.median([tired(r).lifespan for r in takers])),
+        logrank_p=p_tired,
     )
-    # most mass-added members mute within days (founder effects, 3.32-3.34): fewer stay to take,
-    # so the takers' owner is drained clearly more but, at the default drain, not into tiredness
-    assert d[1] > 0.05 and p < 0.001 and tired(givers) == 0
+    assert d[1] > 0.1 and p_tired < 0.001
 
 
 # ------------------------------------------------------------------------ 6. seed 000's target
