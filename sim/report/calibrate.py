@@ -22,6 +22,7 @@ from plotly.subplots import make_subplots
 from sim.batch.store import replace_atomically
 from sim.calibrate import folder as files
 from sim.calibrate.posterior import VERDICTS, drawn
+from sim.figures import axis, base_layout, style_subplots
 from sim.report.observe import label
 from sim.report.page import Page
 
@@ -184,14 +185,12 @@ def marginals_figure(parameters: list[dict[str, Any]], posterior: pd.DataFrame) 
         fig.add_vline(x=p["median"], line_color=OBSERVED, line_dash="dash", row=row, col=col)
         fig.update_xaxes(**_axis(p), row=row, col=col)
         fig.update_yaxes(tickformat=".0%", row=row, col=col)
-    fig.update_layout(
-        height=280 * rows,
-        margin=dict(l=50, r=20, t=50, b=40),
-        template="plotly_white",
-        title="Posterior draws over each prior range (dashed: median) 后验抽样在先验范围内的分布（虚线：中位数）",
+    return style_subplots(
+        fig,
+        "Posterior draws over each prior range (dashed: median) 后验抽样在先验范围内的分布（虚线：中位数）",
+        280 * rows,
         bargap=0.05,
     )
-    return fig
 
 
 def pairs_figure(parameters: list[dict[str, Any]], posterior: pd.DataFrame) -> go.Figure:
@@ -207,9 +206,7 @@ def pairs_figure(parameters: list[dict[str, Any]], posterior: pd.DataFrame) -> g
         )
     )
     size = 170 * len(parameters) + 80
-    fig.update_layout(
-        height=size, width=size + 80, template="plotly_white", margin=dict(l=60, r=20, t=30, b=60)
-    )
+    fig.update_layout(**base_layout("", height=size, width=size + 80, margin=dict(l=60, r=20, t=30, b=60)))
     for i, p in enumerate(parameters):
         if p["prior"]["scale"] == "log":
             fig.update_layout(
@@ -251,14 +248,13 @@ def predictive_figure(
     )
     inside = "" if share is None or share != share else f" — {share:.0%} of observed days inside the 90% band"
     fig.update_layout(
-        title=f"{label(column)}{inside}",
-        xaxis_title="day since founding 建群后天数",
-        height=330,
-        margin=dict(l=60, r=20, t=50, b=40),
-        template="plotly_white",
-        hovermode="x unified",
-        legend=dict(orientation="h", y=-0.25),
-        yaxis=dict(rangemode="tozero"),
+        **base_layout(
+            f"{label(column)}{inside}",
+            height=330,
+            xaxis=axis("day since founding 建群后天数"),
+            yaxis=axis(rangemode="tozero"),
+            hovermode="x unified",
+        )
     )
     return fig
 
@@ -279,8 +275,7 @@ def diagnostics_figure(generations: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(tickformat=".0%", rangemode="tozero", row=1, col=2)
     fig.update_yaxes(rangemode="tozero", row=1, col=3)
     fig.update_xaxes(title_text="generation 代", dtick=1)
-    fig.update_layout(height=300, template="plotly_white", margin=dict(l=50, r=20, t=50, b=40))
-    return fig
+    return style_subplots(fig, "", 300)
 
 
 def generation_table(generations: pd.DataFrame) -> tuple[list[str], list[list[object]]]:

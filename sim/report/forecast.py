@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from sim.batch.store import DAILY_FILE, replace_atomically
 from sim.calibrate import folder as files
 from sim.calibrate.forecast import FORECAST_FILE, NOTHING, PRIMARY, REPORT_FILE, SECONDARY, padded, verdict
-from sim.report.compare import colour
+from sim.figures import axis, base_layout, colour
 from sim.report.page import Page
 
 VERDICT_WORDS = {"helps": "helps 有效", "hurts": "hurts 有害", "unclear": "unclear 不明确"}
@@ -155,14 +155,13 @@ def survival_figure(
             ),
         )
     fig.update_layout(
-        title="Share of posterior draws whose group is still alive 后验抽样中群仍存活的比例",
-        xaxis_title="day since founding 建群后天数",
-        yaxis=dict(range=[0, 1.02], tickformat=".0%"),
-        height=380,
-        margin=dict(l=60, r=20, t=50, b=40),
-        template="plotly_white",
-        hovermode="x unified",
-        legend=dict(orientation="h", y=-0.22),
+        **base_layout(
+            "Share of posterior draws whose group is still alive 后验抽样中群仍存活的比例",
+            height=380,
+            xaxis=axis("day since founding 建群后天数"),
+            yaxis=axis(range=[0, 1.02], tickformat=".0%"),
+            hovermode="x unified",
+        )
     )
     return fig
 
@@ -204,12 +203,12 @@ def band_figure(
         )
     fig.add_vline(x=last, line_dash="dot", line_color="#999", annotation_text="last observed day 最后观测日")
     fig.update_layout(
-        xaxis_title="day since founding 建群后天数",
-        height=380,
-        margin=dict(l=60, r=20, t=40, b=40),
-        template="plotly_white",
-        hovermode="x unified",
-        legend=dict(orientation="h", y=-0.22),
-        yaxis=dict(rangemode="tozero"),
+        **base_layout(
+            "",
+            height=380,
+            xaxis=axis("day since founding 建群后天数"),
+            yaxis=axis(rangemode="tozero"),
+            hovermode="x unified",
+        )
     )
     return fig

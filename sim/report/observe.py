@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim.figures import axis, base_layout
 from sim.metrics import top_share
 from sim.observe import Observation
 from sim.report.page import Page
@@ -129,14 +130,9 @@ def series_figure(table: pd.DataFrame, columns: list[str], title: str) -> go.Fig
             marker=dict(size=4),
         )
     fig.update_layout(
-        title=title,
-        xaxis_title="date 日期",
-        height=340,
-        margin=dict(l=60, r=20, t=50, b=40),
-        legend=dict(orientation="h", y=-0.25),
-        template="plotly_white",
-        hovermode="x unified",
-        yaxis=dict(rangemode="tozero"),
+        **base_layout(
+            title, height=340, xaxis=axis("date 日期"), yaxis=axis(rangemode="tozero"), hovermode="x unified"
+        )
     )
     return fig
 
@@ -152,12 +148,12 @@ def participation_figure(senders: pd.DataFrame) -> go.Figure:
     )
     fig.add_scatter(x=[0, 1], y=[0, 1], name="everyone equal 人人相同", line=dict(color="#999", dash="dash"))
     fig.update_layout(
-        title="Share of messages by the most active senders 最活跃发言者的消息占比",
-        xaxis=dict(title="share of senders (most active first) 发言者占比", tickformat=".0%"),
-        yaxis=dict(title="share of messages 消息占比", tickformat=".0%"),
-        height=360,
-        margin=dict(l=60, r=20, t=50, b=40),
-        template="plotly_white",
+        **base_layout(
+            "Share of messages by the most active senders 最活跃发言者的消息占比",
+            height=360,
+            xaxis=axis("share of senders (most active first) 发言者占比", tickformat=".0%"),
+            yaxis=axis("share of messages 消息占比", tickformat=".0%"),
+        )
     )
     return fig
 
