@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tables_support import member_table
 
 from sim import Scenario, apply_overrides, build_model, load_scenario, run_scenario
 from sim.enums import ACTIVE, ADMIN, COMMENTER, CREATOR, KOC, LURKER, MUTED
@@ -27,7 +28,6 @@ from sim.mechanisms import (
 )
 from sim.mechanisms.draws import Stream
 from sim.runner import simulate
-from sim.state import MemberTable
 
 BEH = Scenario().behaviour
 SEEDS = range(8)
@@ -36,15 +36,6 @@ KEYS = draws.StreamKeys(20261203)
 
 def _mean(scenario: Scenario, fn, seeds=SEEDS, days: int | None = None) -> float:
     return float(np.mean([fn(run_scenario(scenario, s, days=days)) for s in seeds]))
-
-
-def _table(n: int, **columns) -> MemberTable:
-    """`n` members (all present and active unless `state` says otherwise) with the given columns."""
-    table = MemberTable.empty(n)
-    table.append(n)
-    for name, value in columns.items():
-        getattr(table, name)[:n] = value
-    return table
 
 
 # ------------------------------------------------------------------------------ draws
@@ -148,7 +139,7 @@ def _feed(volume: float, value: float = 10.0, chatter: float = 5.0, ads: float =
 
 def test_reading_is_capped_by_attention_so_big_busy_groups_overload_members():
     z = np.zeros(2)
-    members = _table(2, attention=100.0)
+    members = member_table(2, attention=100.0)
     quiet = reading.Exposure(
         reading.expose(2, members.F, members.Z, _feed(50.0), z, z, z, z, 0.0, np.zeros(1, np.int64), 1)
     )
@@ -162,7 +153,7 @@ def test_reading_is_capped_by_attention_so_big_busy_groups_overload_members():
 
 
 def test_nobody_reads_or_is_annoyed_by_their_own_messages():
-    members, own = _table(1, attention=100.0), np.array([3.0])
+    members, own = member_table(1, attention=100.0), np.array([3.0])
     e = reading.Exposure(reading.expose(1, members.F, members.Z, _feed(10.0, value=3.0, chatter=4.0, ads=2.0),
                                         own, own, own + 1, own - 1, 0.0, np.zeros(1, np.int64), 1))  # fmt: skip
     assert e.value_read[0] == 0 and e.chatter_read[0] == 0 and e.ads_read[0] == 0
@@ -213,7 +204,7 @@ def test_ads_overload_and_off_topic_chatter_lower_satisfaction_and_bonding_makes
 
 
 def test_trust_builds_slowly_and_bond_grows_with_ties_and_trust():
-    members, zero = _table(1, satisfaction=0.5, fit=0.7), np.zeros(1)
+    members, zero = member_table(1, satisfaction=0.5, fit=0.7), np.zeros(1)
     for _ in range(10):
         satisfaction.feel(1, members.F, members.Z, zero, zero, zero, zero, 0.0, zero, np.ones(1), np.zeros((6, 1)),
                           zero.copy(),
@@ -319,7 +310,9 @@ def test_bait_sharing_needs_no_bond_brings_misfits_and_spends_social_capital_fas
 
 
 def _enforce(n: int, group: np.ndarray, admins: int, owner_hours: np.ndarray, warnings: int = 0):
-    members = _table(n + admins, group=np.concatenate([group, np.zeros(admins, np.int64)]), warnings=warnings)
+    members = member_table(
+        n + admins, group=np.concatenate([group, np.zeros(admins, np.int64)]), warnings=warnings
+    )
     members.role[n:] = ADMIN
     ads = np.concatenate([np.ones(n, np.int64), np.zeros(admins, np.int64)])
     G = owner_hours.shape[0]
@@ -348,7 +341,7 @@ def test_the_owner_moderates_with_spare_hours_and_the_time_is_costed():
 
 
 def test_events_tie_attendees_together_up_to_capacity():
-    members = _table(100, fit=1.0)
+    members = member_table(100, fit=1.0)
     where, came, a, b = events.hold(
         KEYS[Stream.EVENTS], 1, 100, members.F, members.Z, np.array([1]), 30, 3, 0.3, 0.5, 0.0
     )
@@ -358,7 +351,7 @@ def test_events_tie_attendees_together_up_to_capacity():
 
 
 def test_the_leaderboard_recognises_the_weeks_top_scorers():
-    members, identity = _table(3), np.zeros(3)
+    members, identity = member_table(3), np.zeros(3)
     args = incentives.arguments(Scenario().incentives)
     published = incentives.score(7, 3, members.F, members.Z, np.array([2, 0, 1]), np.array([0, 5, 0]),
                                  np.array([9, 0, 0]), identity, *args)  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from claims_support import SCENARIOS, seeds
+from tables_support import member_table
 
 from sim import Scenario, apply_overrides, build_model, load_scenario, run_scenario
 from sim.enums import ACTIVE, ADMIN, MUTED, OPERATOR, ORGANIC
@@ -34,20 +35,11 @@ from sim.state import MemberTable, TieLog
 KEYS = draws.StreamKeys(20261215)
 
 
-def _table(n: int, **columns) -> MemberTable:
-    """`n` present, active members with the given columns."""
-    table = MemberTable.empty(n)
-    table.append(n)
-    for name, value in columns.items():
-        getattr(table, name)[:n] = value
-    return table
-
-
 # ------------------------------------------------------------------------------- ties fade
 
 
 def _log(weights: list[float], lasting: list[bool], members: int = 4) -> tuple[TieLog, MemberTable]:
-    table = _table(members)
+    table = member_table(members)
     log = TieLog()
     for k, (w, keep) in enumerate(zip(weights, lasting)):
         log.add(np.array([0]), np.array([k + 1]), w, 0, table, keep)
@@ -88,7 +80,7 @@ def test_keeping_up_more_ties_than_dunbars_number_makes_each_fade_faster():
 
 
 def test_newcomers_who_chose_to_join_introduce_themselves_to_members_of_their_group():
-    m = _table(8)
+    m = member_table(8)
     m.join_day[:8] = [0, 0, 0, 0, 5, 5, 5, 0]
     m.channel[:8] = [ORGANIC] * 5 + [OPERATOR, ORGANIC, ORGANIC]
     m.group[:8] = [0, 0, 0, 1, 0, 0, 1, 1]
@@ -99,7 +91,7 @@ def test_newcomers_who_chose_to_join_introduce_themselves_to_members_of_their_gr
 
 
 def test_the_operator_introduces_members_of_the_same_group_loners_first():
-    m = _table(40, interest=np.arange(40) % 2)
+    m = member_table(40, interest=np.arange(40) % 2)
     m.tie_strength[:20] = 50.0  # half the group is well connected
     a, b = introductions.introduce(KEYS[Stream.INTRODUCTIONS], 3, 40, 1, m.F, m.Z, np.array([200]))
     assert a.shape[0] == 200 and (a != b).all()
@@ -109,7 +101,7 @@ def test_the_operator_introduces_members_of_the_same_group_loners_first():
 
 def test_an_offline_event_adds_trust_to_its_attendees_and_an_online_one_does_not():
     for trust in (0.0, 0.05):
-        m = _table(10, fit=0.8)
+        m = member_table(10, fit=0.8)
         events.hold(KEYS[Stream.EVENTS], 1, 10, m.F, m.Z, np.array([1]), 10, 2, 0.0, 0.0, trust)
         assert m.trust[:10] == pytest.approx(trust)
 
@@ -118,7 +110,7 @@ def test_an_offline_event_adds_trust_to_its_attendees_and_an_online_one_does_not
 
 
 def test_a_member_mentioned_again_and_again_is_drawn_in_less_each_time():
-    m = _table(2, fit=np.array([1.0, 0.0]))  # only member 0 can be picked
+    m = member_table(2, fit=np.array([1.0, 0.0]))  # only member 0 can be picked
     gains = []
     for day in range(1, 5):
         before = m.activation[0]
@@ -128,7 +120,7 @@ def test_a_member_mentioned_again_and_again_is_drawn_in_less_each_time():
 
 
 def test_familiarity_with_a_trick_fades_with_rest():
-    m = _table(1)
+    m = member_table(1)
     m.mention_fatigue[0] = 4.0
     familiarity = np.array([[2.0], [6.0]])
     keep = habituation.keep_per_day(7.0)
@@ -151,7 +143,7 @@ def test_the_chance_of_checking_in_rises_with_habit_fit_and_peers_and_is_capped(
 
 
 def test_checking_in_strengthens_the_habit_and_missing_weakens_it():
-    m = _table(4, fit=1.0, checkin_habit=0.5)
+    m = member_table(4, fit=1.0, checkin_habit=0.5)
     m.state[3] = MUTED
     value, checked = np.zeros(4, dtype=np.int64), np.zeros(4, dtype=np.int64)
     need = np.ones(4)
@@ -177,7 +169,7 @@ def test_culture_grows_with_reminders_events_rituals_and_tasks_and_erodes_with_m
     stock = np.array([0.5])
     culture.update(c, stock, grown, np.zeros(1))
     assert stock[0] == pytest.approx(0.5 + grown[0] * 0.5)
-    m = _table(3, fit=np.array([0.2, 0.5, 0.9]))
+    m = member_table(3, fit=np.array([0.2, 0.5, 0.9]))
     assert culture.misfit_share(3, 1, m.F, m.Z, 0.4)[0] == pytest.approx(1 / 3)
 
 
@@ -240,7 +232,7 @@ def test_an_exhausted_owner_quits_and_may_dissolve_the_community():
 def test_only_operator_messages_beyond_what_members_say_irritate():
     excess = nagging.excess(np.array([10.0, 10.0, 2.0]), np.array([4.0, 20.0, 0.0]), 1.0)
     assert excess == pytest.approx([6.0, 0.0, 2.0])
-    m = _table(2, tolerance=np.array([4.0, 8.0]))
+    m = member_table(2, tolerance=np.array([4.0, 8.0]))
     exposure = np.zeros((6, 2))
     exposure[0] = [1.0, 0.5]  # share of the group's messages each read
     nagging.nag(2, m.F, m.Z, np.array([8.0]), exposure, 0.5)
@@ -267,7 +259,7 @@ def test_each_group_type_counts_its_own_sources_of_value():
 
 
 def test_deals_sell_to_fitting_readers_without_a_bond():
-    m = _table(3, fit=np.array([1.0, 0.5, 0.2]))
+    m = member_table(3, fit=np.array([1.0, 0.5, 0.2]))
     m.state[2], m.role[1] = MUTED, ADMIN
     orders = value_sources.deal_orders(3, 1, m.F, m.Z, np.array([1.0, 1.0, 1.0]), np.array([2.0]), 0.05)
     assert orders == pytest.approx([2.0 * 1.0 * 0.05])  # only the active, ordinary member buys
@@ -335,7 +327,7 @@ def test_the_playbook_reads_shares_and_the_days_since_a_value_post_from_the_dail
 
 
 def test_newcomers_added_without_asking_are_not_welcomed_with_a_ritual():
-    m = _table(3)
+    m = member_table(3)
     m.join_day[:3], m.channel[:3] = 4, [ORGANIC, OPERATOR, ORGANIC]
     m.state[2] = ACTIVE
     welcomed = culture.welcome(3, 1, m.Z, m.F, 4, 0.2)
