@@ -65,6 +65,8 @@ def _max_everything(days: int) -> str:
             except ValueError:
                 continue
     data = scenario.model_dump(mode="json")
+    # an owner exhausted at once who dissolves the community would end the run on day 1
+    data["energy"]["dissolve_on_quit"] = False
     data["name"], data["horizon"]["days"] = "max_everything", days
     data["horizon"]["report_days"] = [7]
     return json.dumps(data)  # JSON is YAML
