@@ -1,4 +1,4 @@
-"""The full parameter-recovery study (about an hour): run it with `pytest -m recovery`.
+"""The full parameter-recovery study (about half an hour on 2 cores): run it with `pytest -m recovery`.
 
 The default run skips it; tests/test_calibrate.py recovers parameters from a few small groups.
 """
@@ -18,7 +18,9 @@ def test_ninety_percent_intervals_hold_the_truth_in_about_ninety_percent_of_synt
     request, tmp_path
 ):
     if "recovery" not in (request.config.getoption("markexpr") or ""):
-        pytest.skip("the full recovery study takes about an hour; run it with: pytest -m recovery")
+        pytest.skip(
+            "the full recovery study takes about half an hour on 2 cores; run it with: pytest -m recovery"
+        )
     out = tmp_path / "recovery"
     command = [sys.executable, str(ROOT / "scripts" / "recovery.py"), "--groups", "20", "--out", str(out)]
     subprocess.run(command, cwd=ROOT, check=True)
