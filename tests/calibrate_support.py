@@ -44,3 +44,23 @@ def write_fit(
     path = folder / name
     path.write_text(FIT.format(population=population, generations=generations, seed=seed), encoding="utf-8")
     return path
+
+
+def calibrate_command(observed: Path, fit: Path, out: Path, *options: str) -> list[str]:
+    """`groupsim calibrate` of `observed` on the test base scenario with `fit` into `out`."""
+    return [
+        "calibrate",
+        str(observed),
+        "--scenario",
+        str(BASE),
+        "--fit",
+        str(fit),
+        "--out",
+        str(out),
+        *options,
+    ]
+
+
+def forecast_command(folder: Path, out: Path, days: int, *options: str) -> list[str]:
+    """`groupsim forecast` of the calibration in `folder` for `days` days into `out`, serially."""
+    return ["forecast", str(folder), "--days", str(days), "--out", str(out), "--executor", "serial", *options]

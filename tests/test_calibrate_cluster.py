@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 import pytest
-from calibrate_support import BASE, write_fit, write_observation
+from calibrate_support import calibrate_command, write_fit, write_observation
 from test_dask_cluster import scheduler  # noqa: F401  (the real scheduler and worker, module-scoped)
 from typer.testing import CliRunner
 
@@ -22,18 +22,7 @@ def test_a_calibration_on_a_dask_cluster_gives_the_posterior_of_one_process(tmp_
         ("dask", ["--executor", "dask", "--scheduler", scheduler]),
     ):
         out = tmp_path / name
-        args = [
-            "calibrate",
-            str(observed),
-            "--scenario",
-            str(BASE),
-            "--fit",
-            str(fit),
-            "--out",
-            str(out),
-            *options,
-        ]
-        result = runner.invoke(app, args)
+        result = runner.invoke(app, calibrate_command(observed, fit, out, *options))
         assert result.exit_code == 0, result.output
         results[name] = out
     assert pd.read_parquet(results["dask"] / "posterior.parquet").equals(

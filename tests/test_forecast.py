@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from calibrate_support import BASE, ROOT, write_fit, write_observation
+from calibrate_support import BASE, ROOT, calibrate_command, forecast_command, write_fit, write_observation
 from typer.testing import CliRunner
 
 from sim.calibrate.levers import Lever, load_levers
@@ -37,21 +37,7 @@ def flat(text: str) -> str:
 def calibrated(tmp_path_factory):
     root = tmp_path_factory.mktemp("forecast")
     observed, fit = write_observation(root / "observed"), write_fit(root)
-    result = runner.invoke(
-        app,
-        [
-            "calibrate",
-            str(observed),
-            "--scenario",
-            str(BASE),
-            "--fit",
-            str(fit),
-            "--out",
-            str(root / "cal"),
-            "--executor",
-            "serial",
-        ],  # fmt: skip
-    )
+    result = runner.invoke(app, calibrate_command(observed, fit, root / "cal", "--executor", "serial"))
     assert result.exit_code == 0, result.output
     levers = root / "levers.yaml"
     levers.write_text(LEVERS, encoding="utf-8")
@@ -62,21 +48,7 @@ def calibrated(tmp_path_factory):
 def forecast(calibrated):
     folder, levers = calibrated
     out = folder / "fc"
-    result = runner.invoke(
-        app,
-        [
-            "forecast",
-            str(folder),
-            "--days",
-            "14",
-            "--levers",
-            str(levers),
-            "--out",
-            str(out),
-            "--executor",
-            "serial",
-        ],
-    )
+    result = runner.invoke(app, forecast_command(folder, out, 14, "--levers", str(levers)))
     assert result.exit_code == 0, result.output
     return out, result.output
 
@@ -138,21 +110,7 @@ def test_dissolving_the_group_ranks_last_and_is_called_harmful(forecast):
 def test_running_the_same_forecast_again_simulates_nothing(calibrated, forecast):
     folder, levers = calibrated
     before = (forecast[0] / "forecast.json").read_bytes()
-    again = runner.invoke(
-        app,
-        [
-            "forecast",
-            str(folder),
-            "--days",
-            "14",
-            "--levers",
-            str(levers),
-            "--out",
-            str(forecast[0]),
-            "--executor",
-            "serial",
-        ],
-    )
+    again = runner.invoke(app, forecast_command(folder, forecast[0], 14, "--levers", str(levers)))
     assert again.exit_code == 0, again.output
     assert "Running" not in again.output
     assert (forecast[0] / "forecast.json").read_bytes() == before

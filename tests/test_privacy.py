@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
-from calibrate_support import BASE, write_fit
+from calibrate_support import calibrate_command, forecast_command, write_fit
 from typer.testing import CliRunner
 
 from sim.cli.common import app
@@ -63,19 +63,8 @@ def test_no_sender_name_account_or_message_text_reaches_any_output(tmp_path):
     )
     fit = write_fit(tmp_path, population=12, generations=1)
     steps = [
-        [
-            "calibrate",
-            str(observed),
-            "--scenario",
-            str(BASE),
-            "--fit",
-            str(fit),
-            "--out",
-            str(calibrated),
-            "--executor",
-            "serial",
-        ],  # fmt: skip
-        ["forecast", str(calibrated), "--days", "7", "--out", str(tmp_path / "fc"), "--executor", "serial"],
+        calibrate_command(observed, fit, calibrated, "--executor", "serial"),
+        forecast_command(calibrated, tmp_path / "fc", 7),
     ]
     for args in steps:
         result = runner.invoke(app, args)
