@@ -90,17 +90,35 @@ def run_with_progress(
             rate = f"{now.ran / now.elapsed:.1f} runs/s" if now.ran and now.elapsed > 0 else ""
             progress.update(bar["id"], completed=now.done, failed=failed, rate=rate)
 
-    def start_executor() -> BatchExecutor:
+    return ending_clearly(
+        folder, lambda: run(executor_starter(kind, workers, scheduler), on_start, on_progress), progress.stop
+    )
+
+
+def executor_starter(
+    kind: str, workers: int | None, scheduler: str | None, preload: tuple[str, ...] = ()
+) -> StartExecutor:
+    """A function that starts the executor when the batch needs it (its workers importing
+    `preload` once), exiting 2 with the reason if it cannot (e.g. no scheduler at that address)."""
+
+    def start() -> BatchExecutor:
         try:
-            return make_executor(kind, workers, scheduler)
+            return make_executor(kind, workers, scheduler, preload=preload)
         except ExecutorError as exc:
             fail(str(exc))
 
+    return start
+
+
+def ending_clearly(folder: Path, work: Callable[[], R], stop: Callable[[], None]) -> R:
+    """Run `work` (then `stop` its progress display), ending as a batch command must: Ctrl-C exits
+    130 with the resume hint, a folder holding another batch exits 2, a batch that cannot go on
+    exits 1 - each with a message, never a traceback."""
     try:
         try:
-            return run(start_executor, on_start, on_progress)
+            return work()
         finally:
-            progress.stop()
+            stop()
     except KeyboardInterrupt:
         interrupted(folder)
     except StoreError as exc:

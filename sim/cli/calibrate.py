@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sim.cli.batch_run import INTERRUPTED, check_executor_options
+from sim.cli.batch_run import INTERRUPTED, check_executor_options, executor_starter
 from sim.cli.common import app, console, err_console, fail, fail_problems, load_or_exit, print_error
 from sim.scenario import ScenarioError
 
@@ -68,7 +68,7 @@ def calibrate(
         fail(
             "groupsim calibrate needs pyabc: pip install -c constraints.txt -e '.[calibrate]' (or bash scripts/setup.sh)"
         )
-    from sim.batch import BatchError, ExecutorError, StoreError, make_executor
+    from sim.batch import BatchError, StoreError
     from sim.calibrate.fit import load_fit
     from sim.calibrate.replay import ReplayError
     from sim.calibrate.run import CalibrationError, default_folder, founding_note, prepare, run_calibration
@@ -99,19 +99,13 @@ def calibrate(
         soft_wrap=True,
     )
 
-    def start():
-        try:
-            return make_executor(kind, workers, scheduler, preload=("sim.calibrate.sampler",))
-        except ExecutorError as exc:
-            fail(str(exc))
-
     bar = _Bar()
     try:
         with bar.progress:
             result = run_calibration(
                 calibration,
                 folder,
-                start,
+                executor_starter(kind, workers, scheduler, preload=("sim.calibrate.sampler",)),
                 overwrite=overwrite,
                 on_progress=bar.generation,
                 on_start=bar.start,

@@ -16,8 +16,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from sim.cli.batch_run import check_executor_options, interrupted
-from sim.cli.common import app, console, fail, fail_problems, print_error
+from sim.cli.batch_run import check_executor_options, ending_clearly, executor_starter
+from sim.cli.common import app, console, fail, fail_problems
 from sim.scenario import ScenarioError
 
 if TYPE_CHECKING:
@@ -63,7 +63,6 @@ def optimize(
 
     Killed or interrupted? Run the same command again: no trial is lost or repeated.
     """
-    from sim.batch import BatchError, ExecutorError, StoreError, make_executor
     from sim.optimize.run import run_optimization
     from sim.optimize.study import default_folder
     from sim.report.optimize import write_optimize_report
@@ -90,34 +89,21 @@ def optimize(
         highlight=False,
     )
 
-    def start_executor():
-        try:
-            return make_executor(kind, count, address)
-        except ExecutorError as exc:
-            fail(str(exc))
-
     shown = TrialProgress(folder, spec.primary.metric, spec.confirm_replicates)
-    try:
-        try:
-            result = run_optimization(
-                experiment,
-                folder,
-                start_executor,
-                trials=target,
-                overwrite=overwrite,
-                on_start=shown.on_start,
-                on_progress=shown.on_progress,
-                on_confirm=shown.on_confirm,
-            )
-        finally:
-            shown.stop()
-    except KeyboardInterrupt:
-        interrupted(folder)
-    except StoreError as exc:
-        fail(str(exc))
-    except BatchError as exc:
-        print_error(exc)
-        raise typer.Exit(1) from None
+    result = ending_clearly(
+        folder,
+        lambda: run_optimization(
+            experiment,
+            folder,
+            executor_starter(kind, count, address),
+            trials=target,
+            overwrite=overwrite,
+            on_start=shown.on_start,
+            on_progress=shown.on_progress,
+            on_confirm=shown.on_confirm,
+        ),
+        shown.stop,
+    )
     report = write_optimize_report(result)
     for sentence in result.summary["sentences"]["en"]:
         console.print(f"• {sentence}", highlight=False, soft_wrap=True)
