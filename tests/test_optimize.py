@@ -7,6 +7,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
+from experiment_support import one_problem, write
 from typer.testing import CliRunner
 
 from sim.batch.executors import make_executor
@@ -17,7 +18,7 @@ from sim.optimize.run import run_optimization
 from sim.optimize.scenario_file import scenario_yaml
 from sim.optimize.study import LazyExecutor, ask, distributions, next_round, open_study, run_round, study_job
 from sim.runner import RunResult
-from sim.scenario import ScenarioError, apply_overrides, load_scenario, scenario_hash
+from sim.scenario import apply_overrides, load_scenario, scenario_hash
 from sim.sweep.experiment import load_experiment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,12 +72,6 @@ optimize:
   batch: 4
   confirm: {{top: 2, replicates: 5}}
 {extra}"""
-
-
-def write(tmp_path: Path, text: str, name: str = "exp.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def optimise(tmp_path: Path, text: str, out: str = "out", **kwargs):
@@ -243,18 +238,6 @@ def test_a_strategy_written_as_a_scenario_file_loads_back_into_the_same_scenario
 
 
 # --------------------------------------------------------------------------- bad input
-
-
-def problems(tmp_path: Path, text: str) -> list[str]:
-    with pytest.raises(ScenarioError) as caught:
-        load_experiment(write(tmp_path, text))
-    return [str(p) for p in caught.value.problems]
-
-
-def one_problem(tmp_path: Path, text: str) -> str:
-    found = problems(tmp_path, text)
-    assert len(found) == 1, found
-    return found[0]
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from experiment_support import one_problem, problems, write
 from typer.testing import CliRunner
 
 from sim.cli.common import app
@@ -24,24 +25,6 @@ design: grid
 replicates: 2
 analysis: {{survival_day: 20}}
 """
-
-
-def write(tmp_path: Path, text: str, name: str = "exp.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def problems(tmp_path: Path, text: str) -> list[str]:
-    with pytest.raises(ScenarioError) as caught:
-        load_experiment(write(tmp_path, text))
-    return [str(p) for p in caught.value.problems]
-
-
-def one_problem(tmp_path: Path, text: str) -> str:
-    found = problems(tmp_path, text)
-    assert len(found) == 1, found
-    return found[0]
 
 
 def test_a_valid_experiment_is_loaded_with_the_base_changed_and_levers_typed(tmp_path):
